@@ -1,0 +1,28 @@
+# One command to set up and run, one to set up and test. Both create .venv on first use.
+VENV ?= .venv
+PYTHON ?= python3
+BIN = $(VENV)/bin
+
+.PHONY: setup run test lint bench
+
+$(BIN)/tongdai: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/tongdai
+
+run: setup
+	$(BIN)/tongdai serve --host 127.0.0.1 --port $${PORT:-8000}
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy app handlers lookups
+
+test: lint
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python benchmarks/match_quality.py
+	$(BIN)/python benchmarks/lookup_speed.py

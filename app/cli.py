@@ -1,0 +1,138 @@
+"""The ``tongdai`` command: ask questions in the terminal, inspect and synthesise data, run the service."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from handlers.dispatch import handle
+from handlers.render import render
+from handlers.reply import Reply
+from lookups.datasets.base import DATASET_IDS, DataError, default_data_dir
+from lookups.store import Catalog
+
+CHANNELS = ("sms", "zalo", "json")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _dump(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=_jsonable)
+
+
+def batch_line(text: str, reply: Reply, channel: str) -> str:
+    return _dump({
+        "input": text,
+        "intent": reply.intent,
+        "status": reply.status,
+        "matches": [{"dataset": m.dataset, "id": m.id, "name": m.name, "score": m.score} for m in reply.matches],
+        "reply": render(reply, channel),
+    })
+
+
+def cmd_ask(args: argparse.Namespace, catalog: Catalog) -> int:
+    if args.batch:
+        for line in sys.stdin:
+            text = line.rstrip("\r\n")
+            print(batch_line(text, handle(text, catalog), args.channel), flush=False)
+        return 0
+    reply = handle(" ".join(args.text), catalog)
+    out = render(reply, args.channel)
+    print(out if isinstance(out, str) else _dump(out))
+    return 0
+
+
+def export_rows(catalog: Catalog, dataset: str) -> Iterator[dict[str, Any]]:
+    if dataset == "food_safety":
+        for est in catalog.food.records:
+            yield {**asdict(est), "address": est.address}
+    elif dataset == "clinics":
+        for fac in catalog.clinics.records:
+            yield {**asdict(fac), "address": fac.address}
+    elif dataset == "land_price":
+        for seg in catalog.land.segments:
+            yield {"name": seg.street, "address": f"{seg.street} ({seg.from_point} - {seg.to_point})", **asdict(seg)}
+    else:
+        for route in catalog.bus.routes:
+            yield {"kind": "route", "name": route.short_name, **asdict(route)}
+        for stop in catalog.bus.stops:
+            yield {"kind": "stop", "address": stop.street, **asdict(stop)}
+
+
+def cmd_data(args: argparse.Namespace, catalog: Catalog) -> int:
+    if args.action == "list":
+        print(f"{'dataset':<12} {'records':>9}  {'as of':<10}  {'version':<12}  title")
+        for meta, count in catalog.metas():
+            print(f"{meta.id:<12} {count:>9}  {meta.as_of.isoformat():<10}  {meta.version:<12}  {meta.title}")
+        return 0
+    if args.action == "export":
+        for row in export_rows(catalog, args.dataset):
+            sys.stdout.write(_dump(row if not is_dataclass(row) else asdict(row)) + "\n")
+        return 0
+    from lookups.datasets.synth import synth_data_dir
+
+    out = synth_data_dir(args.count, Path(args.out), catalog.data_dir)
+    print(f"wrote {args.count} food_safety records and copied the other datasets to {out}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, catalog: Catalog) -> int:
+    from app import create_app
+
+    app = create_app({"CATALOG": catalog})
+    app.run(host=args.host, port=args.port)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="tongdai", description="Lookup hotline: food safety, buses, land, clinics")
+    top.add_argument("--data-dir", type=Path, help="data directory (default: $TONGDAI_DATA_DIR or the sample pack)")
+    top.add_argument("-v", "--verbose", action="store_true")
+    sub = top.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer a message as a channel would")
+    ask.add_argument("text", nargs="*", help='the message, e.g. "attp quan com hue"')
+    ask.add_argument("--channel", choices=CHANNELS, default="sms")
+    ask.add_argument("--batch", action="store_true", help="one message per stdin line, one JSON object per line out")
+    data = sub.add_parser("data", help="datasets: list, export, synth")
+    acts = data.add_subparsers(dest="action", required=True)
+    acts.add_parser("list", help="datasets, record counts, as-of dates")
+    export = acts.add_parser("export", help="every record as JSON lines")
+    export.add_argument("dataset", choices=DATASET_IDS)
+    synth = acts.add_parser("synth", help="a data directory with N synthetic food-safety records")
+    synth.add_argument("dataset", choices=("food_safety",))
+    synth.add_argument("--count", type=int, required=True)
+    synth.add_argument("--out", required=True)
+    serve = sub.add_parser("serve", help="run the web service (development server)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    catalog = Catalog(args.data_dir or default_data_dir())
+    handlers = {"ask": cmd_ask, "data": cmd_data, "serve": cmd_serve}
+    try:
+        return handlers[args.command](args, catalog)
+    except DataError as exc:
+        print(f"tongdai: data error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Keyword handlers: plain functions from a parsed request to a channel-neutral Reply."""

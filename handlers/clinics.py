@@ -1,0 +1,108 @@
+"""KCB: one health facility in detail, or a short list by specialty, area, type or emergency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.common import resolve
+from handlers.i18n import footer, pick
+from handlers.registry import Request, command
+from handlers.reply import Field, Lang, Match, Option, Reply
+from lookups.datasets.clinics import Facility
+from lookups.text import fold
+from lookups.vocab import normalise_words
+
+EMERGENCY = ("cap cuu", "emergency", "247", "24 7")
+TYPE_WORDS = {"benh vien": "hospital", "hospital": "hospital", "phong kham": "clinic", "clinic": "clinic",
+              "tram y te": "health_station", "nha thuoc": "pharmacy", "pharmacy": "pharmacy",
+              "hieu thuoc": "pharmacy"}
+TYPE_NAME = {"hospital": ("Bệnh viện", "Hospital"), "clinic": ("Phòng khám", "Clinic"),
+             "health_station": ("Trạm y tế", "Health station"), "pharmacy": ("Nhà thuốc", "Pharmacy")}
+TYPE_ORDER = {"hospital": 0, "clinic": 1, "health_station": 2, "pharmacy": 3}
+LIST_SIZE = 5
+
+
+@dataclass(frozen=True)
+class Filters:
+    specialty: str = ""
+    area: str = ""
+    kind: str = ""
+    emergency: bool = False
+    rest: str = ""  # words that are none of the above: a facility name
+
+
+def _take(words: str, phrases: list[str]) -> tuple[str, str]:
+    """Remove the longest phrase of ``phrases`` found as whole words in ``words``."""
+    padded = f" {words} "
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if phrase and f" {phrase} " in padded:
+            return phrase, " ".join(padded.replace(f" {phrase} ", " ", 1).split())
+    return "", words
+
+
+def parse(argument: str, records: tuple[Facility, ...]) -> Filters:
+    words = " ".join(normalise_words(argument))
+    emergency, words = _take(words, list(EMERGENCY))
+    kind, words = _take(words, list(TYPE_WORDS))
+    specialty, words = _take(words, sorted({fold(s) for r in records for s in r.specialties}))
+    area, words = _take(words, sorted({fold(p) for r in records for p in (r.ward, r.district) if p}))
+    return Filters(specialty, area, TYPE_WORDS.get(kind, ""), bool(emergency), words)
+
+
+def listing(req: Request, f: Filters) -> Reply:
+    lang, records = req.lang, req.catalog.clinics.records
+    hits = [r for r in records
+            if (not f.specialty or f.specialty in {fold(s) for s in r.specialties})
+            and (not f.area or f.area in (fold(r.ward), fold(r.district)))
+            and (not f.kind or r.type == f.kind) and (not f.emergency or r.emergency_24h)]
+    hits.sort(key=lambda r: (not r.emergency_24h, TYPE_ORDER[r.type], r.name))
+    asked = " ".join(p for p in (f.specialty, f.area) if p) or pick(lang, "cấp cứu 24/7", "24/7 emergency")
+    if not hits:
+        return Reply("kcb", "not_found", lang, pick(lang, f"Không có cơ sở phù hợp: {asked}",
+                                                   f"No facility matches: {asked}"),
+                     hint=pick(lang, "Thử KCB <chuyên khoa> hoặc KCB <phường>.", "Try CLINIC <specialty>."),
+                     footer=footer(req.catalog.clinics.meta))
+    options = tuple(Option(n, r.name, f"{r.address}, {r.ward}, {r.phone}", f"KCB {r.id}")
+                    for n, r in enumerate(hits[:LIST_SIZE], 1))
+    return Reply("kcb", "ambiguous", lang, pick(lang, f"{len(hits)} cơ sở: {asked}", f"{len(hits)} facilities: {asked}"),
+                 options=options, more=len(hits) - len(options),
+                 hint=pick(lang, f"Soạn {options[0].command} để xem chi tiết.", f"Send {options[0].command} for details."),
+                 footer=footer(req.catalog.clinics.meta),
+                 matches=tuple(Match("clinics", r.id, r.name, 100.0) for r in hits[:LIST_SIZE]))
+
+
+def show(fac: Facility, lang: Lang, req: Request) -> Reply:
+    yes, no = pick(lang, "Có", "Yes"), pick(lang, "Không", "No")
+    fields = (
+        Field(pick(lang, "Loại", "Type"), TYPE_NAME[fac.type][0 if lang == "vi" else 1]),
+        Field(pick(lang, "Địa chỉ", "Address"), f"{fac.address}, {fac.ward}"),
+        Field(pick(lang, "Điện thoại", "Phone"), fac.phone),
+        Field(pick(lang, "Giờ làm việc", "Hours"), fac.hours),
+        Field(pick(lang, "Cấp cứu 24/7", "24/7 emergency"), yes if fac.emergency_24h else no),
+        Field("BHYT", yes if fac.bhyt else no),
+        Field(pick(lang, "Chuyên khoa", "Specialties"), ", ".join(fac.specialties)),
+    )
+    return Reply("kcb", "found", lang, fac.name, fields=fields, footer=footer(req.catalog.clinics.meta))
+
+
+@command("KCB", aliases=("BV", "BENHVIEN", "PHONGKHAM", "CLINIC"), english=("CLINIC",),
+         help_vi="KCB <tên cơ sở | chuyên khoa | phường>: bệnh viện, phòng khám, cấp cứu (KCB cap cuu)",
+         help_en="CLINIC <name | specialty | ward>: hospitals, clinics; CLINIC emergency for 24/7 care",
+         example="KCB nhi hai chau")
+def clinics(req: Request) -> Reply:
+    records = req.catalog.clinics.records
+    index = req.catalog.clinic_index
+    filters = parse(req.argument, records)
+    has_filter = bool(filters.specialty or filters.area or filters.kind or filters.emergency)
+    if has_filter and not filters.rest:
+        return listing(req, filters)
+    reply = resolve(
+        req, intent="kcb", dataset="clinics", index=index, footer=footer(req.catalog.clinics.meta),
+        detail=lambda row: f"{records[row].address}, {records[row].ward}",
+        narrowers=lambda row: (records[row].street, records[row].ward),
+        show=lambda row: show(records[row], req.lang, req),
+        syntax=pick(req.lang, "KCB <tên cơ sở | chuyên khoa | phường>", "CLINIC <name | specialty | ward>"),
+    )
+    if reply.status == "not_found" and has_filter:
+        return listing(req, filters)
+    return reply

@@ -1,0 +1,75 @@
+"""What the "look one thing up" handlers share: turning a match decision into a reply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from handlers.i18n import t
+from handlers.registry import Request
+from handlers.reply import Field, Footer, Match, Option, Reply
+from lookups.decide import Candidate, Decision
+from lookups.index import Index
+
+MAX_QUERY = 160  # longer arguments are cut before matching: nobody names a place in more
+
+
+def matches(dataset: str, candidates: Sequence[Candidate]) -> tuple[Match, ...]:
+    return tuple(Match(dataset, c.id, c.name, c.score) for c in candidates)
+
+
+def selector(index: Index, keyword: str, record_id: str, name: str, narrowers: Sequence[str]) -> str:
+    """The shortest message that selects exactly this record: name plus a street, else its id."""
+    for extra in narrowers:
+        text = f"{name} {extra}".strip()
+        decision = index.lookup(text)
+        if decision.status == "found" and decision.candidates[0].id == record_id:
+            return f"{keyword} {text}"
+    return f"{keyword} {record_id}"
+
+
+def resolve(
+    req: Request,
+    *,
+    intent: str,
+    dataset: str,
+    index: Index,
+    footer: Footer,
+    detail: Callable[[int], str],
+    narrowers: Callable[[int], Sequence[str]],
+    show: Callable[[int], Reply],
+    syntax: str,
+) -> Reply:
+    """Look ``req.argument`` up in ``index`` and answer: the record, a numbered choice, or suggestions."""
+    query = req.argument[:MAX_QUERY]
+    keyword = req.keyword.upper()
+    direct = index.row(query)
+    if direct is not None:
+        return show(direct)
+    decision: Decision = index.lookup(query)
+    found = matches(dataset, decision.candidates)
+    if decision.status == "found":
+        row = index.row(decision.candidates[0].id)
+        assert row is not None
+        return replace(show(row), matches=found)
+    options = []
+    for number, cand in enumerate(decision.candidates, 1):
+        row = index.row(cand.id)
+        assert row is not None
+        command = selector(index, keyword, cand.id, cand.name, narrowers(row))
+        options.append(Option(number, cand.name, detail(row), command))
+    if decision.status == "ambiguous":
+        return Reply(
+            intent, "ambiguous", req.lang, t("ambiguous", req.lang, count=decision.total, query=query),
+            options=tuple(options), more=decision.total - len(options),
+            hint=t("choose", req.lang, example=options[0].command) + (
+                " " + t("add_place", req.lang) if decision.total > len(options) else ""),
+            footer=footer, matches=found,
+        )
+    fields = (Field("", t("did_you_mean", req.lang)),) if options else ()
+    return Reply(
+        intent, "not_found", req.lang, t("not_found", req.lang, query=query), fields=fields,
+        options=tuple(options),
+        hint=t("choose", req.lang, example=options[0].command) if options else t("syntax", req.lang, syntax=syntax),
+        footer=footer, matches=found,
+    )

@@ -1,0 +1,47 @@
+"""Reply wording in Vietnamese and English, and the number/date formats residents read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from handlers.reply import Footer, Lang
+from lookups.datasets.base import DatasetMeta
+
+MESSAGES: dict[str, dict[Lang, str]] = {
+    "not_found": {"vi": "Không tìm thấy \"{query}\".", "en": "Nothing found for \"{query}\"."},
+    "did_you_mean": {"vi": "Có phải bạn muốn tìm:", "en": "Did you mean:"},
+    "ambiguous": {"vi": "Có {count} kết quả cho \"{query}\":", "en": "{count} results for \"{query}\":"},
+    "choose": {"vi": "Soạn {example} để xem chi tiết.", "en": "Send {example} for details."},
+    "add_place": {"vi": "Thêm tên đường hoặc phường để thu hẹp.", "en": "Add a street or ward to narrow it."},
+    "syntax": {"vi": "Cú pháp: {syntax}", "en": "Usage: {syntax}"},
+    "menu_title": {"vi": "Tổng đài tra cứu. Soạn:", "en": "Lookup hotline. Send:"},
+    "menu_hint": {"vi": "Soạn HD <từ khóa> để xem hướng dẫn.", "en": "Send HELP <keyword> for details."},
+    "unknown": {"vi": "Chưa hiểu \"{query}\".", "en": "Sorry, \"{query}\" was not understood."},
+    "error": {"vi": "Xin lỗi, hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.",
+              "en": "Sorry, something went wrong on our side. Please try again in a few minutes."},
+    "too_long": {"vi": "Tin nhắn quá dài, chỉ tra cứu {limit} ký tự đầu.",
+                 "en": "Message too long: only the first {limit} characters were searched."},
+}
+
+
+def t(key: str, lang: Lang, **values: object) -> str:
+    return MESSAGES[key][lang].format(**values)
+
+
+def pick(lang: Lang, vi: str, en: str) -> str:
+    return en if lang == "en" else vi
+
+
+def money(vnd: int, lang: Lang) -> str:
+    """12.500.000 đ (Vietnamese thousands separator) or 12,500,000 VND."""
+    if lang == "en":
+        return f"{vnd:,} VND"
+    return f"{vnd:,}".replace(",", ".") + " đ"
+
+
+def day(value: date, lang: Lang) -> str:
+    return value.isoformat() if lang == "en" else value.strftime("%d/%m/%Y")
+
+
+def footer(meta: DatasetMeta) -> Footer:
+    return Footer(meta.as_of, meta.title, meta.sample)

@@ -1,0 +1,77 @@
+"""GIADAT: land prices of a street, per segment and land type, positions VT1 to VT5."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from handlers.common import resolve
+from handlers.i18n import day, footer, pick
+from handlers.registry import Request, command
+from handlers.reply import Field, Lang, Reply
+from lookups.datasets.land_price import Segment, Street
+from lookups.index import Index
+from lookups.text import fold
+
+LAND_TYPE = {"urban_residential": ("Đất ở", "Residential"), "commercial": ("Đất TMDV", "Commercial"),
+             "agricultural": ("Đất nông nghiệp", "Agricultural")}
+
+
+def compact(vnd: int, lang: Lang) -> str:
+    """Prices per m² as residents say them: 98,8tr (triệu) / 98.8M."""
+    if vnd >= 1_000_000:
+        text = f"{vnd / 1_000_000:.1f}".rstrip("0").rstrip(".")
+        return pick(lang, text.replace(".", ",") + "tr", text + "M")
+    text = f"{vnd / 1000:.0f}"
+    return pick(lang, text + "k", text + "k")
+
+
+def split_argument(index: Index, argument: str) -> tuple[str, str]:
+    """``le duan tran phu`` -> (``le duan``, ``tran phu``): the longest leading words naming one street."""
+    words = argument.split()
+    for size in range(len(words), 0, -1):
+        if index.lookup(" ".join(words[:size])).status == "found":
+            return " ".join(words[:size]), " ".join(words[size:])
+    return argument, ""
+
+
+def pick_segments(street: Street, segment: str) -> tuple[Segment, ...]:
+    wanted = fold(segment)
+    if not wanted:
+        return street.segments
+    chosen = tuple(s for s in street.segments if wanted in fold(f"{s.from_point} {s.to_point}"))
+    return chosen or street.segments
+
+
+def show(street: Street, segment: str, lang: Lang, req: Request) -> Reply:
+    segments = pick_segments(street, segment)
+    fields = []
+    for seg in segments:
+        kind = LAND_TYPE.get(seg.land_type, (seg.land_type, seg.land_type))
+        prices = "; ".join(f"VT{n} {compact(p, lang)}" for n, p in enumerate(seg.prices, 1))
+        label = pick(lang, f"Đoạn {seg.from_point} - {seg.to_point}, {kind[0]}",
+                     f"{seg.from_point} - {seg.to_point}, {kind[1]}")
+        fields.append(Field(label, prices))
+    first = segments[0]
+    fields.append(Field(pick(lang, "Căn cứ", "Source"), pick(
+        lang, f"QĐ {first.decision}, hiệu lực {day(first.effective_date, lang)}",
+        f"Decision {first.decision}, effective {day(first.effective_date, lang)}")))
+    title = pick(lang, f"Giá đất đường {street.name} (đồng/m²)", f"Land prices, {street.name} (VND/m²)")
+    return Reply("giadat", "found", lang, title, fields=tuple(fields), footer=footer(req.catalog.land.meta))
+
+
+@command("GIADAT", aliases=("GD", "LAND"), english=("LAND",),
+         help_vi="GIADAT <tên đường> [đoạn]: giá đất theo đoạn đường, vị trí VT1-VT5",
+         help_en="LAND <street> [segment]: land prices per street segment, positions VT1-VT5",
+         example="GIADAT le duan")
+def land(req: Request) -> Reply:
+    index = req.catalog.land_index
+    streets = req.catalog.land.streets
+    name, segment = split_argument(index, req.argument)
+    return resolve(
+        replace(req, argument=name), intent="giadat", dataset="land_price", index=index,
+        footer=footer(req.catalog.land.meta),
+        detail=lambda row: ", ".join(streets[row].wards),
+        narrowers=lambda row: streets[row].wards[:1],
+        show=lambda row: show(streets[row], segment, req.lang, req),
+        syntax=pick(req.lang, "GIADAT <tên đường>", "LAND <street>"),
+    )

@@ -1,0 +1,1 @@
+"""Lookup engine: Vietnamese folding, datasets and fuzzy matching. No web framework in here."""

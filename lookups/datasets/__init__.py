@@ -1,0 +1,1 @@
+"""One loader per dataset; each turns files of a data directory into typed, immutable records."""

@@ -1,0 +1,87 @@
+"""Shared pieces of every dataset: metadata, the data directory, and what the matcher indexes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+DATASET_IDS = ("food_safety", "bus", "land_price", "clinics")
+
+
+class DataError(Exception):
+    """A data file is missing or malformed; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class DatasetMeta:
+    id: str
+    title: str
+    source: str
+    licence: str
+    as_of: date
+    sample: bool
+    note: str
+    version: str  # content hash of the files, so caches can key on it
+
+    @classmethod
+    def load(cls, folder: Path, files: list[Path]) -> DatasetMeta:
+        path = folder / "metadata.json"
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                id=str(raw["id"]),
+                title=str(raw["title"]),
+                source=str(raw["source"]),
+                licence=str(raw["licence"]),
+                as_of=date.fromisoformat(str(raw["as_of"])),
+                sample=bool(raw.get("sample", False)),
+                note=str(raw.get("note", "")),
+                version=content_hash([path, *files]),
+            )
+        except (OSError, ValueError, KeyError) as exc:
+            raise DataError(f"{path}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the matcher sees of one record: names (name + aliases) and location phrases."""
+
+    id: str
+    names: tuple[str, ...]
+    locations: tuple[str, ...] = ()
+
+
+def content_hash(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.name.encode())
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()[:12]
+
+
+def default_data_dir() -> Path:
+    """``TONGDAI_DATA_DIR`` or the bundled sample pack next to the packages."""
+    env = os.environ.get("TONGDAI_DATA_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
+
+
+def parse_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def read_jsonl(path: Path) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if line.strip():
+                    rows.append(json.loads(line))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: line {locals().get('number', 0)}: {exc}") from exc
+    return rows

@@ -1,0 +1,83 @@
+"""Health facilities: hospitals, clinics, ward health stations, pharmacies.
+
+File format (``data/clinics/records.jsonl``)::
+
+    {"id": "KCB0001", "name": "Bệnh viện Đà Nẵng", "aliases": ["BV Đà Nẵng"], "type": "hospital",
+     "house_number": "124", "street": "Hải Phòng", "ward": "Hải Châu", "district": "Hải Châu",
+     "phone": "0236 3821 118", "hours": "24/7" | "07:00-17:00 T2-T7",
+     "specialties": ["nội", "ngoại", "nhi"], "bhyt": true, "emergency_24h": true,
+     "lat": 16.07, "lon": 108.22}
+
+``type`` is ``hospital``, ``clinic``, ``health_station`` or ``pharmacy``; specialties are
+Vietnamese words as a resident would text them (``nhi``, ``sản``, ``răng hàm mặt``...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lookups.datasets.base import DatasetMeta, DataError, Entry, read_jsonl
+
+FACILITY_TYPES = ("hospital", "clinic", "health_station", "pharmacy")
+
+
+@dataclass(frozen=True)
+class Facility:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    type: str
+    house_number: str
+    street: str
+    ward: str
+    district: str
+    phone: str
+    hours: str
+    specialties: tuple[str, ...]
+    bhyt: bool
+    emergency_24h: bool
+    lat: float
+    lon: float
+
+    @property
+    def address(self) -> str:
+        return f"{self.house_number} {self.street}".strip()
+
+    def entry(self) -> Entry:
+        return Entry(self.id, (self.name, *self.aliases), (self.address, self.street, self.ward, self.district))
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Facility:
+        kind = str(raw["type"])
+        if kind not in FACILITY_TYPES:
+            raise ValueError(f"unknown type {kind!r}")
+        return cls(
+            id=str(raw["id"]), name=str(raw["name"]),
+            aliases=tuple(str(a) for a in raw.get("aliases") or ()), type=kind,
+            house_number=str(raw.get("house_number", "")), street=str(raw.get("street", "")),
+            ward=str(raw.get("ward", "")), district=str(raw.get("district", "")),
+            phone=str(raw.get("phone", "")), hours=str(raw.get("hours", "")),
+            specialties=tuple(str(s) for s in raw.get("specialties") or ()),
+            bhyt=bool(raw.get("bhyt", False)), emergency_24h=bool(raw.get("emergency_24h", False)),
+            lat=float(raw.get("lat", 0.0)), lon=float(raw.get("lon", 0.0)),
+        )
+
+
+@dataclass(frozen=True)
+class ClinicData:
+    meta: DatasetMeta
+    records: tuple[Facility, ...]
+
+
+def load(folder: Path) -> ClinicData:
+    path = folder / "records.jsonl"
+    meta = DatasetMeta.load(folder, [path])
+    records: list[Facility] = []
+    for number, raw in enumerate(read_jsonl(path), 1):
+        try:
+            records.append(Facility.from_dict(raw))
+        except (KeyError, ValueError, TypeError) as exc:
+            raise DataError(f"{path}: record {number}: {exc!r}") from exc
+    return ClinicData(meta, tuple(records))

@@ -1,0 +1,135 @@
+"""Food-safety (ATTP) establishments: certificate or commitment, inspections, violations.
+
+File format (``data/food_safety/records.jsonl``, one JSON object per line)::
+
+    {"id": "FS000123", "name": "Quán Cơm Huế Bà Năm", "aliases": ["Cơm Huế Bà Năm"],
+     "category": "restaurant", "house_number": "123", "street": "Lê Duẩn",
+     "ward": "Hải Châu", "district": "Hải Châu",
+     "certificate": {"number": "123/2024/ATTP-CNĐK", "issued_by": "Ban Quản lý ATTP Đà Nẵng",
+                     "issued_on": "2024-03-01", "expires_on": "2027-03-01", "revoked_on": null} | null,
+     "commitment": {"signed_on": "2024-05-02", "received_by": "UBND phường Hải Châu"} | null,
+     "inspections": [{"date": "2025-06-10", "result": "passed|failed|warning", "authority": "..."}],
+     "violations": [{"date": "2025-06-10", "description": "...", "fine_vnd": 5000000,
+                     "status": "paid|unpaid|appealed"}]}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from lookups.datasets.base import DatasetMeta, DataError, Entry, parse_date, read_jsonl
+
+CATEGORIES = ("restaurant", "street_food", "catering", "bakery", "grocery", "cafe", "canteen")
+
+
+@dataclass(frozen=True)
+class Certificate:
+    number: str
+    issued_by: str
+    issued_on: date
+    expires_on: date
+    revoked_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Commitment:
+    signed_on: date
+    received_by: str
+
+
+@dataclass(frozen=True)
+class Inspection:
+    date: date
+    result: str
+    authority: str
+
+
+@dataclass(frozen=True)
+class Violation:
+    date: date
+    description: str
+    fine_vnd: int
+    status: str
+
+
+@dataclass(frozen=True)
+class Establishment:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    category: str
+    house_number: str
+    street: str
+    ward: str
+    district: str
+    certificate: Certificate | None
+    commitment: Commitment | None
+    inspections: tuple[Inspection, ...]
+    violations: tuple[Violation, ...]
+
+    @property
+    def address(self) -> str:
+        return f"{self.house_number} {self.street}".strip()
+
+    def status(self, on: date) -> str:
+        """``valid``, ``expired``, ``revoked``, ``commitment`` or ``none`` on the given day."""
+        cert = self.certificate
+        if cert is not None:
+            if cert.revoked_on is not None and cert.revoked_on <= on:
+                return "revoked"
+            return "valid" if cert.expires_on >= on else "expired"
+        return "commitment" if self.commitment is not None else "none"
+
+    def entry(self) -> Entry:
+        return Entry(self.id, (self.name, *self.aliases), (self.address, self.street, self.ward, self.district))
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Establishment:
+        cert = raw.get("certificate")
+        comm = raw.get("commitment")
+        return cls(
+            id=str(raw["id"]),
+            name=str(raw["name"]),
+            aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+            category=str(raw.get("category", "restaurant")),
+            house_number=str(raw.get("house_number", "")),
+            street=str(raw.get("street", "")),
+            ward=str(raw.get("ward", "")),
+            district=str(raw.get("district", "")),
+            certificate=None if not cert else Certificate(
+                number=str(cert["number"]), issued_by=str(cert["issued_by"]),
+                issued_on=date.fromisoformat(cert["issued_on"]),
+                expires_on=date.fromisoformat(cert["expires_on"]),
+                revoked_on=parse_date(cert.get("revoked_on")),
+            ),
+            commitment=None if not comm else Commitment(
+                signed_on=date.fromisoformat(comm["signed_on"]), received_by=str(comm["received_by"])),
+            inspections=tuple(sorted(
+                (Inspection(date.fromisoformat(i["date"]), str(i["result"]), str(i.get("authority", "")))
+                 for i in raw.get("inspections") or ()), key=lambda i: i.date, reverse=True)),
+            violations=tuple(sorted(
+                (Violation(date.fromisoformat(v["date"]), str(v["description"]), int(v.get("fine_vnd", 0)),
+                           str(v.get("status", "")))
+                 for v in raw.get("violations") or ()), key=lambda v: v.date, reverse=True)),
+        )
+
+
+@dataclass(frozen=True)
+class FoodSafetyData:
+    meta: DatasetMeta
+    records: tuple[Establishment, ...]
+
+
+def load(folder: Path) -> FoodSafetyData:
+    path = folder / "records.jsonl"
+    meta = DatasetMeta.load(folder, [path])
+    records: list[Establishment] = []
+    for number, raw in enumerate(read_jsonl(path), 1):
+        try:
+            records.append(Establishment.from_dict(raw))
+        except (KeyError, ValueError, TypeError) as exc:
+            raise DataError(f"{path}: record {number}: {exc!r}") from exc
+    return FoodSafetyData(meta, tuple(records))

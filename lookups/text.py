@@ -1,0 +1,72 @@
+"""Vietnamese text folding: the one normalisation used for keywords, names and addresses.
+
+Folding removes tone marks and vowel hats after NFD decomposition, so NFC and NFD input, and
+old-style tone placement (``hoà`` vs ``hòa``), all reach the same key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+# đ/Đ are letters of their own (no decomposition), so they need an explicit map.
+_LETTER_MAP = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_VOWELS = set("aeiouy")
+
+
+def strip_marks(text: str) -> str:
+    """Remove tone marks and vowel hats, keep case and punctuation (used for SMS output)."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_LETTER_MAP))
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", kept)
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Fold to the matching key: no marks, ``đ -> d``, lower case, punctuation to spaces, one space."""
+    return " ".join(_NON_WORD.sub(" ", strip_marks(text).casefold()).split())
+
+
+def tokens(text: str) -> list[str]:
+    return fold(text).split()
+
+
+def detelex(token: str) -> str:
+    """Undo Telex keystrokes typed with the Vietnamese keyboard off: ``phowr -> pho``, ``quaans -> quan``.
+
+    Only meaningful for a token that is not a known word; callers check the result against a vocabulary.
+    """
+    word = token
+    if len(word) > 2 and word[-1] in "sfrxj" and (word[-2] in _VOWELS or word[-2] in "wnmcpthg"):
+        word = word[:-1]
+    for seq, repl in (("dd", "d"), ("aa", "a"), ("ee", "e"), ("oo", "o"), ("aw", "a"), ("ow", "o"),
+                      ("uw", "u"), ("w", "u")):
+        word = word.replace(seq, repl)
+    return word
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, str]:
+    """Abbreviation -> folded expansion, read from ``abbreviations.tsv`` shipped beside this module."""
+    table: dict[str, str] = {}
+    text = resources.files("lookups").joinpath("abbreviations.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        short, _, long = line.partition("\t")
+        if long.strip():
+            table[fold(short)] = fold(long)
+    return table
+
+
+def expand(words: list[str]) -> list[str]:
+    """Replace abbreviation tokens by their expansions (``bv -> benh vien``)."""
+    table = abbreviations()
+    out: list[str] = []
+    for word in words:
+        out.extend(table[word].split() if word in table else (word,))
+    return out

@@ -1,0 +1,95 @@
+"""Query token normalisation against an index vocabulary: abbreviations, Telex residue, typos.
+
+Typos are found with a symmetric-delete table (the SymSpell idea): every vocabulary word is stored
+under its one-character deletions, so a query word finds words within one or two edits by a few
+dictionary probes instead of a scan. The candidates are then checked with a real edit distance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from lookups.text import detelex, expand, tokens
+
+
+@dataclass(frozen=True)
+class QueryToken:
+    """One word of a query as the index understands it."""
+
+    raw: str
+    word: str  # the vocabulary word it stands for (== raw when known or not correctable)
+    edits: int  # 0 exact; 1-2 typo corrections; Telex residue counts as 0
+    known: bool
+
+
+def normalise_words(text: str) -> list[str]:
+    """Fold, expand abbreviations, drop leading zeros of numbers (``05`` and ``5`` are one route)."""
+    out = []
+    for word in expand(tokens(text)):
+        if word.isdigit():
+            word = word.lstrip("0") or "0"
+        out.append(word)
+    return out
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def max_edits(word: str) -> int:
+    """Short Vietnamese syllables tolerate one edit, long words two; numbers none (109 is not 190)."""
+    if word.isdigit() or len(word) < 3:
+        return 0
+    return 1 if len(word) < 7 else 2
+
+
+class Vocabulary:
+    def __init__(self, counts: Mapping[str, int]) -> None:
+        """``counts``: how many records use each word; frequent words win ties between corrections."""
+        self.words: Mapping[str, int] = counts
+        self._by_delete: dict[str, list[str]] = {}
+        for word in self.words:
+            if max_edits(word) == 0:
+                continue
+            for key in _deletes(word) | {word}:
+                self._by_delete.setdefault(key, []).append(word)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+    def correct(self, word: str) -> tuple[str, int] | None:
+        """The closest vocabulary word within the allowed edits: fewest edits, then most used."""
+        limit = max_edits(word)
+        if limit == 0:
+            return None
+        probes = _deletes(word) | {word}
+        found: set[str] = set()
+        for probe in probes:
+            found.update(self._by_delete.get(probe, ()))
+        best: tuple[int, int, str] | None = None
+        for cand in found:
+            dist = OSA.distance(word, cand, processor=None, score_cutoff=limit)
+            rank = (dist, -self.words[cand], cand)
+            if dist <= limit and (best is None or rank < best):
+                best = rank
+        return None if best is None else (best[2], best[0])
+
+    def understand(self, text: str) -> list[QueryToken]:
+        out: list[QueryToken] = []
+        for raw in normalise_words(text):
+            if raw in self.words:
+                out.append(QueryToken(raw, raw, 0, True))
+                continue
+            plain = detelex(raw)
+            if plain != raw and plain in self.words:
+                out.append(QueryToken(raw, plain, 0, True))
+                continue
+            fixed = self.correct(raw) or (self.correct(plain) if plain != raw else None)
+            if fixed is not None:
+                out.append(QueryToken(raw, fixed[0], fixed[1], True))
+            else:
+                out.append(QueryToken(raw, raw, 0, False))
+        return out
