@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, is_dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +45,9 @@ def cmd_ask(args: argparse.Namespace, catalog: Catalog) -> int:
     if args.batch:
         for line in sys.stdin:
             text = line.rstrip("\r\n")
-            print(batch_line(text, handle(text, catalog), args.channel), flush=False)
+            print(batch_line(text, handle(text, catalog, args.at), args.channel), flush=False)
         return 0
-    reply = handle(" ".join(args.text), catalog)
+    reply = handle(" ".join(args.text), catalog, args.at)
     out = render(reply, args.channel)
     print(out if isinstance(out, str) else _dump(out))
     return 0
@@ -64,9 +64,9 @@ def export_rows(catalog: Catalog, dataset: str) -> Iterator[dict[str, Any]]:
         for seg in catalog.land.segments:
             yield {"name": seg.street, "address": f"{seg.street} ({seg.from_point} - {seg.to_point})", **asdict(seg)}
     else:
-        for route in catalog.bus.routes:
+        for route in catalog.bus.routes.values():
             yield {"kind": "route", "name": route.short_name, **asdict(route)}
-        for stop in catalog.bus.stops:
+        for stop in catalog.bus.stops.values():
             yield {"kind": "stop", "address": stop.street, **asdict(stop)}
 
 
@@ -95,6 +95,13 @@ def cmd_serve(args: argparse.Namespace, catalog: Catalog) -> int:
     return 0
 
 
+def _aware(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError("give a time with its offset, e.g. 2026-11-04T07:00+07:00")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="tongdai", description="Lookup hotline: food safety, buses, land, clinics")
     top.add_argument("--data-dir", type=Path, help="data directory (default: $TONGDAI_DATA_DIR or the sample pack)")
@@ -104,6 +111,7 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("text", nargs="*", help='the message, e.g. "attp quan com hue"')
     ask.add_argument("--channel", choices=CHANNELS, default="sms")
     ask.add_argument("--batch", action="store_true", help="one message per stdin line, one JSON object per line out")
+    ask.add_argument("--at", type=_aware, help="answer as if at this time (ISO 8601 with offset), e.g. for MT")
     data = sub.add_parser("data", help="datasets: list, export, synth")
     acts = data.add_subparsers(dest="action", required=True)
     acts.add_parser("list", help="datasets, record counts, as-of dates")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.common import resolve
-from handlers.i18n import footer, pick
+from handlers.i18n import footer, pick, t
 from handlers.registry import Request, command
 from handlers.reply import Field, Lang, Match, Option, Reply
 from lookups.datasets.clinics import Facility
@@ -64,9 +64,9 @@ def listing(req: Request, f: Filters) -> Reply:
                      footer=footer(req.catalog.clinics.meta))
     options = tuple(Option(n, r.name, f"{r.address}, {r.ward}, {r.phone}", f"KCB {r.id}")
                     for n, r in enumerate(hits[:LIST_SIZE], 1))
-    return Reply("kcb", "ambiguous", lang, pick(lang, f"{len(hits)} cơ sở: {asked}", f"{len(hits)} facilities: {asked}"),
-                 options=options, more=len(hits) - len(options),
-                 hint=pick(lang, f"Soạn {options[0].command} để xem chi tiết.", f"Send {options[0].command} for details."),
+    title = pick(lang, f"{len(hits)} cơ sở: {asked}", f"{len(hits)} facilities: {asked}")
+    return Reply("kcb", "ambiguous", lang, title, options=options, more=len(hits) - len(options),
+                 hint=t("choose", lang, example=options[0].command),
                  footer=footer(req.catalog.clinics.meta),
                  matches=tuple(Match("clinics", r.id, r.name, 100.0) for r in hits[:LIST_SIZE]))
 

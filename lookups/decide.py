@@ -9,7 +9,7 @@ Status = Literal["found", "ambiguous", "not_found"]
 
 FOUND_MIN = 88.0  # a winner must score at least this...
 MARGIN = 6.0  # ...and beat the runner-up by this much
-CLOSE_MIN = 72.0  # candidates this good, within BAND of the best, are worth offering as choices
+CLOSE_MIN = 80.0  # candidates this good, within BAND of the best, are worth offering as choices
 BAND = 8.0
 SUGGEST_MIN = 50.0
 MAX_OPTIONS = 5

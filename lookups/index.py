@@ -22,6 +22,9 @@ from lookups.vocab import QueryToken, Vocabulary, normalise_words
 SHORTLIST = 64
 MARKERS = frozenset({"quan", "phuong", "duong", "xa", "kiet", "hem", "so", "tai", "o", "gan"})
 LOC_BONUS = 6.0
+RECALL = 0.75  # the words the user sent must be in the name; the name may have more words they left out
+TYPO = 40.0  # points lost per corrected letter share of a word: "khue" read as "khe" costs 10
+SHAPE = 0.1  # weight of the character-level ratio, which catches what word matching misses (merged words)
 
 
 @dataclass
@@ -98,15 +101,16 @@ class Index:
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         for tok in query.tokens:
-            penalty = 1.0 - 0.2 * tok.edits
-            if tok.word in self._post:
-                arr = self._post[tok.word]
-                ids.append(arr)
-                weights.append(np.full(len(arr), self.idf(tok.word) * penalty, dtype=np.float32))
-            if tok.word in self._loc_post:
-                arr = self._loc_post[tok.word]
-                ids.append(arr)
-                weights.append(np.full(len(arr), 0.3 * penalty, dtype=np.float32))
+            for word, edits in tok.options():
+                penalty = 1.0 - 0.2 * edits
+                if word in self._post:
+                    arr = self._post[word]
+                    ids.append(arr)
+                    weights.append(np.full(len(arr), self.idf(word) * penalty, dtype=np.float32))
+                if word in self._loc_post:
+                    arr = self._loc_post[word]
+                    ids.append(arr)
+                    weights.append(np.full(len(arr), 0.3 * penalty, dtype=np.float32))
         if not ids:
             return np.empty(0, dtype=np.int32)
         hits = np.bincount(np.concatenate(ids), weights=np.concatenate(weights), minlength=len(self.entries))
@@ -118,13 +122,15 @@ class Index:
         return rows
 
     def _span(self, query: _Query, pid: int) -> tuple[int, int] | None:
+        """Where a location phrase occurs in the query; a 3+ word street may lack one word (Tôn Thắng)."""
         if pid not in query.spans:
-            phrase, words, found = self._phrases[pid], query.words, None
-            for start in range(len(words) - len(phrase) + 1):
-                if tuple(words[start:start + len(phrase)]) == phrase:
-                    found = (start, start + len(phrase))
-                    break
-            query.spans[pid] = found
+            phrase, words = self._phrases[pid], query.words
+            forms = [phrase]
+            if len(phrase) >= 3:  # never the house number: "12 Lê Duẩn" is not "Lê Duẩn"
+                forms += [phrase[:k] + phrase[k + 1:] for k in range(len(phrase)) if not phrase[k].isdigit()]
+            query.spans[pid] = next(
+                ((start, start + len(form)) for form in forms for start in range(len(words) - len(form) + 1)
+                 if tuple(words[start:start + len(form)]) == form), None)
         return query.spans[pid]
 
     def _score(self, row: int, query: _Query) -> Candidate:
@@ -139,28 +145,48 @@ class Index:
             if span[0] > 0 and query.words[span[0] - 1] in MARKERS:
                 used.add(span[0] - 1)
             matched_locs.append(self._display_locs[pid])
-        rest = [t for i, t in enumerate(query.tokens) if i not in used]
-        text = " ".join(t.word for t in rest)
+        rest = [_resolve(t, name_words) for i, t in enumerate(query.tokens) if i not in used]
+        text = " ".join(w.word for w in rest)
         best = max(
-            0.5 * ratio + 0.5 * self._coverage(rest, name)
+            (1 - SHAPE) * self._coverage(rest, name) + SHAPE * ratio
             for name, ratio, _ in process.extract(text, self._names[row], scorer=fuzz.token_sort_ratio,
                                                    processor=None, limit=None)
         )
-        typo = sum(30.0 * t.edits / max(len(t.raw), 1) for t in rest)
-        digits = sum(25.0 for t in rest if t.word.isdigit() and t.word not in name_words)
+        # A corrected word costs more the more it carries the query: reading "khue" as "hue" in
+        # "ca phe khue" changes which place is meant; reading "caphe" as "ca phe" does not.
+        weight = sum(self.idf(w.word) for w in rest) or 1.0
+        typo = sum(TYPO * w.edits / max(w.length, 1) * (1 + self.idf(w.word) / weight) for w in rest if w.edits)
+        digits = sum(25.0 for w in rest if w.word.isdigit() and w.word not in name_words)
         digits += sum(8.0 for w in name_words if w.isdigit() and w not in query.words)
         bonus = min(len(matched_locs), 2) * LOC_BONUS
         score = best - typo - digits + bonus
         entry = self.entries[row]
         return Candidate(entry.id, entry.names[0], round(score, 2), tuple(matched_locs))
 
-    def _coverage(self, rest: list[QueryToken], name: str) -> float:
+    def _coverage(self, rest: list[_Word], name: str) -> float:
         """IDF-weighted recall of the query words and precision over the name words, 0..100."""
         if not rest:
             return 0.0
         name_words = name.split()
-        q_total = sum(self.idf(t.word) if t.known else self._max_idf for t in rest)
-        q_hit = sum(self.idf(t.word) for t in rest if t.word in name_words)
+        q_total = sum(self.idf(w.word) if w.known else self._max_idf for w in rest)
+        q_hit = sum(self.idf(w.word) for w in rest if w.word in name_words)
         n_total = sum(self.idf(w) for w in name_words) or 1.0
-        n_hit = sum(self.idf(w) for w in set(name_words) if any(t.word == w for t in rest))
-        return 100.0 * (0.6 * q_hit / q_total + 0.4 * n_hit / n_total)
+        sent = {w.word for w in rest}
+        n_hit = sum(self.idf(w) for w in set(name_words) if w in sent)
+        return 100.0 * (RECALL * q_hit / q_total + (1 - RECALL) * n_hit / n_total)
+
+
+@dataclass(frozen=True)
+class _Word:
+    word: str
+    edits: int
+    known: bool
+    length: int
+
+
+def _resolve(token: QueryToken, name_words: frozenset[str]) -> _Word:
+    """The reading of a query word that this record contains, else its likeliest reading."""
+    for word, edits in token.options():
+        if word in name_words:
+            return _Word(word, edits, True, len(token.raw))
+    return _Word(token.word, token.edits, token.known, len(token.raw))

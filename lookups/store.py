@@ -62,11 +62,11 @@ class Catalog:
 
     @cached_property
     def route_index(self) -> Index:
-        return Index([r.entry() for r in self.bus.routes])
+        return Index([r.entry() for r in self.bus.routes.values()])
 
     @cached_property
     def stop_index(self) -> Index:
-        return Index([s.entry() for s in self.bus.stops])
+        return Index([s.entry() for s in self.bus.stops.values()])
 
     def metas(self) -> list[tuple[DatasetMeta, int]]:
         """Every dataset's metadata with its record count, for ``tongdai data list``."""

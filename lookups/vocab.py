@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from lookups.text import detelex, expand, tokens
+from lookups.text import abbreviations, detelex, expand, tokens
 
 
 @dataclass(frozen=True)
@@ -20,9 +21,13 @@ class QueryToken:
     """One word of a query as the index understands it."""
 
     raw: str
-    word: str  # the vocabulary word it stands for (== raw when known or not correctable)
+    word: str  # the vocabulary word it most likely stands for (== raw when known or not correctable)
     edits: int  # 0 exact; 1-2 typo corrections; Telex residue counts as 0
     known: bool
+    alternatives: tuple[tuple[str, int], ...] = ()  # other close words with their edits, for the scorer
+
+    def options(self) -> tuple[tuple[str, int], ...]:
+        return ((self.word, self.edits), *self.alternatives)
 
 
 def normalise_words(text: str) -> list[str]:
@@ -33,6 +38,12 @@ def normalise_words(text: str) -> list[str]:
             word = word.lstrip("0") or "0"
         out.append(word)
     return out
+
+
+@lru_cache(maxsize=1)
+def protected_words() -> frozenset[str]:
+    """Words of the abbreviation table (duong, quan, benh vien...) are real words: never "correct" them."""
+    return frozenset(w for long in abbreviations().values() for w in long.split())
 
 
 def _deletes(word: str) -> set[str]:
@@ -52,7 +63,7 @@ class Vocabulary:
         self.words: Mapping[str, int] = counts
         self._by_delete: dict[str, list[str]] = {}
         for word in self.words:
-            if max_edits(word) == 0:
+            if word.isdigit() or len(word) < 2:
                 continue
             for key in _deletes(word) | {word}:
                 self._by_delete.setdefault(key, []).append(word)
@@ -60,36 +71,40 @@ class Vocabulary:
     def __contains__(self, word: object) -> bool:
         return word in self.words
 
-    def correct(self, word: str) -> tuple[str, int] | None:
-        """The closest vocabulary word within the allowed edits: fewest edits, then most used."""
+    def correct(self, word: str, limit_results: int = 3) -> list[tuple[str, int]]:
+        """Close vocabulary words within the allowed edits, best first: fewest edits, then most used.
+
+        Several are kept because the likeliest is not always meant (``lhanh``: ``thanh`` or ``khanh``);
+        the scorer picks, per record, the one that record contains.
+        """
         limit = max_edits(word)
         if limit == 0:
-            return None
-        probes = _deletes(word) | {word}
+            return []
         found: set[str] = set()
-        for probe in probes:
+        for probe in _deletes(word) | {word}:
             found.update(self._by_delete.get(probe, ()))
-        best: tuple[int, int, str] | None = None
+        ranked = []
         for cand in found:
             dist = OSA.distance(word, cand, processor=None, score_cutoff=limit)
-            rank = (dist, -self.words[cand], cand)
-            if dist <= limit and (best is None or rank < best):
-                best = rank
-        return None if best is None else (best[2], best[0])
+            if dist <= limit:
+                ranked.append((dist, -self.words[cand], cand))
+        ranked.sort()
+        return [(cand, dist) for dist, _, cand in ranked[:limit_results]]
 
     def understand(self, text: str) -> list[QueryToken]:
+        protected = protected_words()
         out: list[QueryToken] = []
         for raw in normalise_words(text):
-            if raw in self.words:
-                out.append(QueryToken(raw, raw, 0, True))
+            if raw in self.words or raw in protected:
+                out.append(QueryToken(raw, raw, 0, raw in self.words))
                 continue
             plain = detelex(raw)
             if plain != raw and plain in self.words:
                 out.append(QueryToken(raw, plain, 0, True))
                 continue
-            fixed = self.correct(raw) or (self.correct(plain) if plain != raw else None)
-            if fixed is not None:
-                out.append(QueryToken(raw, fixed[0], fixed[1], True))
+            fixed = self.correct(raw) or (self.correct(plain) if plain != raw else [])
+            if fixed:
+                out.append(QueryToken(raw, fixed[0][0], fixed[0][1], True, tuple(fixed[1:])))
             else:
                 out.append(QueryToken(raw, raw, 0, False))
         return out

@@ -77,11 +77,13 @@ def parse_date(value: str | None) -> date | None:
 
 def read_jsonl(path: Path) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
+    number = 0
     try:
         with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
+            for line in handle:
+                number += 1
                 if line.strip():
                     rows.append(json.loads(line))
     except (OSError, ValueError) as exc:
-        raise DataError(f"{path}: line {locals().get('number', 0)}: {exc}") from exc
+        raise DataError(f"{path}: line {number}: {exc}") from exc
     return rows

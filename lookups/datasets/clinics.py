@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lookups.datasets.base import DatasetMeta, DataError, Entry, read_jsonl
+from lookups.datasets.base import DataError, DatasetMeta, Entry, read_jsonl
 
 FACILITY_TYPES = ("hospital", "clinic", "health_station", "pharmacy")
 

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lookups.datasets.base import DatasetMeta, DataError, Entry, parse_date, read_jsonl
+from lookups.datasets.base import DataError, DatasetMeta, Entry, parse_date, read_jsonl
 
 CATEGORIES = ("restaurant", "street_food", "catering", "bakery", "grocery", "cafe", "canteen")
 

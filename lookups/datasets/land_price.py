@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from lookups.datasets.base import DatasetMeta, DataError, Entry
+from lookups.datasets.base import DataError, DatasetMeta, Entry
 
 LAND_TYPES = ("urban_residential", "commercial", "agricultural")
 
@@ -81,10 +81,12 @@ def load(folder: Path) -> LandPriceData:
     path = folder / "segments.csv"
     meta = DatasetMeta.load(folder, [path])
     segments: list[Segment] = []
+    number = 1  # the header is line 1
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            for number, row in enumerate(csv.DictReader(handle), 2):
+            for row in csv.DictReader(handle):
+                number += 1
                 segments.append(_segment(row))
     except (OSError, KeyError, ValueError) as exc:
-        raise DataError(f"{path}: row {locals().get('number', 1)}: {exc!r}") from exc
+        raise DataError(f"{path}: line {number}: {exc!r}") from exc
     return LandPriceData(meta, tuple(segments), group_streets(segments))

@@ -1,0 +1,118 @@
+"""The synthetic food-safety generator and the bundled sample pack (data/)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lookups.datasets import clinics, food_safety, land_price
+from lookups.datasets.synth import (
+    PROTECTED_NAMES,
+    generate_food_safety,
+    is_protected,
+    load_gazetteer,
+    synth_data_dir,
+)
+from lookups.text import fold
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+AS_OF = date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def pack() -> food_safety.FoodSafetyData:
+    return food_safety.load(DATA / "food_safety")
+
+
+def test_same_seed_gives_identical_bytes(tmp_path: Path) -> None:
+    first = synth_data_dir(300, tmp_path / "a", DATA) / "food_safety" / "records.jsonl"
+    second = synth_data_dir(300, tmp_path / "b", DATA) / "food_safety" / "records.jsonl"
+    other = synth_data_dir(300, tmp_path / "c", DATA, seed=7) / "food_safety" / "records.jsonl"
+    assert first.read_bytes() == second.read_bytes()
+    assert first.read_bytes() != other.read_bytes()
+    streets = load_gazetteer(DATA)
+    assert list(generate_food_safety(50, streets=streets, as_of=AS_OF)) == list(
+        generate_food_safety(50, streets=streets, as_of=AS_OF))
+
+
+def test_synth_data_dir_loads_and_copies_the_rest(tmp_path: Path) -> None:
+    out = synth_data_dir(1000, tmp_path / "big", DATA)
+    data = food_safety.load(out / "food_safety")
+    assert len(data.records) == 1000
+    assert [r.id for r in data.records[:2]] == ["FS0000001", "FS0000002"]
+    assert "1.000" in data.meta.title and data.meta.sample
+    assert data.meta.as_of == AS_OF
+    for folder in ("gazetteer", "land_price", "clinics", "bus"):
+        if (DATA / folder).is_dir():
+            for path in (DATA / folder).rglob("*"):
+                if path.is_file():
+                    assert (out / path.relative_to(DATA)).read_bytes() == path.read_bytes()
+    statuses = {r.status(AS_OF) for r in data.records}
+    assert statuses == {"valid", "expired", "revoked", "commitment", "none"}
+    for record in data.records:
+        inspected = [i.date for i in record.inspections]
+        for violation in record.violations:
+            assert violation.date < AS_OF
+            assert any(day <= violation.date for day in inspected)
+        if is_protected(record.name):
+            assert record.status(AS_OF) == "valid" and not record.violations
+
+
+def test_synth_data_dir_refuses_to_overwrite_its_source(tmp_path: Path) -> None:
+    shutil.copytree(DATA / "food_safety", tmp_path / "food_safety")
+    shutil.copytree(DATA / "gazetteer", tmp_path / "gazetteer")
+    with pytest.raises(ValueError):
+        synth_data_dir(10, tmp_path, tmp_path)
+
+
+def test_sample_food_safety_pack(pack: food_safety.FoodSafetyData) -> None:
+    assert pack.meta.sample and pack.meta.as_of == AS_OF
+    assert len(pack.records) >= 3000
+    assert len({r.id for r in pack.records}) == len(pack.records)
+    statuses = {r.status(pack.meta.as_of) for r in pack.records}
+    assert statuses == {"valid", "expired", "revoked", "commitment", "none"}
+    names = [fold(r.name) for r in pack.records]
+    assert names.count(fold("Phở Hòa")) == 3
+    assert names.count(fold("Bún chả cá Bà Lữ")) == 2
+    pho_hoa = {r.district for r in pack.records if fold(r.name) == fold("Phở Hòa")}
+    assert pho_hoa == {"Hải Châu", "Sơn Trà", "Thanh Khê"}
+    protected = {fold(p) for p in PROTECTED_NAMES}
+    for record in pack.records:
+        if fold(record.name) in protected or is_protected(record.name):
+            assert not record.violations, record
+            assert record.status(pack.meta.as_of) == "valid", record
+    streets = {s.street for s in load_gazetteer(DATA)}
+    assert {r.street for r in pack.records} <= streets
+
+
+def test_sample_land_price_pack() -> None:
+    data = land_price.load(DATA / "land_price")
+    assert len(data.segments) >= 1000
+    for segment in data.segments:
+        assert all(a > b for a, b in zip(segment.prices, segment.prices[1:], strict=False)), segment
+        assert segment.prices[-1] > 0
+    by_type = {s.land_type for s in data.segments}
+    assert by_type == {"urban_residential", "commercial", "agricultural"}
+    top = max(data.segments, key=lambda s: s.prices[0])
+    assert top.street in {"Bạch Đằng", "Lê Duẩn", "Trần Phú", "Võ Nguyên Giáp"}
+
+
+def test_sample_clinics_pack() -> None:
+    data = clinics.load(DATA / "clinics")
+    assert len(data.records) >= 300
+    assert {r.type for r in data.records} == {"hospital", "clinic", "health_station", "pharmacy"}
+    assert sum(r.emergency_24h for r in data.records) >= 20
+    wards = (DATA / "gazetteer" / "wards.csv").read_text(encoding="utf-8").splitlines()[1:]
+    stations = [r for r in data.records if r.type == "health_station"]
+    assert len(stations) == len(wards)
+    assert any("BV C" in r.aliases for r in data.records)
+
+
+def test_metadata_says_sample() -> None:
+    for folder in ("food_safety", "land_price", "clinics"):
+        meta = json.loads((DATA / folder / "metadata.json").read_text(encoding="utf-8"))
+        assert meta["sample"] is True and meta["id"] == folder
