@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from handlers.common import resolve
+from handlers.common import resolve, selector
 from handlers.i18n import footer, pick, t
 from handlers.registry import Request, command
 from handlers.reply import Field, Lang, Match, Option, Reply
@@ -18,6 +18,7 @@ TYPE_WORDS = {"benh vien": "hospital", "hospital": "hospital", "phong kham": "cl
               "hieu thuoc": "pharmacy"}
 TYPE_NAME = {"hospital": ("Bệnh viện", "Hospital"), "clinic": ("Phòng khám", "Clinic"),
              "health_station": ("Trạm y tế", "Health station"), "pharmacy": ("Nhà thuốc", "Pharmacy")}
+KEYWORD_TYPE = {"bv": "benh vien", "benhvien": "benh vien", "phongkham": "phong kham"}  # "BV Da Nang"
 TYPE_ORDER = {"hospital": 0, "clinic": 1, "health_station": 2, "pharmacy": 3}
 LIST_SIZE = 5
 
@@ -55,14 +56,20 @@ def listing(req: Request, f: Filters) -> Reply:
             if (not f.specialty or f.specialty in {fold(s) for s in r.specialties})
             and (not f.area or f.area in (fold(r.ward), fold(r.district)))
             and (not f.kind or r.type == f.kind) and (not f.emergency or r.emergency_24h)]
-    hits.sort(key=lambda r: (not r.emergency_24h, TYPE_ORDER[r.type], r.name))
+    # Emergency care first when asked; otherwise places named for the specialty (a children's hospital
+    # for "nhi") before general ones.
+    hits.sort(key=lambda r: (f.emergency and not r.emergency_24h,
+                             bool(f.specialty) and f" {f.specialty} " not in f" {fold(r.name)} ",
+                             TYPE_ORDER[r.type], r.name))
     asked = " ".join(p for p in (f.specialty, f.area) if p) or pick(lang, "cấp cứu 24/7", "24/7 emergency")
     if not hits:
         return Reply("kcb", "not_found", lang, pick(lang, f"Không có cơ sở phù hợp: {asked}",
                                                    f"No facility matches: {asked}"),
                      hint=pick(lang, "Thử KCB <chuyên khoa> hoặc KCB <phường>.", "Try CLINIC <specialty>."),
                      footer=footer(req.catalog.clinics.meta))
-    options = tuple(Option(n, r.name, f"{r.address}, {r.ward}, {r.phone}", f"KCB {r.id}")
+    index = req.catalog.clinic_index
+    options = tuple(Option(n, r.name, ", ".join(p for p in (r.address, r.ward, r.phone) if p),
+                           selector(index, req.keyword.upper(), r.id, r.name, (r.street, r.ward)))
                     for n, r in enumerate(hits[:LIST_SIZE], 1))
     title = pick(lang, f"{len(hits)} cơ sở: {asked}", f"{len(hits)} facilities: {asked}")
     return Reply("kcb", "ambiguous", lang, title, options=options, more=len(hits) - len(options),
@@ -82,7 +89,8 @@ def show(fac: Facility, lang: Lang, req: Request) -> Reply:
         Field("BHYT", yes if fac.bhyt else no),
         Field(pick(lang, "Chuyên khoa", "Specialties"), ", ".join(fac.specialties)),
     )
-    return Reply("kcb", "found", lang, fac.name, fields=fields, footer=footer(req.catalog.clinics.meta))
+    return Reply("kcb", "found", lang, fac.name, fields=tuple(f for f in fields if f.value),
+                 footer=footer(req.catalog.clinics.meta))
 
 
 @command("KCB", aliases=("BV", "BENHVIEN", "PHONGKHAM", "CLINIC"), english=("CLINIC",),
@@ -92,6 +100,8 @@ def show(fac: Facility, lang: Lang, req: Request) -> Reply:
 def clinics(req: Request) -> Reply:
     records = req.catalog.clinics.records
     index = req.catalog.clinic_index
+    if req.keyword in KEYWORD_TYPE and not fold(req.argument).startswith(KEYWORD_TYPE[req.keyword]):
+        req = replace(req, argument=f"{KEYWORD_TYPE[req.keyword]} {req.argument}")
     filters = parse(req.argument, records)
     has_filter = bool(filters.specialty or filters.area or filters.kind or filters.emergency)
     if has_filter and not filters.rest:

@@ -19,8 +19,8 @@ def matches(dataset: str, candidates: Sequence[Candidate]) -> tuple[Match, ...]:
 
 
 def selector(index: Index, keyword: str, record_id: str, name: str, narrowers: Sequence[str]) -> str:
-    """The shortest message that selects exactly this record: name plus a street, else its id."""
-    for extra in narrowers:
+    """The shortest message that selects exactly this record: its name, name plus a street, else its id."""
+    for extra in ("", *narrowers):
         text = f"{name} {extra}".strip()
         decision = index.lookup(text)
         if decision.status == "found" and decision.candidates[0].id == record_id:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from handlers.reply import Footer, Lang
@@ -43,5 +44,9 @@ def day(value: date, lang: Lang) -> str:
     return value.isoformat() if lang == "en" else value.strftime("%d/%m/%Y")
 
 
+SAMPLE_NOTE = re.compile(r"\s*\((?:dữ liệu mẫu|sample data)\)\s*$", re.IGNORECASE)
+
+
 def footer(meta: DatasetMeta) -> Footer:
-    return Footer(meta.as_of, meta.title, meta.sample)
+    # The renderers add the sample-data note in the reader's language; do not say it twice.
+    return Footer(meta.as_of, SAMPLE_NOTE.sub("", meta.title), meta.sample)

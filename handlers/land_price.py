@@ -11,6 +11,7 @@ from handlers.reply import Field, Lang, Reply
 from lookups.datasets.land_price import Segment, Street
 from lookups.index import Index
 from lookups.text import fold
+from lookups.vocab import normalise_words
 
 LAND_TYPE = {"urban_residential": ("Đất ở", "Residential"), "commercial": ("Đất TMDV", "Commercial"),
              "agricultural": ("Đất nông nghiệp", "Agricultural")}
@@ -28,6 +29,9 @@ def compact(vnd: int, lang: Lang) -> str:
 def split_argument(index: Index, argument: str) -> tuple[str, str]:
     """``le duan tran phu`` -> (``le duan``, ``tran phu``): the longest leading words naming one street."""
     words = argument.split()
+    # "đường Lê Duẩn", "d. Le Duan": the word "street" is not part of any street's name here.
+    if words and normalise_words(words[0]) == ["duong"]:
+        words = words[1:]
     for size in range(len(words), 0, -1):
         if index.lookup(" ".join(words[:size])).status == "found":
             return " ".join(words[:size]), " ".join(words[size:])
@@ -44,17 +48,16 @@ def pick_segments(street: Street, segment: str) -> tuple[Segment, ...]:
 
 def show(street: Street, segment: str, lang: Lang, req: Request) -> Reply:
     segments = pick_segments(street, segment)
-    fields = []
+    first = segments[0]
+    fields = [Field(pick(lang, "Căn cứ", "Source"), pick(
+        lang, f"QĐ {first.decision}, hiệu lực {day(first.effective_date, lang)}",
+        f"Decision {first.decision}, effective {day(first.effective_date, lang)}"))]
     for seg in segments:
         kind = LAND_TYPE.get(seg.land_type, (seg.land_type, seg.land_type))
         prices = "; ".join(f"VT{n} {compact(p, lang)}" for n, p in enumerate(seg.prices, 1))
         label = pick(lang, f"Đoạn {seg.from_point} - {seg.to_point}, {kind[0]}",
                      f"{seg.from_point} - {seg.to_point}, {kind[1]}")
         fields.append(Field(label, prices))
-    first = segments[0]
-    fields.append(Field(pick(lang, "Căn cứ", "Source"), pick(
-        lang, f"QĐ {first.decision}, hiệu lực {day(first.effective_date, lang)}",
-        f"Decision {first.decision}, effective {day(first.effective_date, lang)}")))
     title = pick(lang, f"Giá đất đường {street.name} (đồng/m²)", f"Land prices, {street.name} (VND/m²)")
     return Reply("giadat", "found", lang, title, fields=tuple(fields), footer=footer(req.catalog.land.meta))
 

@@ -21,6 +21,7 @@ class Candidate:
     name: str
     score: float
     locations: tuple[str, ...] = ()  # location phrases of the query that this record matched
+    exact: bool = False  # the query (less its location words) is one of this record's names, typo-free
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ def decide(ranked: list[Candidate]) -> Decision:
     top = ranked[0].score
     runner_up = ranked[1].score if len(ranked) > 1 else float("-inf")
     if top >= FOUND_MIN and top - runner_up >= MARGIN:
+        return Decision("found", (ranked[0],), 1)
+    # The full name of exactly one place wins over longer names that contain it ("Bệnh viện Đà Nẵng"
+    # over "Bệnh viện Mắt Đà Nẵng"); several places of that very name stay a question.
+    exact = [c for c in ranked if c.exact and c.score >= top - BAND]
+    if len(exact) == 1 and exact[0] is ranked[0] and top >= FOUND_MIN:
         return Decision("found", (ranked[0],), 1)
     close = [c for c in ranked if c.score >= max(CLOSE_MIN, top - BAND)]
     if len(close) >= 2:

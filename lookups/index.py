@@ -160,8 +160,9 @@ class Index:
         digits += sum(8.0 for w in name_words if w.isdigit() and w not in query.words)
         bonus = min(len(matched_locs), 2) * LOC_BONUS
         score = best - typo - digits + bonus
+        exact = text in self._names[row] and not any(w.edits for w in rest)
         entry = self.entries[row]
-        return Candidate(entry.id, entry.names[0], round(score, 2), tuple(matched_locs))
+        return Candidate(entry.id, entry.names[0], round(score, 2), tuple(matched_locs), exact)
 
     def _coverage(self, rest: list[_Word], name: str) -> float:
         """IDF-weighted recall of the query words and precision over the name words, 0..100."""

@@ -1,0 +1,84 @@
+"""Keyword grammar and failure modes, end to end through ``tongdai ask``."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from handlers import dispatch
+from handlers.render import gsm7_ok
+from lookups.store import Catalog
+
+Ask = Callable[..., Any]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?", "HD", "help", "TROGIUP", "tro giup", "!!!", "🍜🍜🍜"])
+def test_menu(ask: Ask, text: str) -> None:
+    reply = ask(text)
+    assert reply["status"] == "help" and len(reply["fields"]) >= 5
+
+
+@pytest.mark.parametrize(("keyword", "example"), [("ATTP", "ATTP pho hoa le duan"), ("BUS", "BUS cho han, san bay"),
+                                                  ("GIADAT", "GIADAT le duan"), ("KCB", "KCB nhi hai chau"),
+                                                  ("MT", "MT HC103")])
+def test_keyword_alone_gives_its_help_and_example(ask: Ask, keyword: str, example: str) -> None:
+    reply = ask(keyword)
+    assert reply["status"] == "help" and {"label": "Ví dụ", "value": example} in reply["fields"] \
+        or reply["lang"] == "en"
+
+
+def test_help_for_a_keyword(ask: Ask) -> None:
+    reply = ask("HD giadat")
+    assert reply["status"] == "help" and "GIADAT" in reply["fields"][0]["value"]
+    assert ask("HELP")["lang"] == "en"
+
+
+def test_no_keyword_with_one_clear_winner_is_answered(ask: Ask) -> None:
+    reply = ask("bun cha ca 109")
+    assert reply["intent"] == "attp" and reply["status"] == "found"
+
+
+def test_no_keyword_and_no_winner_gives_the_menu(ask: Ask) -> None:
+    reply = ask("xin chao ban oi")
+    assert reply["status"] == "help" and "xin chao ban oi" in reply["title"]
+
+
+def test_bun_is_food_not_a_typo_of_bus(ask: Ask) -> None:
+    assert ask("bun cha ca 190")["intent"] == "attp"
+
+
+def test_mixed_nfc_and_nfd(ask: Ask) -> None:
+    text = "ATTP " + unicodedata.normalize("NFD", "Phở Hòa") + " " + unicodedata.normalize("NFC", "Lê Duẩn")
+    assert ask(text)["status"] == "found"
+
+
+def test_absurdly_long_text_is_answered_politely(ask: Ask) -> None:
+    reply = ask("ATTP " + "pho hoa " * 5000)
+    assert reply["status"] in {"ambiguous", "not_found", "found"}
+    assert len(ask("ATTP " + "x" * 100_000, channel="sms")) <= 459
+
+
+def test_emoji_and_punctuation_around_the_argument(ask: Ask) -> None:
+    assert ask("ATTP 🍜 bún chả cá 109 !!! 😀")["status"] == "found"
+
+
+@pytest.mark.parametrize("text", ["", "ATTP", "attp pho hoa", "ATTP " + "ư" * 600, "KCB nhi", "xb 01",
+                                  "giadat le duan", "MT HC103", "food pho hoa", "\u0000\u200b"])
+def test_sms_output_is_gsm7_within_three_segments(ask: Ask, text: str) -> None:
+    out = ask(text, channel="sms")
+    assert gsm7_ok(out) and 0 < len(out) <= 459
+
+
+def test_a_crashing_handler_gives_an_apology_not_a_traceback(monkeypatch: pytest.MonkeyPatch,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    def boom(*_: object) -> None:
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(dispatch, "route", boom)
+    reply = dispatch.handle("attp pho hoa", Catalog(), datetime.now(UTC))
+    assert reply.status == "error" and "Xin lỗi" in reply.title
+    assert "index exploded" in caplog.text
