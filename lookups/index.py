@@ -8,6 +8,8 @@ candidates with numpy (IDF-weighted word hits), then only the best few dozen are
 from __future__ import annotations
 
 import math
+import sys
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +21,8 @@ from lookups.datasets.base import Entry
 from lookups.decide import Candidate, Decision, decide
 from lookups.vocab import QueryToken, Vocabulary, normalise_words
 
-SHORTLIST = 64
+SHORTLIST = 32
+POSTINGS_BUDGET = 20_000
 MARKERS = frozenset({"quan", "phuong", "duong", "xa", "kiet", "hem", "so", "tai", "o", "gan"})
 LOC_BONUS = 6.0
 RECALL = 0.75  # the words the user sent must be in the name; the name may have more words they left out
@@ -32,52 +35,66 @@ class _Query:
     tokens: list[QueryToken]
     words: list[str]
     spans: dict[int, tuple[int, int] | None]  # location phrase id -> where it occurs in words
+    scores: dict[tuple[int, tuple[int, ...]], tuple[float, bool]]  # (name set, words used) -> score, exact
+    word_set: frozenset[str] = frozenset()
 
 
 class Index:
+    """Built once per dataset version; read-only afterwards, so threads may share it."""
+
     def __init__(self, entries: Sequence[Entry]) -> None:
-        self.entries = entries
-        self._names: list[tuple[str, ...]] = []
-        self._name_words: list[frozenset[str]] = []
-        self._locs: list[tuple[int, ...]] = []
+        self._size = len(entries)
+        self._ids = [sys.intern(e.id) for e in entries]
+        self._display = [e.names[0] for e in entries]
+        # Chains and common names repeat: rows point at a shared (names, words) set, which saves
+        # memory and lets one query score each distinct name once.
+        self._name_sets: list[tuple[tuple[str, ...], tuple[str, ...]]] = []  # names, their distinct words
+        set_ids: dict[tuple[str, ...], int] = {}
+        name_of_row = array("i")
         phrase_ids: dict[tuple[str, ...], int] = {}
         self._phrases: list[tuple[str, ...]] = []
         self._display_locs: list[str] = []
-        postings: dict[str, list[int]] = {}
-        loc_postings: dict[str, list[int]] = {}
+        loc_flat, loc_start = array("i"), array("i", [0])
+        postings: dict[str, array[int]] = {}
+        loc_postings: dict[str, array[int]] = {}
         for row, entry in enumerate(entries):
             names = tuple(dict.fromkeys(" ".join(normalise_words(n)) for n in entry.names if n))
-            words = frozenset(w for n in names for w in n.split())
-            self._names.append(names)
-            self._name_words.append(words)
-            for word in words:
-                postings.setdefault(word, []).append(row)
-            locs = []
+            if names not in set_ids:
+                set_ids[names] = len(self._name_sets)
+                words = tuple(dict.fromkeys(sys.intern(w) for n in names for w in n.split()))
+                self._name_sets.append((names, words))
+            name_of_row.append(set_ids[names])
+            for word in self._name_sets[set_ids[names]][1]:
+                postings.setdefault(word, array("i")).append(row)
+            locs: dict[int, None] = {}
             for loc in entry.locations:
                 key = tuple(normalise_words(loc))
-                if not key:
-                    continue
-                if key not in phrase_ids:
+                if key and key not in phrase_ids:
                     phrase_ids[key] = len(self._phrases)
                     self._phrases.append(key)
                     self._display_locs.append(loc)
-                locs.append(phrase_ids[key])
-            self._locs.append(tuple(dict.fromkeys(locs)))
+                if key:
+                    locs[phrase_ids[key]] = None
+            loc_flat.extend(locs)
+            loc_start.append(len(loc_flat))
             for word in {w for pid in locs for w in self._phrases[pid]}:
-                loc_postings.setdefault(word, []).append(row)
-        size = max(len(entries), 1)
+                loc_postings.setdefault(word, array("i")).append(row)
+        self._name_of_row = np.frombuffer(name_of_row, dtype=np.int32)
+        self._loc_flat = np.frombuffer(loc_flat, dtype=np.int32)
+        self._loc_start = np.frombuffer(loc_start, dtype=np.int32)
+        size = max(self._size, 1)
         self._idf = {w: math.log(1 + size / len(rows)) for w, rows in postings.items()}
         self._max_idf = math.log(1 + size)
-        self._post = {w: np.asarray(rows, dtype=np.int32) for w, rows in postings.items()}
-        self._loc_post = {w: np.asarray(rows, dtype=np.int32) for w, rows in loc_postings.items()}
-        self._length = np.asarray([len(w) for w in self._name_words], dtype=np.float32)
+        self._post = {w: np.frombuffer(rows, dtype=np.int32) for w, rows in postings.items()}
+        self._loc_post = {w: np.frombuffer(rows, dtype=np.int32) for w, rows in loc_postings.items()}
+        self._length = np.asarray([len(self._name_sets[n][1]) for n in name_of_row], dtype=np.float32)
         counts = Counter({w: len(r) for w, r in postings.items()})
         counts.update({w: len(r) for w, r in loc_postings.items()})
         self.vocabulary = Vocabulary(counts)
-        self._row_of = {entry.id.casefold(): row for row, entry in enumerate(entries)}
+        self._row_of = {record_id.casefold(): row for row, record_id in enumerate(self._ids)}
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return self._size
 
     def row(self, record_id: str) -> int | None:
         """Position of a record by its id (ids are accepted in any case: ``fs0000123``)."""
@@ -87,8 +104,9 @@ class Index:
         return self._idf.get(word, self._max_idf)
 
     def search(self, text: str, limit: int = 10) -> list[Candidate]:
-        query = _Query(self.vocabulary.understand(text), [], {})
+        query = _Query(self.vocabulary.understand(text), [], {}, {})
         query.words = [t.word for t in query.tokens]
+        query.word_set = frozenset(query.words)
         rows = self._shortlist(query)
         scored = [self._score(int(row), query) for row in rows]
         scored.sort(key=lambda c: (-c.score, c.id))
@@ -98,25 +116,34 @@ class Index:
         return decide(self.search(text, limit=40))
 
     def _shortlist(self, query: _Query) -> np.ndarray:
-        ids: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
+        """The rows worth scoring: most IDF-weighted word hits, shorter names first among equals.
+
+        Posting lists are taken rarest first up to POSTINGS_BUDGET entries: a word that half the
+        registry shares ("quán") costs the most to count and tells the least about which place is meant;
+        the scorer still weighs it for the shortlisted rows.
+        """
+        lists: list[tuple[np.ndarray, float]] = []
         for tok in query.tokens:
             for word, edits in tok.options():
                 penalty = 1.0 - 0.2 * edits
                 if word in self._post:
-                    arr = self._post[word]
-                    ids.append(arr)
-                    weights.append(np.full(len(arr), self.idf(word) * penalty, dtype=np.float32))
+                    lists.append((self._post[word], self.idf(word) * penalty))
                 if word in self._loc_post:
-                    arr = self._loc_post[word]
-                    ids.append(arr)
-                    weights.append(np.full(len(arr), 0.3 * penalty, dtype=np.float32))
-        if not ids:
+                    lists.append((self._loc_post[word], 0.3 * penalty))
+        if not lists:
             return np.empty(0, dtype=np.int32)
-        hits = np.bincount(np.concatenate(ids), weights=np.concatenate(weights), minlength=len(self.entries))
+        lists.sort(key=lambda item: len(item[0]))
+        taken, total = [], 0
+        for arr, weight in lists:
+            if taken and total + len(arr) > POSTINGS_BUDGET:
+                break
+            taken.append((arr, weight))
+            total += len(arr)
+        ids = np.concatenate([arr for arr, _ in taken])
+        weights = np.concatenate([np.full(len(arr), weight, dtype=np.float32) for arr, weight in taken])
+        hits = np.bincount(ids, weights=weights, minlength=self._size)
         rows = np.flatnonzero(hits)
         if len(rows) > SHORTLIST:
-            # Shorter names first among equal hits: "Phở Hòa" before "Phở Hòa Bình Minh".
             keys = hits[rows] - 0.01 * self._length[rows]
             rows = rows[np.argpartition(-keys, SHORTLIST)[:SHORTLIST]]
         return rows
@@ -125,6 +152,10 @@ class Index:
         """Where a location phrase occurs in the query; a 3+ word street may lack one word (Tôn Thắng)."""
         if pid not in query.spans:
             phrase, words = self._phrases[pid], query.words
+            present = sum(w in query.word_set for w in phrase)
+            if present < len(phrase) - (len(phrase) >= 3):  # most addresses: cheap "no"
+                query.spans[pid] = None
+                return None
             forms = [phrase]
             if len(phrase) >= 3:  # never the house number: "12 Lê Duẩn" is not "Lê Duẩn"
                 forms += [phrase[:k] + phrase[k + 1:] for k in range(len(phrase)) if not phrase[k].isdigit()]
@@ -134,60 +165,71 @@ class Index:
         return query.spans[pid]
 
     def _score(self, row: int, query: _Query) -> Candidate:
-        name_words = self._name_words[row]
+        set_id = int(self._name_of_row[row])
+        names, name_words = self._name_sets[set_id]
         used: set[int] = set()
         matched_locs: list[str] = []
-        for pid in sorted(self._locs[row], key=lambda p: -len(self._phrases[p])):
+        pids = self._loc_flat[self._loc_start[row]:self._loc_start[row + 1]].tolist()
+        for pid in sorted(pids, key=lambda p: -len(self._phrases[p])):
             span = self._span(query, pid)
-            if span is None or set(self._phrases[pid]) <= name_words or used & set(range(*span)):
+            if span is None or all(w in name_words for w in self._phrases[pid]) or used & set(range(*span)):
                 continue
             used.update(range(*span))
             if span[0] > 0 and query.words[span[0] - 1] in MARKERS:
                 used.add(span[0] - 1)
             matched_locs.append(self._display_locs[pid])
-        rest = [_resolve(t, name_words) for i, t in enumerate(query.tokens) if i not in used]
+        key = (set_id, tuple(sorted(used)))
+        if key not in query.scores:
+            query.scores[key] = self._name_score(query, used, names, name_words)
+        best, exact = query.scores[key]
+        score = best + min(len(matched_locs), 2) * LOC_BONUS
+        return Candidate(self._ids[row], self._display[row], round(score, 2), tuple(matched_locs), exact)
+
+    def _name_score(self, query: _Query, used: set[int], names: tuple[str, ...],
+                    name_words: tuple[str, ...]) -> tuple[float, bool]:
+        """How well the query words left after location matching name this place, and whether exactly."""
+        rest = [self._resolve(t, name_words) for i, t in enumerate(query.tokens) if i not in used]
         text = " ".join(w.word for w in rest)
         best = max(
             (1 - SHAPE) * self._coverage(rest, name) + SHAPE * ratio
-            for name, ratio, _ in process.extract(text, self._names[row], scorer=fuzz.token_sort_ratio,
+            for name, ratio, _ in process.extract(text, names, scorer=fuzz.token_sort_ratio,
                                                    processor=None, limit=None)
         )
         # A corrected word costs more the more it carries the query: reading "khue" as "hue" in
         # "ca phe khue" changes which place is meant; reading "caphe" as "ca phe" does not.
-        weight = sum(self.idf(w.word) for w in rest) or 1.0
-        typo = sum(TYPO * w.edits / max(w.length, 1) * (1 + self.idf(w.word) / weight) for w in rest if w.edits)
+        weight = sum(w.idf for w in rest) or 1.0
+        typo = sum(TYPO * w.edits / max(w.length, 1) * (1 + w.idf / weight) for w in rest if w.edits)
         digits = sum(25.0 for w in rest if w.word.isdigit() and w.word not in name_words)
         digits += sum(8.0 for w in name_words if w.isdigit() and w not in query.words)
-        bonus = min(len(matched_locs), 2) * LOC_BONUS
-        score = best - typo - digits + bonus
-        exact = text in self._names[row] and not any(w.edits for w in rest)
-        entry = self.entries[row]
-        return Candidate(entry.id, entry.names[0], round(score, 2), tuple(matched_locs), exact)
+        exact = text in names and not any(w.edits for w in rest)
+        return best - typo - digits, exact
+
+    def _resolve(self, token: QueryToken, name_words: tuple[str, ...]) -> _Word:
+        """The reading of a query word that this record contains, else its likeliest reading."""
+        for word, edits in token.options():
+            if word in name_words:
+                return _Word(word, edits, True, len(token.raw), self.idf(word))
+        idf = self.idf(token.word) if token.known else self._max_idf
+        return _Word(token.word, token.edits, token.known, len(token.raw), idf)
 
     def _coverage(self, rest: list[_Word], name: str) -> float:
         """IDF-weighted recall of the query words and precision over the name words, 0..100."""
         if not rest:
             return 0.0
         name_words = name.split()
-        q_total = sum(self.idf(w.word) if w.known else self._max_idf for w in rest)
-        q_hit = sum(self.idf(w.word) for w in rest if w.word in name_words)
-        n_total = sum(self.idf(w) for w in name_words) or 1.0
+        q_total = sum(w.idf for w in rest)
+        q_hit = sum(w.idf for w in rest if w.word in name_words)
+        idf = self._idf
+        n_total = sum(idf.get(w, self._max_idf) for w in name_words) or 1.0
         sent = {w.word for w in rest}
-        n_hit = sum(self.idf(w) for w in set(name_words) if w in sent)
+        n_hit = sum(idf.get(w, self._max_idf) for w in set(name_words) if w in sent)
         return 100.0 * (RECALL * q_hit / q_total + (1 - RECALL) * n_hit / n_total)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Word:
     word: str
     edits: int
     known: bool
     length: int
-
-
-def _resolve(token: QueryToken, name_words: frozenset[str]) -> _Word:
-    """The reading of a query word that this record contains, else its likeliest reading."""
-    for word, edits in token.options():
-        if word in name_words:
-            return _Word(word, edits, True, len(token.raw))
-    return _Word(token.word, token.edits, token.known, len(token.raw))
+    idf: float  # an unknown word weighs as the rarest: it is what the user meant and we lack

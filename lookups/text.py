@@ -24,7 +24,7 @@ def strip_marks(text: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)  # keywords and frequent queries; names are folded once at index build
 def fold(text: str) -> str:
     """Fold to the matching key: no marks, ``đ -> d``, lower case, punctuation to spaces, one space."""
     return " ".join(_NON_WORD.sub(" ", strip_marks(text).casefold()).split())

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 DATASET_IDS = ("food_safety", "bus", "land_price", "clinics")
 
@@ -75,15 +77,14 @@ def parse_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def read_jsonl(path: Path) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """Records one at a time: a registry of a million lines never sits in memory as dicts."""
     number = 0
     try:
         with path.open(encoding="utf-8") as handle:
             for line in handle:
                 number += 1
                 if line.strip():
-                    rows.append(json.loads(line))
+                    yield json.loads(line)
     except (OSError, ValueError) as exc:
         raise DataError(f"{path}: line {number}: {exc}") from exc
-    return rows

@@ -23,7 +23,7 @@ from lookups.datasets.base import DataError, DatasetMeta, Entry, read_jsonl
 FACILITY_TYPES = ("hospital", "clinic", "health_station", "pharmacy")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Facility:
     id: str
     name: str
@@ -65,7 +65,7 @@ class Facility:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClinicData:
     meta: DatasetMeta
     records: tuple[Facility, ...]

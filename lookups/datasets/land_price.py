@@ -21,7 +21,7 @@ from lookups.datasets.base import DataError, DatasetMeta, Entry
 LAND_TYPES = ("urban_residential", "commercial", "agricultural")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     id: str
     street: str
@@ -34,7 +34,7 @@ class Segment:
     effective_date: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Street:
     """All segments of one street; the unit the matcher indexes (people ask by street)."""
 
@@ -47,7 +47,7 @@ class Street:
         return Entry(self.id, (self.name,), self.wards)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LandPriceData:
     meta: DatasetMeta
     segments: tuple[Segment, ...]

@@ -1,0 +1,74 @@
+"""The ``tongdai`` command itself: batch mode, data commands, and the installed console script."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from lookups.datasets.base import DATASET_IDS
+from lookups.datasets.food_safety import load as load_food
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_batch_writes_one_json_object_per_line(monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    lines = ["attp pho hoa", "ATTP pho hoa le duan", "attp lau de thach sanh", "", "xin chao ban oi"]
+    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO("\n".join(lines) + "\n"))
+    assert main(["ask", "--batch"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["input"] for r in rows] == lines
+    assert [r["status"] for r in rows] == ["ambiguous", "found", "not_found", "help", "help"]
+    assert set(rows[0]) == {"input", "intent", "status", "matches", "reply"}
+    scores = [m["score"] for m in rows[0]["matches"]]
+    assert len(scores) == 3 and scores == sorted(scores, reverse=True)
+    assert rows[1]["matches"][0]["dataset"] == "food_safety" and rows[1]["reply"].startswith("Pho Hoa")
+
+
+def test_data_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "list"]) == 0
+    out = capsys.readouterr().out
+    for dataset in DATASET_IDS:
+        assert dataset in out
+    assert "2026-11-01" in out
+
+
+@pytest.mark.parametrize("dataset", DATASET_IDS)
+def test_data_export(dataset: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "export", dataset]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) > 10 and all({"id", "name"} <= set(r) for r in rows)
+    assert len({r["id"] for r in rows}) == len(rows)
+
+
+def test_synth_writes_a_complete_data_dir_that_answers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "big"
+    assert main(["data", "synth", "food_safety", "--count", "2000", "--out", str(out)]) == 0
+    assert len(load_food(out / "food_safety").records) == 2000
+    capsys.readouterr()
+    assert main(["--data-dir", str(out), "data", "list"]) == 0
+    assert "2000" in capsys.readouterr().out
+    assert main(["--data-dir", str(out), "ask", "--channel", "json", "xb 01"]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "found"
+
+
+def test_broken_data_dir_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "data" / "food_safety" / "records.jsonl").write_text('{"id": "x"}\n{not json\n')
+    assert main(["--data-dir", str(tmp_path / "data"), "data", "list"]) == 2
+    err = capsys.readouterr().err
+    assert "records.jsonl" in err and "data error" in err
+
+
+def test_installed_console_script() -> None:
+    exe = Path(sys.executable).with_name("tongdai")
+    result = subprocess.run([str(exe), "ask", "attp pho hoa le duan"], capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Pho Hoa\n") and result.stdout.isascii()
