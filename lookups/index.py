@@ -133,7 +133,8 @@ class Index:
         if not lists:
             return np.empty(0, dtype=np.int32)
         lists.sort(key=lambda item: len(item[0]))
-        taken, total = [], 0
+        taken: list[tuple[np.ndarray, float]] = []
+        total = 0
         for arr, weight in lists:
             if taken and total + len(arr) > POSTINGS_BUDGET:
                 break
