@@ -25,6 +25,8 @@ SHORTLIST = 32
 POSTINGS_BUDGET = 20_000
 MARKERS = frozenset({"quan", "phuong", "duong", "xa", "kiet", "hem", "so", "tai", "o", "gan"})
 LOC_BONUS = 6.0
+PLACE_WEIGHT = 1.5  # shortlist credit per word of a street/ward the query names and the record is on
+PLACE_WORD = 0.3  # name credit kept by such a word ("Lai" of "Lê Lai" in "Quán Bé Lài")
 RECALL = 0.75  # the words the user sent must be in the name; the name may have more words they left out
 TYPO = 40.0  # points lost per corrected letter share of a word: "khue" read as "khe" costs 10
 SHAPE = 0.1  # weight of the character-level ratio, which catches what word matching misses (merged words)
@@ -57,6 +59,7 @@ class Index:
         loc_flat, loc_start = array("i"), array("i", [0])
         postings: dict[str, array[int]] = {}
         loc_postings: dict[str, array[int]] = {}
+        phrase_rows: dict[int, array[int]] = {}
         for row, entry in enumerate(entries):
             names = tuple(dict.fromkeys(" ".join(normalise_words(n)) for n in entry.names if n))
             if names not in set_ids:
@@ -77,6 +80,8 @@ class Index:
                     locs[phrase_ids[key]] = None
             loc_flat.extend(locs)
             loc_start.append(len(loc_flat))
+            for pid in locs:
+                phrase_rows.setdefault(pid, array("i")).append(row)
             for word in {w for pid in locs for w in self._phrases[pid]}:
                 loc_postings.setdefault(word, array("i")).append(row)
         self._name_of_row = np.frombuffer(name_of_row, dtype=np.int32)
@@ -86,10 +91,15 @@ class Index:
         self._idf = {w: math.log(1 + size / len(rows)) for w, rows in postings.items()}
         self._max_idf = math.log(1 + size)
         self._post = {w: np.frombuffer(rows, dtype=np.int32) for w, rows in postings.items()}
-        self._loc_post = {w: np.frombuffer(rows, dtype=np.int32) for w, rows in loc_postings.items()}
+        # Streets, wards and districts (phrases several records share, unlike house addresses) are
+        # recognised in the query before counting, so "le lai" counts as a street, not as name words.
+        self._places = {self._phrases[pid]: np.frombuffer(rows, dtype=np.int32)
+                        for pid, rows in phrase_rows.items() if len(rows) > 1}
+        self._longest_place = max((len(p) for p in self._places), default=0)
         self._length = np.asarray([len(self._name_sets[n][1]) for n in name_of_row], dtype=np.float32)
         counts = Counter({w: len(r) for w, r in postings.items()})
         counts.update({w: len(r) for w, r in loc_postings.items()})
+        del loc_postings
         self.vocabulary = Vocabulary(counts)
         self._row_of = {record_id.casefold(): row for row, record_id in enumerate(self._ids)}
 
@@ -123,13 +133,12 @@ class Index:
         the scorer still weighs it for the shortlisted rows.
         """
         lists: list[tuple[np.ndarray, float]] = []
-        for tok in query.tokens:
+        in_place = self._place_spans(query.words, lists)
+        for pos, tok in enumerate(query.tokens):
             for word, edits in tok.options():
-                penalty = 1.0 - 0.2 * edits
                 if word in self._post:
-                    lists.append((self._post[word], self.idf(word) * penalty))
-                if word in self._loc_post:
-                    lists.append((self._loc_post[word], 0.3 * penalty))
+                    weight = self.idf(word) * (1.0 - 0.2 * edits) * (PLACE_WORD if pos in in_place else 1.0)
+                    lists.append((self._post[word], weight))
         if not lists:
             return np.empty(0, dtype=np.int32)
         lists.sort(key=lambda item: len(item[0]))
@@ -148,6 +157,21 @@ class Index:
             keys = hits[rows] - 0.01 * self._length[rows]
             rows = rows[np.argpartition(-keys, SHORTLIST)[:SHORTLIST]]
         return rows
+
+    def _place_spans(self, words: list[str], lists: list[tuple[np.ndarray, float]]) -> set[int]:
+        """Add the rows of every street/ward named in the query; return the positions it covers."""
+        covered: set[int] = set()
+        start = 0
+        while start < len(words):
+            for size in range(min(self._longest_place, len(words) - start), 0, -1):
+                rows = self._places.get(tuple(words[start:start + size]))
+                if rows is not None and (size > 1 or not words[start].isdigit()):
+                    lists.append((rows, PLACE_WEIGHT * size))
+                    covered.update(range(start, start + size))
+                    start += size - 1
+                    break
+            start += 1
+        return covered
 
     def _span(self, query: _Query, pid: int) -> tuple[int, int] | None:
         """Where a location phrase occurs in the query; a 3+ word street may lack one word (Tôn Thắng)."""
