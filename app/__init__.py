@@ -1,46 +1,88 @@
-"""Web service. Thin for now: a health check and a query endpoint over the same dispatcher as the CLI."""
+"""The web service: one Flask app, one blueprint per channel, all answering through ``Services.answer``."""
 
 from __future__ import annotations
 
 import logging
+import uuid
+from importlib import import_module
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from handlers.dispatch import handle
-from handlers.render import render
+from app.channels.base import WebhookError
+from app.config import Settings
+from app.services import EXTENSION, Services
 from lookups.datasets.base import default_data_dir
 from lookups.store import Catalog
 
 log = logging.getLogger(__name__)
-CHANNELS = ("sms", "zalo", "json")
+CHANNEL_MODULES = {"twilio": "twilio_sms", "gateway": "sms_gateway", "zalo": "zalo", "api": "api"}
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds ``request_id`` to every log record made while a request is being handled."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            record.request_id = g.get("request_id", "-")
+        except RuntimeError:  # outside a request
+            record.request_id = "-"
+        return True
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """``config`` overrides environment settings by name (``{"TONGDAI_ENV": "production"}``) and may pass a
+    ready ``CATALOG``; everything else comes from the environment."""
+    config = dict(config or {})
+    catalog = config.pop("CATALOG", None)
+    settings = Settings.from_env(**config)
     app = Flask(__name__)
-    app.config.update(config or {})
-    init_app(app)
+    app.config["MAX_CONTENT_LENGTH"] = settings.TONGDAI_MAX_BODY
+    init_app(app, settings, catalog)
     return app
 
 
-def init_app(app: Flask) -> None:
-    catalog = app.config.get("CATALOG") or Catalog(app.config.get("DATA_DIR") or default_data_dir())
+def init_app(app: Flask, settings: Settings, catalog: Catalog | None = None) -> None:
+    settings.check()
+    data_dir = Path(settings.TONGDAI_DATA_DIR) if settings.TONGDAI_DATA_DIR else default_data_dir()
+    catalog = catalog or Catalog(data_dir)
     catalog.warm()
-    app.extensions["tongdai.catalog"] = catalog
+    app.extensions[EXTENSION] = Services(settings, catalog)
+    # Behind one proxy (Heroku router, nginx): trust its X-Forwarded-* so signed URLs match.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RequestIdFilter())
+    _install_hooks(app)
+    from app import health
 
-    @app.get("/healthz")
-    def healthz() -> Response:
-        return jsonify(status="ok")
+    app.register_blueprint(health.blueprint)
+    for channel in settings.channels:
+        module = import_module(f"app.channels.{CHANNEL_MODULES[channel]}")
+        app.register_blueprint(module.blueprint)
 
-    @app.route("/ask", methods=["GET", "POST"])
-    def ask() -> tuple[Response, int] | Response:
-        body = request.get_json(silent=True) or {}
-        text = request.values.get("text", body.get("text") if isinstance(body, dict) else None)
-        channel = request.values.get("channel", "json")
-        if not isinstance(text, str):
-            return jsonify(error="send the message as ?text=... or JSON {\"text\": ...}"), 400
-        if channel not in CHANNELS:
-            return jsonify(error=f"channel must be one of {', '.join(CHANNELS)}"), 400
-        reply = handle(text, catalog)
-        rendered = render(reply, channel)
-        return jsonify(reply=render(reply, "json"), rendered=rendered)
+
+def _install_hooks(app: Flask) -> None:
+    @app.before_request
+    def assign_request_id() -> None:
+        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16]
+
+    @app.after_request
+    def echo_request_id(response: Response) -> Response:
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        return response
+
+    @app.errorhandler(WebhookError)
+    def refused(exc: WebhookError) -> tuple[Response, int]:
+        return jsonify(error=str(exc)), exc.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[Response, int]:
+        return jsonify(error=exc.description or exc.name), exc.code or 500
+
+    @app.errorhandler(Exception)
+    def crashed(exc: Exception) -> tuple[Response, int]:
+        log.exception("unhandled error in %s %s (request %s)", request.method, request.path, g.get("request_id"))
+        return jsonify(error="internal error", request_id=g.get("request_id")), 500

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from handlers import attp, bus, clinics, help, land_price  # noqa: F401  (registers the commands)
 from handlers.help import keyword_help, menu
 from handlers.i18n import t
-from handlers.registry import Command, Request, find, lang_of
+from handlers.registry import COMMANDS, Command, Request, find, lang_of
 from handlers.reply import Lang, Reply
 from lookups.store import Catalog
 from lookups.text import fold
@@ -36,7 +37,8 @@ def handle(text: str, catalog: Catalog, now: datetime | None = None) -> Reply:
         return Reply("none", "error", "vi", t("error", "vi"), hint=t("error", "en"))
 
 
-def _known_word(catalog: Catalog) -> object:
+def _known_word(catalog: Catalog) -> Callable[[str], bool]:
+    """Is this a word of the data? Then it is not a mistyped keyword ("bun" is food, not "bus")."""
     indexes = (catalog.food_index, catalog.clinic_index, catalog.land_index, catalog.stop_index)
     return lambda word: any(word in ix.vocabulary for ix in indexes)
 
@@ -51,8 +53,7 @@ def split_keyword(text: str, catalog: Catalog) -> tuple[Command, str, str] | Non
         pair = find(first + second)
         if pair is not None and pair[1] == first + second:
             return pair[0], pair[1], text[head.end():]
-    known = _known_word(catalog)
-    found = find(first, known)  # type: ignore[arg-type]
+    found = find(first, _known_word(catalog))
     if found is None:
         return None
     return found[0], found[1], text[head.end(1):]
@@ -70,13 +71,11 @@ def route(text: str, catalog: Catalog, now: datetime) -> Reply:
     if not fold(argument) and cmd.keyword != "hd":
         return keyword_help(cmd, lang)
     argument = " ".join(argument.strip(" \t\r\n:-,.;").split())
-    return cmd.handler(Request(argument, cmd.keyword if word not in cmd.words() else word, lang, catalog, now))
+    return cmd.handler(Request(argument, word, lang, catalog, now))
 
 
 def guess(text: str, catalog: Catalog, now: datetime) -> Reply:
     """No keyword: answer only when exactly one dataset has one clear winner, else show the menu."""
-    from handlers.registry import COMMANDS
-
     wins = []
     for keyword, index in (("attp", catalog.food_index), ("kcb", catalog.clinic_index),
                            ("giadat", catalog.land_index), ("bus", catalog.stop_index)):

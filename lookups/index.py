@@ -60,8 +60,16 @@ class Index:
         postings: dict[str, array[int]] = {}
         loc_postings: dict[str, array[int]] = {}
         phrase_rows: dict[int, array[int]] = {}
+        # Streets, wards and chain names repeat across records: normalise each distinct string once.
+        seen: dict[str, tuple[str, ...]] = {}
+
+        def words_of(text: str) -> tuple[str, ...]:
+            if text not in seen:
+                seen[text] = tuple(normalise_words(text))
+            return seen[text]
+
         for row, entry in enumerate(entries):
-            names = tuple(dict.fromkeys(" ".join(normalise_words(n)) for n in entry.names if n))
+            names = tuple(dict.fromkeys(" ".join(words_of(n)) for n in entry.names if n))
             if names not in set_ids:
                 set_ids[names] = len(self._name_sets)
                 words = tuple(dict.fromkeys(sys.intern(w) for n in names for w in n.split()))
@@ -71,7 +79,7 @@ class Index:
                 postings.setdefault(word, array("i")).append(row)
             locs: dict[int, None] = {}
             for loc in entry.locations:
-                key = tuple(normalise_words(loc))
+                key = words_of(loc)
                 if key and key not in phrase_ids:
                     phrase_ids[key] = len(self._phrases)
                     self._phrases.append(key)

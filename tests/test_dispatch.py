@@ -82,3 +82,12 @@ def test_a_crashing_handler_gives_an_apology_not_a_traceback(monkeypatch: pytest
     reply = dispatch.handle("attp pho hoa", Catalog(), datetime.now(UTC))
     assert reply.status == "error" and "Xin lỗi" in reply.title
     assert "index exploded" in caplog.text
+
+
+def test_a_user_facing_error_shows_its_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> None:
+        raise dispatch.UserError("Mã trạm phải có dạng HC103.")
+
+    monkeypatch.setattr(dispatch, "route", refuse)
+    reply = dispatch.handle("mt ???", Catalog(), datetime.now(UTC))
+    assert reply.status == "error" and reply.title == "Mã trạm phải có dạng HC103."

@@ -1,0 +1,36 @@
+"""What crosses the channel boundary: a channel-neutral inbound message, and the errors a webhook answers with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Kind = Literal["text", "location", "follow", "unsupported", "ignored"]
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    channel: str  # twilio | gateway | zalo | api
+    sender: str  # phone number or Zalo user id; never logged in clear beyond debug
+    text: str
+    message_id: str  # the provider's id (MessageSid, smsid, msg_id), for de-duplication
+    received_at: datetime
+    kind: Kind = "text"
+    latitude: float | None = None
+    longitude: float | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False)  # provider fields a reply needs back
+
+
+class WebhookError(Exception):
+    """A request we refuse; ``status`` is the HTTP status, the message the reason given to the caller."""
+
+    status = 400
+
+
+class BadSignature(WebhookError):
+    status = 401
+
+
+class BadRequest(WebhookError):
+    status = 400

@@ -1,0 +1,88 @@
+"""Settings from the environment, read once by ``create_app``; never at import time."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+CHANNELS = ("twilio", "gateway", "zalo", "api")
+# What each channel cannot run without in production.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "twilio": ("TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL"),
+    "gateway": ("SMS_GATEWAY_KEY",),
+    "zalo": ("ZALO_APP_ID", "ZALO_APP_SECRET", "ZALO_OA_SECRET_KEY"),
+    "api": ("TONGDAI_API_KEY",),
+}
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    TONGDAI_ENV: str = "development"
+    TONGDAI_CHANNELS: str = ",".join(CHANNELS)
+    PUBLIC_BASE_URL: str = ""
+    TWILIO_AUTH_TOKEN: str = ""
+    SMS_GATEWAY_KEY: str = ""
+    ZALO_APP_ID: str = ""
+    ZALO_APP_SECRET: str = ""
+    ZALO_OA_SECRET_KEY: str = ""
+    ZALO_ACCESS_TOKEN: str = ""
+    ZALO_REFRESH_TOKEN: str = ""
+    ZALO_API_BASE: str = "https://openapi.zalo.me"
+    ZALO_OAUTH_BASE: str = "https://oauth.zaloapp.com"
+    TONGDAI_API_KEY: str = ""
+    REDIS_URL: str = ""
+    TONGDAI_DATA_DIR: str = ""
+    TONGDAI_STATE_DIR: str = "var"
+    TONGDAI_MAX_BODY: int = 64 * 1024
+    TONGDAI_SMS_BUDGET: int = 459
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        source = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name in overrides:
+                values[f.name] = overrides[f.name]
+            elif f.name in source:
+                raw = source[f.name]
+                try:
+                    values[f.name] = int(raw) if f.type in ("int", int) else raw
+                except ValueError as exc:
+                    raise ConfigError(f"{f.name} must be a whole number, got {raw!r}") from exc
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def production(self) -> bool:
+        return self.TONGDAI_ENV == "production"
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return tuple(c.strip() for c in self.TONGDAI_CHANNELS.split(",") if c.strip())
+
+    @property
+    def state_dir(self) -> Path:
+        return Path(self.TONGDAI_STATE_DIR)
+
+    def check(self) -> None:
+        """Production refuses to start without a secret an enabled channel needs; development warns."""
+        if self.TONGDAI_ENV not in ("development", "production"):
+            raise ConfigError(f"TONGDAI_ENV must be development or production, got {self.TONGDAI_ENV!r}")
+        unknown = set(self.channels) - set(CHANNELS)
+        if unknown:
+            raise ConfigError(f"TONGDAI_CHANNELS has unknown channels: {', '.join(sorted(unknown))}")
+        for channel in self.channels:
+            for name in REQUIRED[channel]:
+                if getattr(self, name):
+                    continue
+                if self.production:
+                    raise ConfigError(f"{name} is required in production for the {channel} channel")
+                log.warning("DEVELOPMENT MODE: %s is not set, so %s requests are NOT verified", name, channel)

@@ -1,0 +1,62 @@
+"""The OpenAPI 3.1 description of the operators' API, served at ``/api/v1/openapi.json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_REPLY = {
+    "type": "object",
+    "required": ["intent", "status", "lang", "title", "fields", "options", "more", "hint", "footer", "matches"],
+    "properties": {
+        "intent": {"type": "string", "examples": ["attp"]},
+        "status": {"type": "string", "enum": ["found", "ambiguous", "not_found", "help", "error"]},
+        "lang": {"type": "string", "enum": ["vi", "en"]},
+        "title": {"type": "string"},
+        "fields": {"type": "array", "items": {"type": "object", "properties": {
+            "label": {"type": "string"}, "value": {"type": "string"}}}},
+        "options": {"type": "array", "items": {"type": "object", "properties": {
+            "number": {"type": "integer"}, "label": {"type": "string"}, "detail": {"type": "string"},
+            "command": {"type": "string", "description": "a message that selects this option"}}}},
+        "more": {"type": "integer"},
+        "hint": {"type": "string"},
+        "footer": {"type": ["object", "null"], "properties": {
+            "as_of": {"type": "string", "format": "date"}, "source": {"type": "string"},
+            "sample": {"type": "boolean"}}},
+        "matches": {"type": "array", "items": {"type": "object", "properties": {
+            "dataset": {"type": "string"}, "id": {"type": "string"}, "name": {"type": "string"},
+            "score": {"type": "number"}}}},
+    },
+}
+_ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "tongdai operators' API", "version": "1",
+                 "description": "Ask the hotline as a resident would, and see the reply per channel."},
+        "components": {"securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
+                       "schemas": {"Reply": _REPLY, "Error": _ERROR}},
+        "security": [{"apiKey": []}],
+        "paths": {"/api/v1/query": {"post": {
+            "summary": "Answer a message",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["text"],
+                "properties": {"text": {"type": "string", "maxLength": 2000, "examples": ["attp pho hoa le duan"]},
+                               "channel": {"type": "string", "enum": ["sms", "zalo", "json"], "default": "json"},
+                               "sender": {"type": "string", "default": "operator"}}}}}},
+            "responses": {
+                "200": {"description": "The reply, and its rendering for the channel asked for",
+                        "content": {"application/json": {"schema": {"type": "object", "properties": {
+                            "reply": {"$ref": "#/components/schemas/Reply"},
+                            "channel": {"type": "string"},
+                            "rendered": {"type": ["string", "null"]}}}}}},
+                "400": _error("Malformed request; the reason is in error"),
+                "401": _error("Missing or wrong X-API-Key"),
+                "413": _error("Body larger than TONGDAI_MAX_BODY"),
+            }}}},
+    }
