@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from app import cli_data, cli_ops
 from handlers.dispatch import handle
 from handlers.render import render
 from handlers.reply import Reply
@@ -71,11 +72,8 @@ def export_rows(catalog: Catalog, dataset: str) -> Iterator[dict[str, Any]]:
 
 
 def cmd_data(args: argparse.Namespace, catalog: Catalog) -> int:
-    if args.action == "list":
-        print(f"{'dataset':<12} {'records':>9}  {'as of':<10}  {'version':<12}  title")
-        for meta, count in catalog.metas():
-            print(f"{meta.id:<12} {count:>9}  {meta.as_of.isoformat():<10}  {meta.version:<12}  {meta.title}")
-        return 0
+    if args.action in cli_data.ACTIONS:
+        return cli_data.run(args, catalog)
     if args.action == "export":
         for row in export_rows(catalog, args.dataset):
             sys.stdout.write(_dump(row if not is_dataclass(row) else asdict(row)) + "\n")
@@ -112,9 +110,10 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--channel", choices=CHANNELS, default="sms")
     ask.add_argument("--batch", action="store_true", help="one message per stdin line, one JSON object per line out")
     ask.add_argument("--at", type=_aware, help="answer as if at this time (ISO 8601 with offset), e.g. for MT")
-    data = sub.add_parser("data", help="datasets: list, export, synth")
+    data = sub.add_parser("data", help="datasets: list, export, synth, import, validate, history, rollback")
     acts = data.add_subparsers(dest="action", required=True)
-    acts.add_parser("list", help="datasets, record counts, as-of dates")
+    acts.add_parser("list", help="datasets, record counts, as-of dates, current versions")
+    cli_data.add_parsers(acts)
     export = acts.add_parser("export", help="every record as JSON lines")
     export.add_argument("dataset", choices=DATASET_IDS)
     synth = acts.add_parser("synth", help="a data directory with N synthetic food-safety records")
@@ -124,6 +123,7 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web service (development server)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    cli_ops.add_commands(sub)
     return top
 
 
@@ -132,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     catalog = Catalog(args.data_dir or default_data_dir())
+    if args.command in cli_ops.COMMANDS:
+        return cli_ops.run(args, catalog)
     handlers = {"ask": cmd_ask, "data": cmd_data, "serve": cmd_serve}
     try:
         return handlers[args.command](args, catalog)

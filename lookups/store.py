@@ -1,83 +1,253 @@
-"""The catalog: every dataset of one data directory, loaded once, each with its search index.
+"""The catalog: every dataset of one data directory, in its current version, each with its search indexes.
 
-Datasets and indexes are built lazily on first use, so ``tongdai data list`` does not pay for an
-index it never queries, and a test that touches one dataset does not load the others.
+Datasets and indexes are built lazily on first use, so ``tongdai data list`` does not pay for an index it
+never queries. Each dataset lives in a ``Snapshot`` (one version's data plus the indexes built from it),
+and an import or rollback moves the dataset's pointer file (``lookups.importing.versions``). At most every
+``TONGDAI_RELOAD_SECONDS`` (default 2; 0 turns checking off) an access reads the pointers; a moved one
+starts a background thread that builds the new snapshot completely, indexes included, and then replaces
+the old one with a single reference assignment. Lookups meanwhile answer from the old snapshot: never
+from a half-built index, and never waiting for the build.
+
+A handler reads a dataset and its index in separate attribute accesses; ``with catalog.pinned():`` around
+one request makes every access in it see the same snapshot even if a swap lands in between.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from collections.abc import Callable
-from functools import cached_property
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, cast
 
+from lookups.aliases import OldNames, load_old_names
 from lookups.datasets import bus, clinics, food_safety, land_price
 from lookups.datasets.base import DatasetMeta, default_data_dir
+from lookups.importing import versions
 from lookups.index import Index
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
+LOADERS: dict[str, Callable[[Path], Any]] = {
+    "food_safety": food_safety.load, "bus": bus.load, "land_price": land_price.load, "clinics": clinics.load}
+
+
+def _food(data: food_safety.FoodSafetyData, old: OldNames) -> Index:
+    # A record's own district is more precise than the old districts of its ward, so only wards are added.
+    return Index([old.extend(r.entry(), (r.ward,), districts=not r.district) for r in data.records])
+
+
+def _clinics(data: clinics.ClinicData, old: OldNames) -> Index:
+    return Index([old.extend(f.entry(), (f.ward,), districts=not f.district) for f in data.records])
+
+
+def _land(data: land_price.LandPriceData, old: OldNames) -> Index:
+    return Index([old.extend(s.entry(), s.wards, districts=True) for s in data.streets])
+
+
+def _routes(data: bus.BusData, old: OldNames) -> Index:
+    return Index([r.entry() for r in data.routes.values()])
+
+
+def _stops(data: bus.BusData, old: OldNames) -> Index:
+    return Index([old.extend(s.entry(), (s.ward,), districts=True) for s in data.stops.values()])
+
+
+# index name -> (dataset, builder)
+INDEXES: dict[str, tuple[str, Callable[[Any, OldNames], Index]]] = {
+    "food": ("food_safety", _food), "clinics": ("clinics", _clinics), "land": ("land_price", _land),
+    "routes": ("bus", _routes), "stops": ("bus", _stops)}
+
+
+def reload_seconds() -> float:
+    return float(os.environ.get("TONGDAI_RELOAD_SECONDS", "2"))
+
+
+@dataclass
+class Snapshot:
+    """One version of one dataset and the indexes built from it; never changed once published."""
+
+    version: str  # the pointer value: "base" or a version id
+    data: Any
+    indexes: dict[str, Index] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def index(self, name: str, old: OldNames) -> Index:
+        found = self.indexes.get(name)
+        if found is None:
+            with self.lock:
+                found = self.indexes.get(name)
+                if found is None:
+                    found = self.indexes[name] = INDEXES[name][1](self.data, old)
+        return found
 
 
 class Catalog:
-    def __init__(self, data_dir: Path | None = None) -> None:
+    def __init__(self, data_dir: Path | None = None, *, reload_every: float | None = None) -> None:
         self.data_dir = data_dir or default_data_dir()
-        self._lock = threading.Lock()
+        self.reload_every = reload_seconds() if reload_every is None else reload_every
+        self._snapshots: dict[str, Snapshot] = {}
+        self._lock = threading.Lock()  # first loads
+        self._check_lock = threading.Lock()
+        self._next_check = time.monotonic() + self.reload_every
+        self._building: set[str] = set()
+        self._building_lock = threading.Lock()
+        self._failed: dict[str, str] = {}  # dataset -> version whose build failed; not retried until it changes
+        self._pins = threading.local()
+        self._old_names: OldNames | None = None
 
-    def _load(self, name: str, loader: Callable[[Path], T]) -> T:
-        with self._lock:
-            result = loader(self.data_dir / name)
-        log.info("loaded dataset %s from %s", name, self.data_dir)
-        return result
-
-    @cached_property
+    # -- the public attributes handlers use ------------------------------------------------------------
+    @property
     def food(self) -> food_safety.FoodSafetyData:
-        return self._load("food_safety", food_safety.load)
+        return cast(food_safety.FoodSafetyData, self._snapshot("food_safety").data)
 
-    @cached_property
+    @property
     def food_index(self) -> Index:
-        return Index([r.entry() for r in self.food.records])
+        return self._index("food")
 
-    @cached_property
+    @property
     def land(self) -> land_price.LandPriceData:
-        return self._load("land_price", land_price.load)
+        return cast(land_price.LandPriceData, self._snapshot("land_price").data)
 
-    @cached_property
+    @property
     def land_index(self) -> Index:
-        return Index([s.entry() for s in self.land.streets])
+        return self._index("land")
 
-    @cached_property
+    @property
     def clinics(self) -> clinics.ClinicData:
-        return self._load("clinics", clinics.load)
+        return cast(clinics.ClinicData, self._snapshot("clinics").data)
 
-    @cached_property
+    @property
     def clinic_index(self) -> Index:
-        return Index([f.entry() for f in self.clinics.records])
+        return self._index("clinics")
 
-    @cached_property
+    @property
     def bus(self) -> bus.BusData:
-        return self._load("bus", bus.load)
+        return cast(bus.BusData, self._snapshot("bus").data)
 
-    @cached_property
+    @property
     def route_index(self) -> Index:
-        return Index([r.entry() for r in self.bus.routes.values()])
+        return self._index("routes")
 
-    @cached_property
+    @property
     def stop_index(self) -> Index:
-        return Index([s.entry() for s in self.bus.stops.values()])
+        return self._index("stops")
 
     def metas(self) -> list[tuple[DatasetMeta, int]]:
         """Every dataset's metadata with its record count, for ``tongdai data list``."""
-        return [
-            (self.food.meta, len(self.food.records)),
-            (self.bus.meta, len(self.bus.stops)),
-            (self.land.meta, len(self.land.segments)),
-            (self.clinics.meta, len(self.clinics.records)),
-        ]
+        with self.pinned():
+            return [(self.food.meta, len(self.food.records)), (self.bus.meta, len(self.bus.stops)),
+                    (self.land.meta, len(self.land.segments)), (self.clinics.meta, len(self.clinics.records))]
+
+    def versions(self) -> dict[str, str]:
+        """Dataset -> version id (``base`` or an import) of the snapshot answering now, for loaded datasets."""
+        return {name: snap.version for name, snap in self._snapshots.items()}
 
     def warm(self) -> None:
         """Build every index now (the web service does this before it reports ready)."""
-        for index in (self.food_index, self.land_index, self.clinic_index, self.route_index, self.stop_index):
-            log.debug("index ready: %d entries", len(index))
+        for name in INDEXES:
+            log.debug("index %s ready: %d entries", name, len(self._index(name)))
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Within the block this thread sees one snapshot per dataset (the first it touches), whatever swaps."""
+        if getattr(self._pins, "map", None) is not None:  # nested: the outer block decides
+            yield
+            return
+        self._pins.map = {}
+        try:
+            yield
+        finally:
+            self._pins.map = None
+
+    def refresh(self, wait: bool = True) -> list[str]:
+        """Check the pointers now; rebuild and swap the datasets that moved (here if ``wait``, else in a
+        background thread). Returns the datasets whose pointer moved."""
+        moved = [name for name, snap in list(self._snapshots.items())
+                 if versions.read_pointer(self.data_dir, name) != snap.version]
+        for name in moved:
+            if wait:
+                self._rebuild(name)
+            else:
+                self._start_rebuild(name)
+        return moved
+
+    # -- internals ---------------------------------------------------------------------------------------
+    @property
+    def old_names(self) -> OldNames:
+        if self._old_names is None:
+            self._old_names = load_old_names(self.data_dir)
+        return self._old_names
+
+    def _index(self, name: str) -> Index:
+        return self._snapshot(INDEXES[name][0]).index(name, self.old_names)
+
+    def _snapshot(self, name: str) -> Snapshot:
+        pins: dict[str, Snapshot] | None = getattr(self._pins, "map", None)
+        if pins is not None and name in pins:
+            return pins[name]
+        snap = self._snapshots.get(name)
+        if snap is None:
+            with self._lock:
+                snap = self._snapshots.get(name) or self._first_load(name)
+        elif self.reload_every > 0 and time.monotonic() >= self._next_check:
+            self._check()
+        if pins is not None:
+            pins[name] = snap
+        return snap
+
+    def _first_load(self, name: str) -> Snapshot:
+        version = versions.read_pointer(self.data_dir, name)
+        snap = self._snapshots[name] = self._build(name, version, ())
+        return snap
+
+    def _build(self, name: str, version: str, indexes: tuple[str, ...]) -> Snapshot:
+        started = time.perf_counter()
+        snap = Snapshot(version, LOADERS[name](versions.folder_of(self.data_dir, name, version)))
+        for index in indexes:  # the indexes the old snapshot had, so the swap makes no one wait for one
+            snap.index(index, self.old_names)
+        log.info("loaded dataset %s version %s from %s in %.2f s", name, version, self.data_dir,
+                 time.perf_counter() - started)
+        return snap
+
+    def _check(self) -> None:
+        if not self._check_lock.acquire(blocking=False):
+            return  # another thread is checking right now
+        try:
+            self._next_check = time.monotonic() + self.reload_every
+            for name, snap in list(self._snapshots.items()):
+                pointer = versions.read_pointer(self.data_dir, name)
+                if pointer != snap.version and self._failed.get(name) != pointer:
+                    self._start_rebuild(name)
+        finally:
+            self._check_lock.release()
+
+    def _start_rebuild(self, name: str) -> None:
+        with self._building_lock:
+            if name in self._building:
+                return
+            self._building.add(name)
+        threading.Thread(target=self._rebuild, args=(name,), name=f"reload-{name}", daemon=True).start()
+
+    def _rebuild(self, name: str) -> None:
+        pointer = versions.read_pointer(self.data_dir, name)
+        try:
+            old = self._snapshots.get(name)
+            built: tuple[str, ...] = ()
+            if old is not None:
+                with old.lock:
+                    built = tuple(old.indexes)
+            snap = self._build(name, pointer, built)
+            self._snapshots[name] = snap  # the swap: one reference, fully built
+            self._failed.pop(name, None)
+            log.info("dataset %s now answers from version %s (as of %s)", name, pointer, snap.data.meta.as_of)
+        except Exception:
+            self._failed[name] = pointer
+            log.exception("could not load %s version %s; still answering from the previous one", name, pointer)
+        finally:
+            with self._building_lock:
+                self._building.discard(name)
+

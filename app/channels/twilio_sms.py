@@ -1,0 +1,132 @@
+"""Twilio Programmable Messaging: inbound SMS answered inline with TwiML, and delivery status callbacks.
+
+Twilio has no two-way SMS in Vietnam, so this channel serves testing and deployments elsewhere; the Da Nang
+short code goes through ``sms_gateway``. Nothing here depends on the other.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, request, url_for
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+from werkzeug.datastructures import MultiDict
+
+from app.channels.base import BadRequest, InboundMessage, Kind
+from app.channels.sms_common import answer, check_text, mask, refuse_signature, require, sms_text
+from app.services import services
+from handlers.reply import Reply
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("twilio", __name__)
+CHANNEL = "twilio"
+# Twilio's documented MessageStatus values; anything else is counted as "other" so that a new status
+# cannot grow the metric's label set without bound.
+STATUSES = frozenset({"accepted", "scheduled", "canceled", "queued", "sending", "sent", "failed", "delivered",
+                      "undelivered", "receiving", "received", "read", "partially_delivered"})
+KEPT = ("To", "AccountSid", "MessagingServiceSid", "NumSegments", "FromCity", "FromCountry")
+
+
+def public_url() -> str:
+    """The URL Twilio signed: the configured public base URL with this request's path and query, or the
+    request's own URL (ProxyFix has already applied the proxy's X-Forwarded-Proto/Host to it)."""
+    base = services().settings.PUBLIC_BASE_URL
+    if not base:
+        return request.url
+    parts = urlsplit(request.url)  # Werkzeug's percent-encoded form, as the URL configured at Twilio is written
+    return base.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def verify() -> None:
+    """``X-Twilio-Signature`` must be Twilio's HMAC over the public URL and every form field.
+
+    No auth token means development (production refuses to start without one, see ``Settings.check``): then
+    anyone may post. The signature has no timestamp, so a replayed request verifies and is answered again;
+    de-duplication on ``MessageSid`` (not done yet) is what will stop that.
+    """
+    token = services().settings.TWILIO_AUTH_TOKEN
+    if not token:
+        return
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature:
+        raise refuse_signature(CHANNEL, "missing X-Twilio-Signature header")
+    url = public_url()
+    # request.form itself, not a dict of it: repeated keys are part of what Twilio signs.
+    if not RequestValidator(token).validate(url, request.form, signature):
+        raise refuse_signature(CHANNEL, f"X-Twilio-Signature does not match {url}")
+
+
+def _form() -> MultiDict[str, str]:
+    # Werkzeug drops a whole form body that is not UTF-8 (Twilio always sends UTF-8): say so, not "missing".
+    if not request.form and request.content_length:
+        services().metrics.rejected.labels(CHANNEL, "malformed").inc()
+        raise BadRequest("the body is not a UTF-8 application/x-www-form-urlencoded form")
+    return request.form
+
+
+def _whole(name: str) -> int:
+    raw = request.form.get(name, "0")
+    try:
+        return int(raw)
+    except ValueError:
+        services().metrics.rejected.labels(CHANNEL, "malformed").inc()
+        raise BadRequest(f"{name} must be a whole number, got {raw[:20]!r}") from None
+
+
+def parse_inbound() -> InboundMessage:
+    fields = require(_form(), ("MessageSid", "From", "Body"), CHANNEL)
+    text = check_text(fields["Body"], "Body", CHANNEL)
+    # An MMS with a caption is answered from the caption; a bare picture gets "please send text".
+    kind: Kind = "unsupported" if _whole("NumMedia") > 0 and not text.strip() else "text"
+    extra = {name: request.form[name] for name in KEPT if name in request.form}
+    return InboundMessage(CHANNEL, fields["From"], text, fields["MessageSid"], datetime.now(UTC), kind=kind,
+                          extra=extra)
+
+
+def status_url() -> str:
+    base = services().settings.PUBLIC_BASE_URL
+    if not base:
+        return url_for("twilio.status_callback", _external=True)
+    return base.rstrip("/") + url_for("twilio.status_callback")
+
+
+def render(reply: Reply) -> str:
+    """TwiML with one ``<Message>``: the SMS rendering within ``TONGDAI_SMS_BUDGET``. Its ``action`` asks
+    Twilio for delivery status callbacks: an inline reply has no other way to request them."""
+    twiml = MessagingResponse()
+    twiml.message(sms_text(reply), action=status_url(), method="POST")
+    return str(twiml)
+
+
+def send(reply: Reply, to: str) -> None:
+    """Not used: every Twilio reply goes inline in the webhook's TwiML answer, well inside Twilio's 15 s.
+
+    Proactive sending would need ``twilio.rest.Client`` with an account SID and a sender number, which this
+    service is not configured with; add both to ``Settings`` before implementing it.
+    """
+    raise NotImplementedError("Twilio replies are sent inline as TwiML; there is no proactive send")
+
+
+@blueprint.post("/sms/twilio")
+def inbound() -> Response:
+    verify()
+    msg = parse_inbound()
+    reply = answer(msg)
+    log.info("twilio %s from %s (%s): %s/%s", msg.message_id, mask(msg.sender), msg.kind, reply.intent,
+             reply.status)
+    return Response(render(reply), mimetype="text/xml")
+
+
+@blueprint.post("/sms/twilio/status")
+def status_callback() -> Response:
+    verify()
+    fields = require(_form(), ("MessageSid", "MessageStatus"), CHANNEL)
+    status = fields["MessageStatus"] if fields["MessageStatus"] in STATUSES else "other"
+    services().metrics.status_callbacks.labels(CHANNEL, status).inc()
+    error = request.form.get("ErrorCode", "")
+    if error:
+        log.warning("twilio %s: %s, error %s", fields["MessageSid"], fields["MessageStatus"], error)
+    return Response(status=204)

@@ -1,0 +1,175 @@
+"""Zalo Official Account webhook: verify the signature, store the event durably, answer 200 at once.
+
+Zalo expects its webhook to answer fast (and may retry for hours when it does not), so nothing is answered here: the
+verified event goes into the outbox (``app.outbox``) before the 200, and ``app.worker`` builds the reply
+(``app.zalo_messages.render``) and sends it (``app.zalo_api``). Receipts, echoes of our own messages and events we
+cannot answer are acknowledged and counted, never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Flask, Response, jsonify, request
+from flask.blueprints import BlueprintSetupState
+
+from app.channels.base import BadRequest, BadSignature, InboundMessage, Kind
+from app.outbox import Outbox
+from app.services import services
+from app.zalo_messages import render
+
+__all__ = ["blueprint", "outbox", "parse_inbound", "render", "signature", "verify"]
+log = logging.getLogger(__name__)
+blueprint = Blueprint("zalo", __name__, url_prefix="/zalo")
+OUTBOX = "tongdai.zalo_outbox"
+HEADER = "X-ZEvent-Signature"
+
+
+@blueprint.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    app = state.app
+    assert isinstance(app, Flask)
+    svc = services(app)
+    box = Outbox.for_settings(svc.settings)
+    app.extensions[OUTBOX] = box
+    svc.metrics.dead_letters.set_function(box.dead_letter_count)  # read from the store, right in every process
+
+
+def outbox(app: Flask | None = None) -> Outbox:
+    from flask import current_app
+
+    found = (app or current_app).extensions[OUTBOX]
+    assert isinstance(found, Outbox)
+    return found
+
+
+def signature(app_id: str, raw: bytes, timestamp: str, secret_key: str) -> str:
+    """Zalo's ``mac``: plain SHA-256 (not an HMAC) of app_id + raw body + timestamp + OA secret key."""
+    return hashlib.sha256(app_id.encode() + raw + timestamp.encode() + secret_key.encode()).hexdigest()
+
+
+def decode(raw: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise BadRequest("the body is not UTF-8") from exc
+    except json.JSONDecodeError as exc:
+        raise BadRequest(f"the body is not JSON: {exc.msg} at character {exc.pos}") from exc
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object")
+    return body
+
+
+def _scalar(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        raise BadRequest(f'"{name}" is missing or not a string')
+    return str(value)
+
+
+def verify(raw: bytes, body: dict[str, Any], header: str, secret_key: str, app_id: str = "") -> None:
+    """Raise ``BadSignature`` unless ``header`` is ``mac=<signature of raw>``, and the event is for ``app_id``."""
+    given = header.strip()
+    if not given.lower().startswith("mac="):
+        raise BadSignature(f"missing or malformed {HEADER} header")
+    expected = signature(_scalar(body, "app_id"), raw, _scalar(body, "timestamp"), secret_key)
+    if not hmac.compare_digest(given[4:].strip().lower().encode(), expected.encode()):
+        raise BadSignature(f"wrong {HEADER} signature")
+    if app_id and _scalar(body, "app_id") != app_id:
+        raise BadSignature("the event is for another Zalo app")
+
+
+def _user(body: dict[str, Any], role: str) -> str:
+    who = body.get(role)
+    user = who.get("id") if isinstance(who, dict) else None
+    if not isinstance(user, str | int) or isinstance(user, bool) or user == "":
+        raise BadRequest(f'"{role}.id" is missing')
+    return str(user)
+
+
+def _coordinates(message: dict[str, Any]) -> tuple[float, float] | None:
+    attachments = message.get("attachments")
+    for attachment in attachments if isinstance(attachments, list) else ():
+        payload = attachment.get("payload") if isinstance(attachment, dict) else None
+        coords = payload.get("coordinates") if isinstance(payload, dict) else None
+        if not isinstance(coords, dict):
+            continue
+        try:  # Zalo sends the numbers as strings
+            lat, lon = float(coords["latitude"]), float(coords["longitude"])
+        except (TypeError, KeyError, ValueError):
+            continue
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            return lat, lon
+    return None
+
+
+def parse_inbound(body: dict[str, Any]) -> InboundMessage:
+    """The event as a channel-neutral message; ``kind`` "ignored" for what gets no reply."""
+    event = body.get("event_name")
+    if not isinstance(event, str) or not event:
+        raise BadRequest('"event_name" is missing')
+    stamp = body.get("timestamp")
+    try:
+        received = datetime.fromtimestamp(int(str(stamp)) / 1000, UTC)
+    except (ValueError, OverflowError, OSError):
+        received = datetime.now(UTC)
+    extra = {"event": event}
+    if event == "follow":
+        user = _user(body, "follower")
+        return InboundMessage("zalo", user, "", f"follow:{user}:{stamp}", received, "follow", extra=extra)
+    if not event.startswith("user_send_"):  # receipts, oa_send_* echoes, unfollow, anonymous_send_*, ...
+        return InboundMessage("zalo", "", "", "", received, "ignored", extra=extra)
+    user = _user(body, "sender")
+    message = body.get("message")
+    if not isinstance(message, dict):
+        raise BadRequest('"message" is missing')
+    msg_id = message.get("msg_id")
+    msg_id = msg_id if isinstance(msg_id, str) and msg_id else f"{event}:{user}:{stamp}"
+    text, kind, where = "", "unsupported", None
+    if event == "user_send_text":
+        given, kind = message.get("text"), "text"
+        if not isinstance(given, str):
+            raise BadRequest('"message.text" is missing')
+        text = given
+    elif event == "user_send_location" and (where := _coordinates(message)):
+        kind = "location"
+    lat, lon = where or (None, None)
+    chosen: Kind = kind  # type: ignore[assignment]
+    return InboundMessage("zalo", user, text, msg_id, received, chosen, lat, lon, extra=extra)
+
+
+@blueprint.get("/webhook")
+def webhook_check() -> Response:
+    """Lets the Zalo console (and an operator with curl) see the URL is alive."""
+    return jsonify(status="ok")
+
+
+@blueprint.post("/webhook")
+def webhook() -> Response:
+    svc = services()
+    raw = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH
+    secret_key = svc.settings.ZALO_OA_SECRET_KEY
+    header = request.headers.get(HEADER, "")
+    try:
+        if secret_key and not header:  # refused before we even parse what an unknown caller sent
+            raise BadSignature(f"missing {HEADER} header")
+        body = decode(raw)
+        if secret_key:  # without it (development only: check() refuses production) events are not verified
+            verify(raw, body, header, secret_key, svc.settings.ZALO_APP_ID)
+        msg = parse_inbound(body)
+    except (BadSignature, BadRequest) as exc:
+        svc.metrics.rejected.labels("zalo", "signature" if isinstance(exc, BadSignature) else "bad_request").inc()
+        log.warning("zalo webhook refused: %s", exc)
+        raise
+    if msg.kind == "ignored":
+        svc.metrics.ignored.labels("zalo", msg.extra["event"]).inc()
+        return jsonify(status="ignored")
+    stored = outbox().enqueue(msg.message_id, msg.sender, raw.decode("utf-8"))
+    if not stored:
+        log.info("zalo event %s delivered again; already stored", msg.message_id)
+    return jsonify(status="queued" if stored else "duplicate")

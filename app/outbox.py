@@ -1,0 +1,220 @@
+"""The durable Zalo outbox: verified webhook events waiting for their reply, and the dead letters.
+
+One SQLite file under ``TONGDAI_STATE_DIR``, shared by the web process and any worker process on the same machine
+(the OA tokens live in it too, see ``app.zalo_tokens``). Every operation opens its own connection, because SQLite
+connections must not cross threads, and every read-then-write runs under ``BEGIN IMMEDIATE`` so that two workers,
+threads or processes, never claim the same job. A job has one clock, ``next_attempt_at``: a claim pushes it one
+lease ahead, so a worker that dies mid-send leaves a job that becomes due again instead of a job stuck forever.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.config import Settings
+
+log = logging.getLogger(__name__)
+FILENAME = "zalo-outbox.sqlite3"
+LEASE_SECONDS = 120.0  # longer than one send with a token refresh and its retry (4 requests of <= 13 s)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    msg_id TEXT NOT NULL UNIQUE,            -- Zalo's message.msg_id: a retried delivery is stored once
+    user_id TEXT NOT NULL,
+    event TEXT NOT NULL,                    -- the verified webhook body, exactly as received
+    state TEXT NOT NULL DEFAULT 'pending',  -- pending | done | failed | dead
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,
+    message TEXT,                           -- the request body to send, built once so every retry sends the same
+    last_error TEXT NOT NULL DEFAULT '',
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_due ON jobs (state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS dead_letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id INTEGER NOT NULL UNIQUE REFERENCES jobs (id),
+    user_id TEXT NOT NULL,
+    message TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    resent_at REAL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    access_token TEXT NOT NULL,
+    refresh_token TEXT NOT NULL,
+    expires_at REAL,                        -- NULL: unknown (a bootstrapped token), trusted until Zalo refuses it
+    updated_at REAL NOT NULL,
+    lock_owner TEXT,                        -- the worker refreshing now; others wait for its new pair
+    lock_until REAL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    msg_id: str
+    user_id: str
+    event: str
+    attempts: int  # including the one just claimed
+    message: str | None
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    id: int
+    job_id: int
+    user_id: str
+    message: str
+    reason: str
+    attempts: int
+    created_at: float
+    resent_at: float | None
+
+
+class Outbox:
+    def __init__(self, path: Path, lease: float = LEASE_SECONDS) -> None:
+        self.path = path
+        self.lease = lease
+        self.wakeup = threading.Event()  # set on enqueue, so a worker thread in this process answers at once
+        self._ready = False
+        self._init_lock = threading.Lock()
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Outbox:
+        return cls(settings.state_dir / FILENAME)
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def connect(self) -> sqlite3.Connection:
+        with self._init_lock:
+            if not self._ready:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as conn:
+                    conn.execute("PRAGMA journal_mode=WAL")  # readers never block the webhook's insert
+                    conn.executescript(SCHEMA)
+                self._ready = True
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    @contextmanager
+    def transaction(self, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """A write transaction, taken at its start (``BEGIN IMMEDIATE``) so a read inside it cannot go stale.
+        ``durable``: synced to disk before it returns, for what a power cut must not take (a stored event behind a
+        200, a new token pair). Other writes may be lost to a power cut (never to a crash): a reply sent twice."""
+        with closing(self.connect()) as conn:
+            conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def enqueue(self, msg_id: str, user_id: str, event: str, now: float | None = None) -> bool:
+        """Store a verified event; False when it was stored before (Zalo delivered it again)."""
+        now = time.time() if now is None else now
+        with self.transaction(durable=True) as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO jobs (msg_id, user_id, event, next_attempt_at, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)", (msg_id, user_id, event, now, now, now))
+        self.wakeup.set()
+        return cur.rowcount == 1
+
+    def claim(self, now: float | None = None) -> Job | None:
+        """The oldest due job, leased to the caller for ``lease`` seconds; None when nothing is due."""
+        if not self.exists():  # nothing was ever queued: do not create files just by polling
+            return None
+        now = time.time() if now is None else now
+        with self.transaction() as conn:
+            row = conn.execute("SELECT * FROM jobs WHERE state = 'pending' AND next_attempt_at <= ?"
+                               " ORDER BY next_attempt_at, id LIMIT 1", (now,)).fetchone()
+            if row is None:
+                return None
+            # The lease runs from the real time: ``now`` may be when a long drain began.
+            conn.execute("UPDATE jobs SET attempts = attempts + 1, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                         (max(now, time.time()) + self.lease, now, row["id"]))
+        return Job(row["id"], row["msg_id"], row["user_id"], row["event"], row["attempts"] + 1, row["message"])
+
+    def _update(self, job_id: int, sql: str, *values: object) -> None:
+        with self.transaction() as conn:
+            conn.execute(f"UPDATE jobs SET {sql}, updated_at = ? WHERE id = ?", (*values, time.time(), job_id))
+
+    def save_message(self, job_id: int, message: str) -> None:
+        self._update(job_id, "message = ?", message)
+
+    def done(self, job_id: int) -> None:
+        self._update(job_id, "state = 'done', last_error = ''")
+
+    def fail(self, job_id: int, reason: str) -> None:
+        """Given up without a dead letter: Zalo said a re-send cannot succeed (window closed, not a follower)."""
+        self._update(job_id, "state = 'failed', last_error = ?", reason)
+
+    def retry(self, job_id: int, reason: str, at: float) -> None:
+        self._update(job_id, "next_attempt_at = ?, last_error = ?", at, reason)
+
+    def dead_letter(self, job: Job, message: str, reason: str) -> int:
+        now = time.time()
+        with self.transaction() as conn:
+            conn.execute("UPDATE jobs SET state = 'dead', last_error = ?, updated_at = ? WHERE id = ?",
+                         (reason, now, job.id))
+            cur = conn.execute("INSERT INTO dead_letters (job_id, user_id, message, reason, attempts, created_at)"
+                               " VALUES (?, ?, ?, ?, ?, ?)", (job.id, job.user_id, message, reason, job.attempts, now))
+        return int(cur.lastrowid or 0)
+
+    def dead_letters(self, ids: list[int] | None = None) -> list[DeadLetter]:
+        """Dead letters not yet re-sent, oldest first; only ``ids`` when given."""
+        if not self.exists():
+            return []
+        sql = "SELECT * FROM dead_letters WHERE resent_at IS NULL"
+        if ids is not None:
+            sql += f" AND id IN ({','.join('?' * len(ids))})"
+        with closing(self.connect()) as conn:
+            rows = conn.execute(sql + " ORDER BY id", ids or ()).fetchall()
+        return [DeadLetter(r["id"], r["job_id"], r["user_id"], r["message"], r["reason"], r["attempts"],
+                           r["created_at"], r["resent_at"]) for r in rows]
+
+    def resent(self, letter: DeadLetter) -> None:
+        now = time.time()
+        with self.transaction() as conn:
+            conn.execute("UPDATE dead_letters SET resent_at = ? WHERE id = ?", (now, letter.id))
+            conn.execute("UPDATE jobs SET state = 'done', last_error = '', updated_at = ? WHERE id = ?",
+                         (now, letter.job_id))
+
+    def dead_letter_count(self) -> float:
+        """For the ``tongdai_dead_letters`` gauge, read at every scrape so it is right in every process."""
+        if not self.exists():
+            return 0.0
+        try:
+            with closing(self.connect()) as conn:
+                return float(conn.execute("SELECT COUNT(*) FROM dead_letters WHERE resent_at IS NULL").fetchone()[0])
+        except sqlite3.Error:
+            log.exception("cannot count dead letters in %s", self.path)
+            return float("nan")
+
+    def counts(self) -> dict[str, int]:
+        if not self.exists():
+            return {}
+        with closing(self.connect()) as conn:
+            return {r["state"]: r["n"] for r in conn.execute("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state")}
+
+    def purge(self, before: float) -> int:
+        """Forget finished jobs older than ``before``; they were kept so a late re-delivery is still recognised."""
+        with self.transaction() as conn:
+            cur = conn.execute("DELETE FROM jobs WHERE state IN ('done', 'failed') AND updated_at < ?"
+                               " AND id NOT IN (SELECT job_id FROM dead_letters)", (before,))
+        return cur.rowcount

@@ -1,0 +1,174 @@
+"""The Zalo worker: claim stored events, answer them, send the replies, retry with back-off, dead-letter.
+
+It runs as a daemon thread of the web process (``start_worker``) and/or as its own process (``tongdai worker``);
+any number of them can share one outbox, since every claim is a transaction. A job is finished only when Zalo has
+accepted the reply, refused it for good (not a follower, window closed) or it went to the dead letters.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import Flask
+
+from app.channels.zalo import outbox as app_outbox
+from app.channels.zalo import parse_inbound
+from app.config import ConfigError
+from app.outbox import Job, Outbox
+from app.services import Services, services
+from app.zalo_api import Outcome, Sender, make_sender, masked
+from app.zalo_messages import apology, build, envelope
+
+log = logging.getLogger(__name__)
+PURGE_EVERY = 3600.0
+WORKER = "tongdai.zalo_worker"
+KEEP_FINISHED = 2 * 86400.0  # Zalo retries an unanswered webhook for up to 12 h: remember what we answered longer
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    max_attempts: int = 10  # then the reply goes to the dead letters
+    backoff: float = 2.0  # seconds before the 2nd attempt; doubled each time
+    backoff_max: float = 600.0
+    poll: float = 1.0  # seconds between looks at the outbox when it is idle
+    connect_timeout: float = 3.05
+    read_timeout: float = 10.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerConfig:
+        env = os.environ if env is None else env
+        names = {"max_attempts": "TONGDAI_ZALO_MAX_ATTEMPTS", "backoff": "TONGDAI_ZALO_BACKOFF",
+                 "backoff_max": "TONGDAI_ZALO_BACKOFF_MAX", "poll": "TONGDAI_WORKER_POLL",
+                 "connect_timeout": "TONGDAI_ZALO_CONNECT_TIMEOUT", "read_timeout": "TONGDAI_ZALO_READ_TIMEOUT"}
+        values: dict[str, float | int] = {}
+        for field, name in names.items():
+            if not env.get(name):
+                continue
+            try:
+                values[field] = int(env[name]) if field == "max_attempts" else float(env[name])
+            except ValueError as exc:
+                raise ConfigError(f"{name} must be a number, got {env[name]!r}") from exc
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        return self.connect_timeout, self.read_timeout
+
+    def delay(self, attempts: int) -> float:
+        return float(min(self.backoff_max, self.backoff * 2 ** max(0, attempts - 1)))
+
+
+def _message(job: Job, svc: Services) -> str:
+    """The request body for ``job``, built on its first attempt and stored, so retries send the same reply."""
+    if job.message is not None:
+        return job.message
+    try:
+        reply = build(parse_inbound(json.loads(job.event)), svc)
+    except Exception:  # the dispatcher catches handler errors; this is anything around it. The user still hears.
+        log.exception("could not build the reply to zalo job %s", job.id)
+        reply = apology()
+    return json.dumps(envelope(job.user_id, reply), ensure_ascii=False)
+
+
+def process(job: Job, svc: Services, box: Outbox, sender: Sender, config: WorkerConfig, now: float) -> str:
+    """Answer and send one claimed job; returns what became of it: done, failed, retry or dead."""
+    message = _message(job, svc)
+    if job.message is None:
+        box.save_message(job.id, message)
+    try:
+        outcome = sender.send(json.loads(message))
+    except Exception as exc:  # a bug in sending must not kill the worker; the job is tried again like any failure
+        log.exception("sending zalo job %s crashed", job.id)
+        outcome = Outcome(False, True, "crash", type(exc).__name__)
+    if outcome.ok:
+        box.done(job.id)
+        return "done"
+    svc.metrics.send_failures.labels("zalo", outcome.reason).inc()
+    if not outcome.retry:
+        log.error("zalo reply to %s dropped (%s)", masked(job.user_id), outcome)
+        box.fail(job.id, str(outcome))
+        return "failed"
+    if job.attempts >= config.max_attempts:
+        letter = box.dead_letter(job, message, str(outcome))
+        log.error("zalo reply to %s failed %d times (%s): dead letter %d", masked(job.user_id), job.attempts,
+                  outcome, letter)
+        return "dead"
+    wait = config.delay(job.attempts)
+    log.warning("zalo reply to %s failed (%s); attempt %d of %d in %.1f s", masked(job.user_id), outcome,
+                job.attempts + 1, config.max_attempts, wait)
+    box.retry(job.id, str(outcome), max(now, time.time()) + wait)
+    return "retry"
+
+
+def drain_once(svc: Services, box: Outbox, sender: Sender, config: WorkerConfig | None = None,
+               now: float | None = None, limit: int = 1000) -> dict[str, int]:
+    """Process the jobs due at ``now`` (default: when called), at most ``limit``; counts by outcome. A job put off
+    by a failure here waits for the next drain, so one drain tries each job once."""
+    config = config or WorkerConfig()
+    at = time.time() if now is None else now
+    counts: dict[str, int] = {}
+    for _ in range(limit):
+        job = box.claim(at)
+        if job is None:
+            break
+        result = process(job, svc, box, sender, config, at)
+        counts[result] = counts.get(result, 0) + 1
+    return counts
+
+
+def run_forever(svc: Services, stop_event: threading.Event, box: Outbox | None = None,
+                sender: Sender | None = None, config: WorkerConfig | None = None) -> None:
+    """Drain until ``stop_event`` is set; a job left mid-send is claimed again once its lease runs out."""
+    config = config or WorkerConfig.from_env()
+    box = box or Outbox.for_settings(svc.settings)
+    sender = sender or make_sender(svc.settings, box, config.timeout)
+    svc.metrics.dead_letters.set_function(box.dead_letter_count)
+    box.lease = max(box.lease, 4 * sum(config.timeout) + 10)  # a send, a refresh and the re-send fit in a lease
+    log.info("zalo worker started on %s", box.path)
+    purged_at = 0.0
+    while not stop_event.is_set():
+        box.wakeup.clear()
+        try:
+            done = drain_once(svc, box, sender, config)
+            if box.exists() and time.time() - purged_at > PURGE_EVERY:
+                purged_at = time.time()
+                box.purge(purged_at - KEEP_FINISHED)
+        except Exception:  # the database locked for too long, a full disk: log, wait, try again
+            log.exception("zalo worker: draining failed")
+            done = {}
+        if not done:
+            box.wakeup.wait(config.poll)
+    log.info("zalo worker stopped")
+
+
+def start_worker(app: Flask) -> None:
+    """Start the worker as a daemon thread of this web process, unless the Zalo channel is off or
+    ``TONGDAI_WORKER_THREAD=0`` (a separate ``tongdai worker`` process does the sending)."""
+    svc = services(app)
+    if "zalo" not in svc.settings.channels:
+        return
+    if os.environ.get("TONGDAI_WORKER_THREAD", "1").strip().lower() in ("0", "false", "no", "off"):
+        log.info("zalo worker thread disabled (TONGDAI_WORKER_THREAD); run `tongdai worker` to send replies")
+        return
+    if WORKER in app.extensions:  # already running
+        return
+    stop = threading.Event()
+    thread = threading.Thread(target=run_forever, args=(svc, stop, app_outbox(app)), name="zalo-worker", daemon=True)
+    app.extensions[WORKER] = (thread, stop)
+    thread.start()
+
+
+def stop_worker(app: Flask, timeout: float = 5.0) -> None:
+    """Stop the thread ``start_worker`` started, letting it finish the job in hand."""
+    thread, stop = app.extensions.pop(WORKER, (None, None))
+    if thread is None:
+        return
+    stop.set()
+    app_outbox(app).wakeup.set()
+    thread.join(timeout)

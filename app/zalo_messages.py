@@ -1,0 +1,111 @@
+"""What the OA sends back: a reply as Zalo text or as a list template, the welcome menu, the places near a
+shared location, and the short answers to what cannot be read. Plain data in, JSON-ready dicts out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from app.channels.base import InboundMessage
+from app.services import Services
+from handlers.help import menu
+from handlers.i18n import footer, t
+from handlers.registry import ORDER
+from handlers.render import render_zalo, shorten
+from handlers.reply import Field, Option, Reply
+from lookups.datasets.bus import distance_m
+from lookups.store import Catalog
+from lookups.transit import stops_near
+
+LIST_MAX = 5  # elements of a list template: the official SDK's cap (a third party says 10)
+BUTTONS_MAX = 5
+TITLE_MAX = 100  # element and button titles
+SUBTITLE_MAX = 300  # [unverified] no documented cap; kept short so the list stays readable
+PAYLOAD_MAX = 1000  # what an oa.query.show button sends back
+NEAR_COUNT = 3
+NEAR_MAX_M = 30_000.0  # beyond this the "nearest" place is no help: say the location is outside our data
+
+WELCOME = "Chào bạn! Đây là tổng đài tra cứu của thành phố. Chọn một mục bên dưới hoặc soạn:"
+LOCATION_TIP = "Gửi vị trí của bạn để xem cơ sở y tế và trạm xe buýt gần nhất."
+TEXT_ONLY = ("Xin lỗi, tổng đài chỉ đọc được tin nhắn chữ và vị trí. Vui lòng gửi nội dung cần tra cứu, "
+             "ví dụ: ATTP Phở Hòa Lê Duẩn. Soạn HD để xem hướng dẫn.")
+
+
+def text(body: str) -> dict[str, Any]:
+    return {"text": body}
+
+
+def render(reply: Reply) -> dict[str, Any]:
+    """An ambiguous answer as a list whose rows send their choice back when tapped; anything else as text."""
+    if reply.status == "ambiguous" and reply.options:
+        return list_template(reply.options)
+    return text(render_zalo(reply))
+
+
+def list_template(options: tuple[Option, ...]) -> dict[str, Any]:
+    elements = []
+    for option in options[:LIST_MAX]:
+        element: dict[str, Any] = {"title": shorten(option.label, TITLE_MAX)}
+        if option.detail.strip():
+            element["subtitle"] = shorten(option.detail, SUBTITLE_MAX)
+        element["default_action"] = {"type": "oa.query.show", "payload": option.command[:PAYLOAD_MAX]}
+        elements.append(element)
+    return {"attachment": {"type": "template", "payload": {"template_type": "list", "elements": elements}}}
+
+
+def welcome() -> dict[str, Any]:
+    """The menu as text, and one button per keyword; a tap sends the keyword, which answers with its syntax."""
+    reply = menu("vi", WELCOME)
+    body = render_zalo(replace(reply, fields=(*reply.fields, Field("", LOCATION_TIP))))
+    buttons = []
+    for cmd in [c for c in ORDER if c.keyword != "hd"][:BUTTONS_MAX]:
+        what = cmd.help("vi").split(":", 1)[-1].strip()
+        buttons.append({"title": shorten(f"{cmd.keyword.upper()}: {what}", TITLE_MAX), "type": "oa.query.show",
+                        "payload": cmd.keyword.upper()})
+    return {"text": body, "attachment": {"type": "template", "payload": {"buttons": buttons}}}
+
+
+def apology() -> dict[str, Any]:
+    return text(render_zalo(Reply("none", "error", "vi", t("error", "vi"), hint=t("error", "en"))))
+
+
+def metres(distance: float) -> str:
+    if distance < 1000:
+        return f"{distance:.0f} m"
+    return f"{distance / 1000:.1f} km".replace(".", ",") if distance < 10_000 else f"{distance / 1000:.0f} km"
+
+
+def near(catalog: Catalog, lat: float, lon: float) -> Reply:
+    """The nearest health facilities and bus stops, by straight-line distance."""
+    facilities = sorted(((f, distance_m(lat, lon, f.lat, f.lon)) for f in catalog.clinics.records if f.lat or f.lon),
+                        key=lambda pair: (pair[1], pair[0].id))[:NEAR_COUNT]
+    stops = stops_near(catalog.bus, lat, lon, NEAR_COUNT)
+    nearest = min([d for _, d in facilities] + [d for _, d in stops], default=float("inf"))
+    if nearest > NEAR_MAX_M:
+        title = "Vị trí này ở ngoài vùng dữ liệu của tổng đài"
+        detail = f" (nơi gần nhất cách {metres(nearest)})" if nearest != float("inf") else ""
+        return Reply("location", "not_found", "vi", title + detail + ".", hint=t("menu_hint", "vi"))
+    fields = [Field("Y tế", f"{f.name} — {', '.join(p for p in (f.address, f.ward) if p)} ({metres(d)})")
+              for f, d in facilities if d <= NEAR_MAX_M]
+    fields += [Field("Trạm xe buýt", f"{s.code} {s.name} ({metres(d)})") for s, d in stops if d <= NEAR_MAX_M]
+    return Reply("location", "found", "vi", "Gần vị trí của bạn:", fields=tuple(fields),
+                 hint="Soạn KCB <tên> để xem chi tiết cơ sở y tế, MT <mã trạm> để xem xe sắp đến.",
+                 footer=footer(catalog.clinics.meta))
+
+
+def build(msg: InboundMessage, services: Services) -> dict[str, Any]:
+    """The message answering ``msg`` (a stored event: text, location, follow or unsupported)."""
+    if msg.kind == "text":
+        return render(services.answer(msg))
+    if msg.kind == "follow":
+        return welcome()
+    if msg.kind == "location" and msg.latitude is not None and msg.longitude is not None:
+        reply = near(services.catalog, msg.latitude, msg.longitude)
+        services.metrics.messages.labels(msg.channel, reply.intent, reply.status).inc()
+        return text(render_zalo(reply))
+    return text(TEXT_ONLY)
+
+
+def envelope(user_id: str, message: dict[str, Any]) -> dict[str, Any]:
+    """The request body of ``POST /v3.0/oa/message/cs``."""
+    return {"recipient": {"user_id": user_id}, "message": message}

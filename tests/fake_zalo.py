@@ -1,0 +1,185 @@
+"""A fake Zalo OA API on a loopback port (``http.server`` in a thread) for the outbound tests.
+
+It checks what matters of what we send: the ``access_token`` header, the JSON body of a customer-service message,
+the refresh form and its ``secret_key`` header. It records every request, answers sends from a script (success, an
+error code, a timeout, a dropped connection, an HTTP 500) and, like Zalo, accepts each refresh token once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+SEND = "/v3.0/oa/message/cs"
+REFRESH = "/v4/oa/access_token"
+Action = str | int  # "ok", "timeout", "drop", "http500", or a Zalo error code
+
+
+@dataclass
+class Seen:
+    path: str
+    headers: dict[str, str]  # names in lower case
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def form(self) -> dict[str, str]:
+        return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
+
+
+@dataclass
+class FakeZalo:
+    app_id: str = "2553928453557884079"
+    app_secret: str = "fake-app-secret"
+    script: list[Action] = field(default_factory=list)  # one action per send; "ok" once it runs out
+    refresh_script: list[Action] = field(default_factory=list)
+    slow: float = 1.0  # how long a "timeout" answer takes
+    on_send: Callable[[Seen], object] | None = None  # called as a send arrives, before it is answered
+    requests: list[Seen] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)  # refresh tokens presented again after use (must stay empty)
+    issued: int = 1
+    valid_access: set[str] = field(default_factory=lambda: {"AT-1"})
+    refresh_token: str = "RT-1"
+    spent: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> str:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()},
+                            self.rfile.read(int(self.headers.get("Content-Length", 0))))
+                with fake.lock:
+                    fake.requests.append(seen)
+                if seen.path == SEND and fake.on_send:
+                    fake.on_send(seen)
+                action, answer = fake.answer(seen)
+                if action == "drop":
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if action == "timeout":
+                    time.sleep(fake.slow)
+                data = json.dumps(answer).encode()
+                try:
+                    self.send_response(500 if action == "http500" else 200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting ("timeout"), as it should
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        return self.url
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def sends(self) -> list[Seen]:
+        return [r for r in self.requests if r.path == SEND]
+
+    @property
+    def refreshes(self) -> list[Seen]:
+        return [r for r in self.requests if r.path == REFRESH]
+
+    def expire(self) -> None:
+        """Every access token issued so far stops working (as after 25 h)."""
+        with self.lock:
+            self.valid_access.clear()
+
+    def answer(self, seen: Seen) -> tuple[Action, dict[str, Any]]:
+        with self.lock:
+            if seen.path == SEND:
+                return self._send(seen)
+            if seen.path == REFRESH:
+                return self._refresh(seen)
+        return "ok", {"error": -404, "message": "unknown endpoint"}
+
+    def _send(self, seen: Seen) -> tuple[Action, dict[str, Any]]:
+        if seen.headers.get("access_token") not in self.valid_access:
+            return "ok", {"error": -216, "message": "Access token is invalid"}
+        if not seen.headers.get("content-type", "").startswith("application/json") or not _valid_message(seen.body):
+            return "ok", {"error": -201, "message": "Parameter is invalid"}
+        action = self.script.pop(0) if self.script else "ok"
+        if isinstance(action, int):
+            return "ok", {"error": action, "message": f"fake error {action}"}
+        body = seen.json
+        return action, {"error": 0, "message": "Success",
+                        "data": {"message_id": f"m{len(self.requests)}", "user_id": body["recipient"]["user_id"]}}
+
+    def _refresh(self, seen: Seen) -> tuple[Action, dict[str, Any]]:
+        form = seen.form
+        if seen.headers.get("secret_key") != self.app_secret or form.get("app_id") != self.app_id \
+                or form.get("grant_type") != "refresh_token":
+            return "ok", {"error": -14002, "error_description": "Invalid app_id or secret_key"}
+        token = form.get("refresh_token", "")
+        if token in self.spent:
+            self.reused.append(token)
+        if token != self.refresh_token:
+            return "ok", {"error": -14014, "error_description": "Invalid refresh token"}
+        action = self.refresh_script.pop(0) if self.refresh_script else "ok"
+        if action == "drop":  # lost before Zalo handled it: the refresh token is still good
+            return action, {}
+        self.spent.add(token)
+        self.issued += 1
+        access, self.refresh_token = f"AT-{self.issued}", f"RT-{self.issued}"
+        self.valid_access = {access}
+        return action, {"access_token": access, "refresh_token": self.refresh_token, "expires_in": "90000"}
+
+
+def _valid_message(raw: bytes) -> bool:
+    """The shape of a customer-service message: recipient.user_id, and a text of <= 2,000 characters or an
+    attachment."""
+    try:
+        body = json.loads(raw)
+        user, message = body["recipient"]["user_id"], body["message"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    if not isinstance(user, str) or not user or not isinstance(message, dict):
+        return False
+    text = message.get("text")
+    if text is not None and (not isinstance(text, str) or not text or len(text) > 2000):
+        return False
+    return text is not None or isinstance(message.get("attachment"), dict)
+
+
+# Inbound events, as Zalo would post them (the tests compute the signature themselves, from the documented formula).
+FIXTURES = Path(__file__).parent / "fixtures" / "zalo"
+OA_SECRET_KEY = "fake-oa-secret-key"
+
+
+def event(name: str, text: str | None = None, msg_id: str | None = None) -> bytes:
+    """A captured event's bytes exactly as captured; with ``text`` or ``msg_id``, re-serialised with them."""
+    raw = (FIXTURES / f"{name}.json").read_bytes()
+    if text is None and msg_id is None:
+        return raw
+    body = json.loads(raw)
+    body["message"].update({k: v for k, v in (("text", text), ("msg_id", msg_id)) if v is not None})
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def sign(raw: bytes, key: str = OA_SECRET_KEY) -> str:
+    body = json.loads(raw)
+    return "mac=" + hashlib.sha256(f"{body['app_id']}{raw.decode()}{body['timestamp']}{key}".encode()).hexdigest()

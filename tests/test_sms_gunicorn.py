@@ -1,0 +1,101 @@
+"""Both SMS webhooks through a real gunicorn (two workers, loopback port, production settings) and ``requests``:
+what the test client cannot show (the WSGI server's own parsing, ProxyFix, the factory string) is shown here."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from twilio.request_validator import RequestValidator
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+TOKEN = "9a0364b9e99bb480dd25e1f0284c8555"
+KEY = "k3y-8188-danang"
+START_TIMEOUT = 60.0  # two workers each load and index the data before /healthz answers
+TIMEOUT = 10.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("gunicorn")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "TONGDAI_ENV": "production", "TONGDAI_CHANNELS": "twilio,gateway", "PUBLIC_BASE_URL": base,
+           "TWILIO_AUTH_TOKEN": TOKEN, "SMS_GATEWAY_KEY": KEY, "TONGDAI_STATE_DIR": str(tmp)}
+    log_path = tmp / "gunicorn.log"
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen([str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "30",
+                                 "app:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            assert proc.poll() is None, f"gunicorn exited:\n{log_path.read_text(errors='replace')}"
+            assert time.monotonic() < deadline, f"no /healthz in {START_TIMEOUT}s:\n{log_path.read_text()}"
+            try:
+                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except (requests.ConnectionError, requests.Timeout):  # workers still loading the data
+                pass
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def load(name: str) -> dict[str, str]:
+    data: dict[str, str] = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return data
+
+
+def test_twilio_signed_request_gets_twiml(server: str) -> None:
+    url = f"{server}/sms/twilio"
+    form = load("twilio/inbound_text.json")
+    signature = RequestValidator(TOKEN).compute_signature(url, form)
+    response = requests.post(url, data=form, headers={"X-Twilio-Signature": signature}, timeout=TIMEOUT)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].startswith("text/xml")
+    message = ET.fromstring(response.content).find("Message")
+    assert message is not None and (message.text or "").startswith("Pho Hoa")
+    assert message.get("action") == f"{server}/sms/twilio/status"
+
+
+def test_twilio_unsigned_request_is_refused(server: str) -> None:
+    response = requests.post(f"{server}/sms/twilio", data=load("twilio/inbound_text.json"), timeout=TIMEOUT)
+    assert response.status_code == 401
+
+
+def test_gateway_signed_mo_gets_the_mt(server: str) -> None:
+    mo = load("gateway/mo_keyword_stripped.json")
+    plain = mo["cpid"] + mo["smsid"] + mo["content"] + mo["receiverTime"] + KEY
+    sign = base64.b64encode(hashlib.md5(plain.encode()).digest()).decode()
+    response = requests.get(f"{server}/sms/gateway", params={**mo, "sign": sign}, timeout=TIMEOUT)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == "text/xml; charset=utf-8"
+    root = ET.fromstring(response.content)
+    assert (root.findtext("Message") or "").startswith("Pho Hoa")
+    assert root.findtext("Smsid") == mo["smsid"] and root.findtext("Receiver") == mo["sender"]

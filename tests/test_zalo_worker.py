@@ -1,0 +1,145 @@
+"""The Zalo worker: as a thread of the web process, as its own ``tongdai worker`` process, several at once on one
+outbox, and picking up what a dead worker left."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_zalo import FakeZalo, event, sign
+from zalo_kit import FAST, Rig, make_rig, shared_catalog, zalo_env
+
+from app import create_app
+from app.channels.zalo import outbox
+from app.outbox import Outbox
+from app.worker import drain_once, start_worker, stop_worker
+from app.zalo_api import SENT, Outcome
+from lookups.store import Catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKER_PROCESS = ("import argparse, sys\n"
+                  "from app.cli_ops import add_commands, run\n"
+                  "from lookups.datasets.base import default_data_dir\n"
+                  "from lookups.store import Catalog\n"
+                  "top = argparse.ArgumentParser()\n"
+                  "add_commands(top.add_subparsers(dest='command'))\n"
+                  "sys.exit(run(top.parse_args(['worker']), Catalog(default_data_dir())))\n")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return shared_catalog()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeZalo]:
+    server = FakeZalo()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def rig(fake: FakeZalo, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Rig:
+    return make_rig(fake, catalog, tmp_path / "state", monkeypatch)
+
+
+def wait_for(check: Callable[[], Any], seconds: float = 5.0) -> Any:
+    deadline = time.monotonic() + seconds
+    while not (found := check()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+    return found
+
+
+def test_the_webhook_answers_before_the_worker_thread_sends(fake: FakeZalo, catalog: Catalog, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {**zalo_env(fake, tmp_path), "TONGDAI_WORKER_POLL": "5"}.items():
+        monkeypatch.setenv(name, value)
+    gate = threading.Event()
+    fake.on_send = lambda seen: gate.wait(5)  # Zalo is slow today
+    app = create_app({"CATALOG": catalog})
+    start_worker(app)
+    start_worker(app)  # a second call does not start a second thread
+    try:
+        raw = event("user_send_text")
+        response = app.test_client().post("/zalo/webhook", data=raw, content_type="application/json",
+                                          headers={"X-ZEvent-Signature": sign(raw)})
+        assert response.status_code == 200 and response.get_json() == {"status": "queued"}
+        wait_for(lambda: fake.sends)  # woken at once, not after the 5 s poll
+        gate.set()
+        wait_for(lambda: outbox(app).counts() == {"done": 1})
+    finally:
+        gate.set()
+        stop_worker(app)
+    assert "tongdai.zalo_worker" not in app.extensions and len(fake.sends) == 1
+
+
+def test_no_worker_thread_when_told_so(rig: Rig, catalog: Catalog) -> None:
+    app = create_app({"CATALOG": catalog})  # make_rig set TONGDAI_WORKER_THREAD=0
+    start_worker(app)
+    assert "tongdai.zalo_worker" not in app.extensions
+
+
+def test_tongdai_worker_runs_as_its_own_process_until_sigterm(rig: Rig, tmp_path: Path) -> None:
+    env = {**os.environ, **zalo_env(rig.fake, tmp_path / "state"), "TONGDAI_WORKER_POLL": "0.05"}
+    process = subprocess.Popen([sys.executable, "-c", WORKER_PROCESS], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        rig.queue()
+        wait_for(lambda: rig.fake.sends, 15)
+        wait_for(lambda: rig.box.counts() == {"done": 1})
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=10)[0]
+    assert process.returncode == 0, output
+    assert rig.fake.sends[0].json["recipient"]["user_id"] == "6142494823000000000"
+
+
+def test_workers_sharing_the_outbox_send_each_reply_once(rig: Rig) -> None:
+    for i in range(20):
+        rig.queue(msg_id=f"m{i}")
+    sent: list[dict[str, Any]] = []
+    lock = threading.Lock()
+
+    class Counting:
+        def send(self, body: dict[str, Any]) -> Outcome:
+            with lock:
+                sent.append(body)
+            time.sleep(0.001)
+            return SENT
+
+    def work() -> None:  # each its own Outbox, as in another process
+        drain_once(rig.svc, Outbox(rig.box.path), Counting(), FAST)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(sent) == 20 and rig.box.counts() == {"done": 20}
+    assert all(job["attempts"] == 1 for job in rig.jobs())
+
+
+def test_a_job_left_by_a_dead_worker_is_taken_again_after_its_lease(rig: Rig) -> None:
+    rig.queue()
+    assert rig.box.claim() is not None  # ... and the worker holding it dies
+    assert rig.drain() == {}
+    assert rig.drain(time.time() + rig.box.lease + 1) == {"done": 1}
+    assert rig.jobs()[0]["attempts"] == 2 and len(rig.fake.sends) == 1
+
+
+def test_finished_jobs_are_kept_for_late_redeliveries_then_purged(rig: Rig) -> None:
+    rig.queue()
+    rig.drain()
+    assert rig.box.purge(time.time() - 60) == 0
+    assert rig.box.enqueue("cb31dff1c39642cc1b83", "u", "{}") is False  # still recognised
+    assert rig.box.purge(time.time() + 60) == 1 and rig.jobs() == []
