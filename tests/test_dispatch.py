@@ -91,3 +91,16 @@ def test_a_user_facing_error_shows_its_text(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(dispatch, "route", refuse)
     reply = dispatch.handle("mt ???", Catalog(), datetime.now(UTC))
     assert reply.status == "error" and reply.title == "Mã trạm phải có dạng HC103."
+
+
+def _every_keyword() -> list[tuple[str, str, str]]:
+    from handlers.registry import COMMANDS
+
+    return [(word, cmd.keyword, cmd.example.split(" ", 1)[1]) for word, cmd in sorted(COMMANDS.items())]
+
+
+@pytest.mark.parametrize(("word", "keyword", "argument"), _every_keyword())
+def test_every_keyword_and_alias_reaches_its_handler(ask: Ask, word: str, keyword: str, argument: str) -> None:
+    reply = ask(f"{word.upper()} {argument}", at="2026-11-04T07:00+07:00")
+    expected = {"hd": "hd", "mt": "mt", "bus": "bus", "attp": "attp", "giadat": "giadat", "kcb": "kcb"}[keyword]
+    assert reply["intent"] == expected and reply["status"] != "error", reply
