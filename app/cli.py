@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from app import cli_data, cli_ops
+from app import cli_data, cli_ops, cli_stats
 from handlers.dispatch import handle
 from handlers.render import render
 from handlers.reply import Reply
@@ -124,6 +124,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     cli_ops.add_commands(sub)
+    cli_stats.add_commands(sub)
     return top
 
 
@@ -134,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     catalog = Catalog(args.data_dir or default_data_dir())
     if args.command in cli_ops.COMMANDS:
         return cli_ops.run(args, catalog)
+    if args.command in cli_stats.COMMANDS:
+        return cli_stats.run(args, catalog)
     handlers = {"ask": cmd_ask, "data": cmd_data, "serve": cmd_serve}
     try:
         return handlers[args.command](args, catalog)

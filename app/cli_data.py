@@ -18,7 +18,11 @@ ACTIONS = ("list", "import", "validate", "history", "rollback")
 
 
 def _max_loss() -> float:
-    return float(os.environ.get("TONGDAI_IMPORT_MAX_LOSS", "0.2"))
+    raw = os.environ.get("TONGDAI_IMPORT_MAX_LOSS", "0.2")
+    try:
+        return float(raw)
+    except ValueError:
+        raise DataError(f"TONGDAI_IMPORT_MAX_LOSS must be a share such as 0.2, got {raw!r}") from None
 
 
 def _checks(parser: argparse.ArgumentParser) -> None:

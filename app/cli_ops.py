@@ -17,11 +17,11 @@ from typing import Any
 import requests
 
 from app.config import Settings
-from app.outbox import DeadLetter, Outbox
+from app.outbox_base import DeadLetter, OutboxStore, TokenPair, open_outbox
 from app.services import Services
 from app.worker import WorkerConfig, run_forever
 from app.zalo_api import make_sender, masked
-from app.zalo_tokens import TokenPair, Tokens
+from app.zalo_tokens import Tokens
 from lookups.store import Catalog
 
 COMMANDS = ("worker", "deadletters", "zalo-token")
@@ -46,7 +46,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
     settings = Settings.from_env()
-    box = Outbox.for_settings(settings)
+    box = open_outbox(settings)  # Redis when REDIS_URL is set, else the SQLite file
     if args.command == "worker":
         return _worker(settings, catalog, box)
     if args.command == "deadletters":
@@ -54,14 +54,14 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     return _show_token(settings, box) if args.action == "show" else _set_token(settings, box, args)
 
 
-def _worker(settings: Settings, catalog: Catalog, box: Outbox) -> int:
+def _worker(settings: Settings, catalog: Catalog, box: OutboxStore) -> int:
     settings.check()
     catalog.warm()
     stop = threading.Event()
 
     def stopping(signum: int, frame: object) -> None:
         stop.set()
-        box.wakeup.set()
+        box.wake()  # no I/O: a signal handler must not re-enter a Redis connection the main thread is using
 
     signal.signal(signal.SIGTERM, stopping)
     signal.signal(signal.SIGINT, stopping)
@@ -78,7 +78,7 @@ def _preview(letter: DeadLetter) -> str:
     return f"[list of {len(elements)}]"
 
 
-def _list(box: Outbox) -> int:
+def _list(box: OutboxStore) -> int:
     letters = box.dead_letters()
     if not letters:
         print("no dead letters")
@@ -91,7 +91,7 @@ def _list(box: Outbox) -> int:
     return 0
 
 
-def _resend(settings: Settings, box: Outbox, args: argparse.Namespace) -> int:
+def _resend(settings: Settings, box: OutboxStore, args: argparse.Namespace) -> int:
     letters = box.dead_letters(None if args.all else [args.id])
     if not letters:
         print("no dead letters to re-send" if args.all else f"no dead letter {args.id} waiting to be re-sent")
@@ -108,17 +108,17 @@ def _resend(settings: Settings, box: Outbox, args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _show_token(settings: Settings, box: Outbox) -> int:
+def _show_token(settings: Settings, box: OutboxStore) -> int:
     pair = Tokens(box, settings, requests.Session(), (1, 1)).load()
     if pair is None:
-        print(f"no Zalo token stored in {box.path}")
+        print(f"no Zalo token stored in {box.where}")
         return 1
     left = "unknown" if pair.expires_at is None else f"{(pair.expires_at - time.time()) / 3600:.1f} h"
-    print(f"Zalo token stored in {box.path}; access token expires in {left}")
+    print(f"Zalo token stored in {box.where}; access token expires in {left}")
     return 0
 
 
-def _set_token(settings: Settings, box: Outbox, args: argparse.Namespace) -> int:
+def _set_token(settings: Settings, box: OutboxStore, args: argparse.Namespace) -> int:
     if sys.stdin.isatty():  # asked for, so the tokens stay out of the shell history and the process list
         access, refresh = getpass.getpass("access token: "), getpass.getpass("refresh token: ")
     else:
@@ -128,5 +128,5 @@ def _set_token(settings: Settings, box: Outbox, args: argparse.Namespace) -> int
         return 2
     expires_at = None if args.expires_in is None else time.time() + args.expires_in
     Tokens(box, settings, requests.Session(), (1, 1)).save(TokenPair(access, refresh, expires_at))
-    print(f"Zalo token pair stored in {box.path}")
+    print(f"Zalo token pair stored in {box.where}")
     return 0

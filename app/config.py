@@ -20,6 +20,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "api": ("TONGDAI_API_KEY",),
 }
 
+# Senders are hashed with this in development only: hashes made with a public salt can be reversed by trying
+# every phone number, which is why production refuses to keep state in Redis without its own salt.
+DEV_SALT = "tongdai-development-salt"
+
 SIGNING_SECRETS = frozenset({"TWILIO_AUTH_TOKEN", "SMS_GATEWAY_KEY", "ZALO_OA_SECRET_KEY", "TONGDAI_API_KEY"})
 
 
@@ -47,6 +51,16 @@ class Settings:
     TONGDAI_STATE_DIR: str = "var"
     TONGDAI_MAX_BODY: int = 64 * 1024
     TONGDAI_SMS_BUDGET: int = 459
+    # State (app.state): Redis when REDIS_URL is set, else an in-process stand-in.
+    TONGDAI_REDIS_PREFIX: str = "tongdai:"
+    TONGDAI_REDIS_TIMEOUT_MS: int = 50  # per Redis call; a slow Redis must not hold a reply up
+    TONGDAI_REDIS_CONNECT_MS: int = 500  # a new connection (once per process, TLS included) may take longer
+    TONGDAI_REDIS_RETRY: int = 3  # seconds between reconnection attempts while Redis is down
+    TONGDAI_CACHE_TTL: int = 600
+    TONGDAI_RATE_LIMIT: int = 10  # messages per sender per minute; 0 turns the limit off
+    TONGDAI_LOOP_LIMIT: int = 20  # the same text from one sender this often in 5 minutes is a loop; 0 = off
+    TONGDAI_SENDER_SALT: str = ""
+    TONGDAI_STATS_DAYS: int = 90
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -75,6 +89,10 @@ class Settings:
     def state_dir(self) -> Path:
         return Path(self.TONGDAI_STATE_DIR)
 
+    @property
+    def sender_salt(self) -> str:
+        return self.TONGDAI_SENDER_SALT or DEV_SALT
+
     def check(self) -> None:
         """Production refuses to start without a secret an enabled channel needs; development warns."""
         if self.TONGDAI_ENV not in ("development", "production"):
@@ -92,3 +110,19 @@ class Settings:
                     log.warning("DEVELOPMENT MODE: %s is not set, so %s requests are NOT verified", name, channel)
                 else:
                     log.warning("DEVELOPMENT MODE: %s is not set (%s channel)", name, channel)
+        self._check_state()
+
+    def _check_state(self) -> None:
+        if self.REDIS_URL and not self.TONGDAI_SENDER_SALT:
+            if self.production:
+                raise ConfigError("TONGDAI_SENDER_SALT is required in production when REDIS_URL is set")
+            log.warning("DEVELOPMENT MODE: TONGDAI_SENDER_SALT is not set; senders are hashed with a fixed salt")
+        if self.production and not self.REDIS_URL:
+            log.warning("REDIS_URL is not set: cache, conversations and rate limits are per process, so a choice "
+                        "made on one worker is unknown to the others")
+        for name in ("TONGDAI_CACHE_TTL", "TONGDAI_RATE_LIMIT", "TONGDAI_LOOP_LIMIT", "TONGDAI_REDIS_RETRY"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must not be negative")
+        for name in ("TONGDAI_REDIS_TIMEOUT_MS", "TONGDAI_REDIS_CONNECT_MS", "TONGDAI_STATS_DAYS"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1")

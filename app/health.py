@@ -15,6 +15,16 @@ def healthz() -> Response:
     return jsonify(status="ok")
 
 
+def redis_state() -> str:
+    """``up``, ``down`` or ``not configured``. A Redis outage leaves /readyz at 200: every lookup is still answered
+    (without cache, conversations or limits), and a 503 from every instance at once, as a shared Redis would
+    cause, would have the load balancer take the whole hotline down instead of a convenience."""
+    state = services().state
+    if state.backend != "redis":
+        return "not configured"
+    return "up" if state.ping() else "down"
+
+
 @blueprint.get("/readyz")
 def readyz() -> tuple[Response, int]:
     svc = services()
@@ -24,8 +34,8 @@ def readyz() -> tuple[Response, int]:
             checks[meta.id] = f"{count} records, version {meta.version}"
     except Exception as exc:  # a broken data directory makes us unready, not crashed
         checks["data"] = f"error: {exc}"
-        return jsonify(status="unready", checks=checks), 503
-    return jsonify(status="ready", checks=checks), 200
+        return jsonify(status="unready", checks=checks, redis=redis_state()), 503
+    return jsonify(status="ready", checks=checks, redis=redis_state()), 200
 
 
 @blueprint.get("/metrics")

@@ -14,10 +14,11 @@ _REPLY = {
         "title": {"type": "string"},
         "fields": {"type": "array", "items": {"type": "object", "properties": {
             "label": {"type": "string"}, "value": {"type": "string"}}}},
-        "options": {"type": "array", "items": {"type": "object", "properties": {
-            "number": {"type": "integer"}, "label": {"type": "string"}, "detail": {"type": "string"},
-            "command": {"type": "string", "description": "a message that selects this option"}}}},
+        "options": {"type": "array", "items": {"$ref": "#/components/schemas/Option"}},
         "more": {"type": "integer"},
+        "pending": {"type": "array", "description": "options beyond those listed (only when there are some), "
+                    "numbered on; a channel that keeps the conversation pages through them with THEM",
+                    "items": {"$ref": "#/components/schemas/Option"}},
         "hint": {"type": "string"},
         "footer": {"type": ["object", "null"], "properties": {
             "as_of": {"type": "string", "format": "date"}, "source": {"type": "string"},
@@ -27,7 +28,29 @@ _REPLY = {
             "score": {"type": "number"}}}},
     },
 }
+_OPTION = {"type": "object", "properties": {
+    "number": {"type": "integer"}, "label": {"type": "string"}, "detail": {"type": "string"},
+    "command": {"type": "string", "description": "a message that selects this option"}}}
 _ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+_COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+_STATS = {
+    "type": "object",
+    "required": ["day", "store", "messages", "senders", "by_channel", "by_intent", "by_status", "counts", "unmatched"],
+    "properties": {
+        "day": {"type": "string", "format": "date"},
+        "store": {"type": "string", "enum": ["redis", "memory"]},
+        "messages": {"type": "integer"},
+        "senders": {"type": "integer", "description": "distinct senders, estimated (HyperLogLog of salted hashes)"},
+        "by_channel": _COUNTS, "by_intent": _COUNTS, "by_status": _COUNTS,
+        "counts": {"type": "array", "items": {"type": "object", "properties": {
+            "channel": {"type": "string"}, "intent": {"type": "string"}, "status": {"type": "string"},
+            "count": {"type": "integer"}}}},
+        "unmatched": {"type": "object", "description": "per dataset, the most frequent queries that found nothing",
+                      "additionalProperties": {"type": "array", "items": {"type": "object", "properties": {
+                          "query": {"type": "string", "description": "folded: no marks, lower case"},
+                          "count": {"type": "integer"}}}}},
+    },
+}
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -40,7 +63,7 @@ def document() -> dict[str, Any]:
         "info": {"title": "tongdai operators' API", "version": "1",
                  "description": "Ask the hotline as a resident would, and see the reply per channel."},
         "components": {"securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
-                       "schemas": {"Reply": _REPLY, "Error": _ERROR}},
+                       "schemas": {"Reply": _REPLY, "Option": _OPTION, "Stats": _STATS, "Error": _ERROR}},
         "security": [{"apiKey": []}],
         "paths": {"/api/v1/query": {"post": {
             "summary": "Answer a message",
@@ -58,5 +81,18 @@ def document() -> dict[str, Any]:
                 "400": _error("Malformed request; the reason is in error"),
                 "401": _error("Missing or wrong X-API-Key"),
                 "413": _error("Body larger than TONGDAI_MAX_BODY"),
-            }}}},
+            }}},
+            "/api/v1/stats": {"get": {
+                "summary": "Query statistics of one day",
+                "parameters": [{"name": "day", "in": "query", "required": False, "description":
+                                "the day in Da Nang time; default today",
+                                "schema": {"type": "string", "format": "date"}}],
+                "responses": {
+                    "200": {"description": "The day's counts and unmatched queries",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Stats"}}}},
+                    "400": _error("day is not YYYY-MM-DD"),
+                    "401": _error("Missing or wrong X-API-Key"),
+                    "503": _error("The state store (Redis) cannot be reached"),
+                }}},
+        },
     }

@@ -1,10 +1,9 @@
-"""The durable Zalo outbox: verified webhook events waiting for their reply, and the dead letters.
+"""The Zalo outbox in SQLite, used without ``REDIS_URL`` (``app.outbox_base`` says what a store does).
 
-One SQLite file under ``TONGDAI_STATE_DIR``, shared by the web process and any worker process on the same machine
-(the OA tokens live in it too, see ``app.zalo_tokens``). Every operation opens its own connection, because SQLite
-connections must not cross threads, and every read-then-write runs under ``BEGIN IMMEDIATE`` so that two workers,
-threads or processes, never claim the same job. A job has one clock, ``next_attempt_at``: a claim pushes it one
-lease ahead, so a worker that dies mid-send leaves a job that becomes due again instead of a job stuck forever.
+One file under ``TONGDAI_STATE_DIR`` holds the jobs, the dead letters and the OA token pair, shared by the web process
+and any worker process on the same machine. Every operation opens its own connection, because SQLite connections must
+not cross threads, and every read-then-write runs under ``BEGIN IMMEDIATE`` so that two workers, threads or processes,
+never claim the same job.
 """
 
 from __future__ import annotations
@@ -15,14 +14,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from app.config import Settings
+from app.outbox_base import LEASE_SECONDS, DeadLetter, Job, TokenPair
 
 log = logging.getLogger(__name__)
 FILENAME = "zalo-outbox.sqlite3"
-LEASE_SECONDS = 120.0  # longer than one send with a token refresh and its retry (4 requests of <= 13 s)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -61,33 +59,12 @@ CREATE TABLE IF NOT EXISTS tokens (
 """
 
 
-@dataclass(frozen=True)
-class Job:
-    id: int
-    msg_id: str
-    user_id: str
-    event: str
-    attempts: int  # including the one just claimed
-    message: str | None
-
-
-@dataclass(frozen=True)
-class DeadLetter:
-    id: int
-    job_id: int
-    user_id: str
-    message: str
-    reason: str
-    attempts: int
-    created_at: float
-    resent_at: float | None
-
-
 class Outbox:
     def __init__(self, path: Path, lease: float = LEASE_SECONDS) -> None:
         self.path = path
         self.lease = lease
         self.wakeup = threading.Event()  # set on enqueue, so a worker thread in this process answers at once
+        self.token_store = SqliteTokens(self)
         self._ready = False
         self._init_lock = threading.Lock()
 
@@ -95,8 +72,23 @@ class Outbox:
     def for_settings(cls, settings: Settings) -> Outbox:
         return cls(settings.state_dir / FILENAME)
 
+    @property
+    def where(self) -> str:
+        return str(self.path)
+
     def exists(self) -> bool:
         return self.path.exists()
+
+    def wake(self) -> None:
+        self.wakeup.set()
+
+    def wait(self, timeout: float) -> None:
+        # Only this process's enqueues wake it: a worker in another process finds their jobs at its next poll.
+        self.wakeup.wait(timeout)
+        self.wakeup.clear()
+
+    def check(self) -> None:  # nothing to check: the file is synced where it matters (``transaction(durable=True)``)
+        pass
 
     def connect(self) -> sqlite3.Connection:
         with self._init_lock:
@@ -136,7 +128,6 @@ class Outbox:
         return cur.rowcount == 1
 
     def claim(self, now: float | None = None) -> Job | None:
-        """The oldest due job, leased to the caller for ``lease`` seconds; None when nothing is due."""
         if not self.exists():  # nothing was ever queued: do not create files just by polling
             return None
         now = time.time() if now is None else now
@@ -161,7 +152,6 @@ class Outbox:
         self._update(job_id, "state = 'done', last_error = ''")
 
     def fail(self, job_id: int, reason: str) -> None:
-        """Given up without a dead letter: Zalo said a re-send cannot succeed (window closed, not a follower)."""
         self._update(job_id, "state = 'failed', last_error = ?", reason)
 
     def retry(self, job_id: int, reason: str, at: float) -> None:
@@ -177,7 +167,6 @@ class Outbox:
         return int(cur.lastrowid or 0)
 
     def dead_letters(self, ids: list[int] | None = None) -> list[DeadLetter]:
-        """Dead letters not yet re-sent, oldest first; only ``ids`` when given."""
         if not self.exists():
             return []
         sql = "SELECT * FROM dead_letters WHERE resent_at IS NULL"
@@ -218,3 +207,44 @@ class Outbox:
             cur = conn.execute("DELETE FROM jobs WHERE state IN ('done', 'failed') AND updated_at < ?"
                                " AND id NOT IN (SELECT job_id FROM dead_letters)", (before,))
         return cur.rowcount
+
+
+class SqliteTokens:
+    """The token pair in the outbox's ``tokens`` row; the refresh lease is two columns of it."""
+
+    def __init__(self, box: Outbox) -> None:
+        self.box = box
+
+    def load(self) -> TokenPair | None:
+        if not self.box.exists():
+            return None
+        with closing(self.box.connect()) as conn:
+            row = conn.execute("SELECT access_token, refresh_token, expires_at FROM tokens WHERE id = 1").fetchone()
+        return None if row is None else TokenPair(row[0], row[1], row[2])
+
+    def save(self, pair: TokenPair, now: float) -> None:
+        with self.box.transaction(durable=True) as conn:
+            conn.execute(
+                "INSERT INTO tokens (id, access_token, refresh_token, expires_at, updated_at) VALUES (1, ?, ?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET access_token = excluded.access_token,"
+                " refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,"
+                " updated_at = excluded.updated_at, lock_owner = NULL, lock_until = NULL",
+                (pair.access_token, pair.refresh_token, pair.expires_at, now))
+
+    def seed(self, pair: TokenPair, now: float) -> bool:
+        with self.box.transaction(durable=True) as conn:
+            cur = conn.execute("INSERT OR IGNORE INTO tokens (id, access_token, refresh_token, expires_at, updated_at)"
+                               " VALUES (1, ?, ?, ?, ?)", (pair.access_token, pair.refresh_token, pair.expires_at, now))
+        return cur.rowcount == 1
+
+    def take_lease(self, owner: str, now: float, seconds: float) -> bool:
+        with self.box.transaction() as conn:
+            cur = conn.execute("UPDATE tokens SET lock_owner = ?, lock_until = ? WHERE id = 1 AND"
+                               " (lock_until IS NULL OR lock_until < ? OR lock_owner = ?)",
+                               (owner, now + seconds, now, owner))
+        return cur.rowcount == 1
+
+    def end_lease(self, owner: str) -> None:
+        with self.box.transaction() as conn:
+            conn.execute("UPDATE tokens SET lock_owner = NULL, lock_until = NULL WHERE lock_owner = ?", (owner,))
+

@@ -1,18 +1,21 @@
-"""Everything a request handler needs, built once per app: settings, data, metrics, and the answer path."""
+"""Everything a request handler needs, built once per app: settings, data, state, metrics, and the answer path."""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask import Flask, current_app
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from app import exchange
 from app.channels.base import InboundMessage
 from app.config import Settings
-from handlers.dispatch import handle
+from app.exchange import Answer
+from app.state import StateStore, open_store
 from handlers.reply import Reply
 from lookups.store import Catalog
 
@@ -39,6 +42,15 @@ class Metrics:
         self.dead_letters = Gauge("tongdai_dead_letters", "Replies waiting in the dead-letter store", registry=r)
         self.status_callbacks = Counter("tongdai_status_callbacks", "Delivery status callbacks", ["channel", "status"],
                                         registry=r)
+        self.cache = Counter("tongdai_cache_lookups", "Result cache lookups", ["result"], registry=r)
+        self.duplicates = Counter("tongdai_duplicates", "Provider retries answered from the stored reply",
+                                  ["channel"], registry=r)
+        self.guarded = Counter("tongdai_guarded", "Messages held back by the rate limit or as a loop",
+                               ["channel", "reason"], registry=r)
+        self.loops = Counter("tongdai_loops_detected", "Senders found repeating one text", ["channel"], registry=r)
+        self.choices = Counter("tongdai_choices", "Answers to a numbered list", ["channel", "action"], registry=r)
+        self.redis_up = Gauge("tongdai_redis_up", "1 while Redis answers (always 1 without REDIS_URL)", registry=r)
+        self.redis_outages = Counter("tongdai_redis_outages", "Times Redis became unreachable", registry=r)
 
 
 @dataclass
@@ -46,14 +58,39 @@ class Services:
     settings: Settings
     catalog: Catalog
     metrics: Metrics = field(default_factory=Metrics)
+    state: StateStore = field(default=None)  # type: ignore[assignment]  # opened from settings when not given
+
+    def __post_init__(self) -> None:
+        if self.state is None:
+            self.state = open_store(self.settings)
+        self.metrics.redis_up.set_function(lambda: 1.0 if self.state.available else 0.0)
+        listeners = getattr(self.state, "listeners", None)
+        if listeners is not None:
+            listeners.append(lambda up: None if up else self.metrics.redis_outages.inc())
 
     def answer(self, msg: InboundMessage, now: datetime | None = None) -> Reply:
-        """The one answer path of every channel: dispatch, count, time."""
+        """The answer path of every channel: conversation, cache, lookup, statistics. Always a reply."""
+        found = self._run(msg, now, guard=False)
+        assert found.reply is not None  # nothing is held back without guard
+        return found.reply
+
+    def respond(self, msg: InboundMessage, render: Callable[[Reply], str] | None = None, *,
+                reply: Reply | None = None, now: datetime | None = None) -> Answer:
+        """``answer`` for a provider that may deliver a message twice and a sender who may flood: the message id
+        is de-duplicated (a retry gets the stored rendering again) and the sender's limits apply, so the result
+        may say nothing (``text`` None). ``reply`` answers instead of a lookup (a picture: "send text")."""
+        return self._run(msg, now, guard=True, render=render, fixed=reply)
+
+    def _run(self, msg: InboundMessage, now: datetime | None, *, guard: bool,
+             render: Callable[[Reply], str] | None = None, fixed: Reply | None = None) -> Answer:
         started = time.perf_counter()
-        reply = handle(msg.text, self.catalog, now or datetime.now(UTC))
-        self.metrics.latency.labels(msg.channel).observe(time.perf_counter() - started)
-        self.metrics.messages.labels(msg.channel, reply.intent, reply.status).inc()
-        return reply
+        with self.catalog.pinned():  # the cache key and the answer read the same dataset versions
+            found = exchange.run(self, msg, now or datetime.now(UTC), render=render, guard=guard, fixed=fixed)
+        if found.reply is not None and found.outcome == "answered":
+            self.metrics.latency.labels(msg.channel).observe(time.perf_counter() - started)
+            intent = "media" if fixed is not None else found.reply.intent
+            self.metrics.messages.labels(msg.channel, intent, found.reply.status).inc()
+        return found
 
 
 def services(app: Flask | None = None) -> Services:

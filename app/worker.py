@@ -1,7 +1,8 @@
 """The Zalo worker: claim stored events, answer them, send the replies, retry with back-off, dead-letter.
 
 It runs as a daemon thread of the web process (``start_worker``) and/or as its own process (``tongdai worker``);
-any number of them can share one outbox, since every claim is a transaction. A job is finished only when Zalo has
+any number of them can share one outbox (the SQLite file, or Redis when ``REDIS_URL`` is set), since every claim is
+atomic. The retry policy is ``process``, the same for both stores. A job is finished only when Zalo has
 accepted the reply, refused it for good (not a follower, window closed) or it went to the dead letters.
 """
 
@@ -20,7 +21,7 @@ from flask import Flask
 from app.channels.zalo import outbox as app_outbox
 from app.channels.zalo import parse_inbound
 from app.config import ConfigError
-from app.outbox import Job, Outbox
+from app.outbox_base import Job, OutboxStore, open_outbox
 from app.services import Services, services
 from app.zalo_api import Outcome, Sender, make_sender, masked
 from app.zalo_messages import apology, build, envelope
@@ -76,7 +77,7 @@ def _message(job: Job, svc: Services) -> str:
     return json.dumps(envelope(job.user_id, reply), ensure_ascii=False)
 
 
-def process(job: Job, svc: Services, box: Outbox, sender: Sender, config: WorkerConfig, now: float) -> str:
+def process(job: Job, svc: Services, box: OutboxStore, sender: Sender, config: WorkerConfig, now: float) -> str:
     """Answer and send one claimed job; returns what became of it: done, failed, retry or dead."""
     message = _message(job, svc)
     if job.message is None:
@@ -106,7 +107,7 @@ def process(job: Job, svc: Services, box: Outbox, sender: Sender, config: Worker
     return "retry"
 
 
-def drain_once(svc: Services, box: Outbox, sender: Sender, config: WorkerConfig | None = None,
+def drain_once(svc: Services, box: OutboxStore, sender: Sender, config: WorkerConfig | None = None,
                now: float | None = None, limit: int = 1000) -> dict[str, int]:
     """Process the jobs due at ``now`` (default: when called), at most ``limit``; counts by outcome. A job put off
     by a failure here waits for the next drain, so one drain tries each job once."""
@@ -122,29 +123,49 @@ def drain_once(svc: Services, box: Outbox, sender: Sender, config: WorkerConfig 
     return counts
 
 
-def run_forever(svc: Services, stop_event: threading.Event, box: Outbox | None = None,
+def run_forever(svc: Services, stop_event: threading.Event, box: OutboxStore | None = None,
                 sender: Sender | None = None, config: WorkerConfig | None = None) -> None:
     """Drain until ``stop_event`` is set; a job left mid-send is claimed again once its lease runs out."""
     config = config or WorkerConfig.from_env()
-    box = box or Outbox.for_settings(svc.settings)
-    sender = sender or make_sender(svc.settings, box, config.timeout)
+    box = box or open_outbox(svc.settings)
+    sender = sender or _sender(svc, box, config, stop_event)
+    if sender is None:
+        return
     svc.metrics.dead_letters.set_function(box.dead_letter_count)
     box.lease = max(box.lease, 4 * sum(config.timeout) + 10)  # a send, a refresh and the re-send fit in a lease
-    log.info("zalo worker started on %s", box.path)
-    purged_at = 0.0
+    log.info("zalo worker started on %s", box.where)
+    box.check()
+    purged_at, failing = 0.0, False
     while not stop_event.is_set():
-        box.wakeup.clear()
         try:
             done = drain_once(svc, box, sender, config)
             if box.exists() and time.time() - purged_at > PURGE_EVERY:
                 purged_at = time.time()
                 box.purge(purged_at - KEEP_FINISHED)
-        except Exception:  # the database locked for too long, a full disk: log, wait, try again
-            log.exception("zalo worker: draining failed")
-            done = {}
+            if failing:
+                log.warning("zalo worker: draining works again")
+            failing = False
+        except Exception:  # the database locked for too long, a full disk, Redis down: log once, wait, try again
+            if not failing:
+                log.exception("zalo worker: draining failed; retrying every %.1f s", config.poll)
+            failing, done = True, {}
         if not done:
-            box.wakeup.wait(config.poll)
+            box.wait(config.poll)
     log.info("zalo worker stopped")
+
+
+def _sender(svc: Services, box: OutboxStore, config: WorkerConfig, stop_event: threading.Event) -> Sender | None:
+    """``make_sender``, which reads the token store: tried again until the store answers (Redis may be starting
+    too), so that a worker thread does not die with the process still serving webhooks. None if stopped first."""
+    level = logging.ERROR  # said once, then quietly until it works
+    while not stop_event.is_set():
+        try:
+            return make_sender(svc.settings, box, config.timeout)
+        except Exception as exc:
+            log.log(level, "zalo worker cannot read its token store %s yet (%s); trying again", box.where, exc)
+            level = logging.DEBUG
+            stop_event.wait(config.poll)
+    return None
 
 
 def start_worker(app: Flask) -> None:
@@ -170,5 +191,5 @@ def stop_worker(app: Flask, timeout: float = 5.0) -> None:
     if thread is None:
         return
     stop.set()
-    app_outbox(app).wakeup.set()
+    app_outbox(app).wake()
     thread.join(timeout)

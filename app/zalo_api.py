@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import requests
 
 from app.config import Settings
-from app.outbox import Outbox
+from app.outbox_base import OutboxStore
 from app.zalo_tokens import RefreshFailed, Tokens
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ class ZaloClient:
         return Outcome(False, True, reason, detail), code  # unknown codes too: a dead letter can be re-sent
 
 
-def make_sender(settings: Settings, outbox: Outbox, timeout: tuple[float, float] = TIMEOUT) -> Sender:
+def make_sender(settings: Settings, outbox: OutboxStore, timeout: tuple[float, float] = TIMEOUT) -> Sender:
     """The Zalo client, or in development without any token a ``LogSender`` (said once, loudly)."""
     session = requests.Session()
     tokens = Tokens(outbox, settings, session, timeout)
@@ -114,5 +114,5 @@ def make_sender(settings: Settings, outbox: Outbox, timeout: tuple[float, float]
                         " are LOGGED, NOT SENT")
             return LogSender()
         log.error("no Zalo token in %s or the environment: replies wait and then go to the dead letters;"
-                  " set one with `tongdai zalo-token set`", outbox.path)
+                  " set one with `tongdai zalo-token set`", outbox.where)
     return ZaloClient(settings, tokens, session, timeout)

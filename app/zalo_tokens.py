@@ -1,9 +1,9 @@
-"""The OA access token and its single-use refresh token, kept in the outbox database.
+"""The OA access token and its single-use refresh token, kept in the outbox's store (SQLite or Redis).
 
 A Zalo refresh token works once: each refresh returns a new pair, and losing the new one means re-authorising the
-OA by hand. So the new pair is committed before it is used, and only one worker (thread or process) refreshes at a
-time: it takes a lease on the tokens row, and the others wait for the pair it saves instead of spending the same
-refresh token a second time.
+OA by hand. So the new pair is stored durably before it is used, and only one worker (thread or process, on any
+machine sharing the store) refreshes at a time: it takes the store's refresh lease, and the others wait for the pair
+it saves instead of spending the same refresh token a second time.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import closing
-from dataclasses import dataclass
 
 import requests
 
 from app.config import Settings
-from app.outbox import Outbox
+from app.outbox_base import OutboxStore, TokenPair
+
+__all__ = ["RefreshFailed", "TokenPair", "Tokens"]
 
 log = logging.getLogger(__name__)
 REFRESH_PATH = "/v4/oa/access_token"
@@ -38,51 +38,47 @@ class RefreshFailed(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class TokenPair:
-    access_token: str
-    refresh_token: str
-    expires_at: float | None  # epoch seconds; None when unknown
-
-
 class Tokens:
-    def __init__(self, outbox: Outbox, settings: Settings, session: requests.Session,
+    def __init__(self, outbox: OutboxStore, settings: Settings, session: requests.Session,
                  timeout: tuple[float, float], clock: Callable[[], float] = time.time) -> None:
         self.outbox, self.settings, self.session, self.timeout, self.clock = outbox, settings, session, timeout, clock
+        self.store = outbox.token_store
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.lease = max(LOCK_SECONDS, 2 * sum(timeout) + 5)  # must outlast our own refresh request
         self._lock = threading.Lock()  # threads sharing this object queue here rather than poll the database
 
     def load(self) -> TokenPair | None:
-        if not self.outbox.exists():
-            return None
-        with closing(self.outbox.connect()) as conn:
-            row = conn.execute("SELECT access_token, refresh_token, expires_at FROM tokens WHERE id = 1").fetchone()
-        return None if row is None else TokenPair(row[0], row[1], row[2])
+        return self.store.load()
 
     def save(self, pair: TokenPair) -> None:
-        """Store ``pair`` (committed when this returns) and end any refresh lease."""
-        with self.outbox.transaction(durable=True) as conn:
-            conn.execute(
-                "INSERT INTO tokens (id, access_token, refresh_token, expires_at, updated_at) VALUES (1, ?, ?, ?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET access_token = excluded.access_token,"
-                " refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,"
-                " updated_at = excluded.updated_at, lock_owner = NULL, lock_until = NULL",
-                (pair.access_token, pair.refresh_token, pair.expires_at, self.clock()))
+        """Store ``pair`` (durably when this returns) and end any refresh lease."""
+        self.store.save(pair, self.clock())
 
     def bootstrap(self) -> bool:
-        """Seed the store from ZALO_ACCESS_TOKEN / ZALO_REFRESH_TOKEN, only when it holds no pair: after the first
-        refresh the environment's refresh token is spent, and the store's pair is the only good one."""
+        """Seed the store, only when it holds no pair: from the SQLite outbox when moving to Redis, else from
+        ZALO_ACCESS_TOKEN / ZALO_REFRESH_TOKEN. After the first refresh the environment's refresh token is spent, and
+        the pair last stored is the only good one."""
+        if self.settings.REDIS_URL and self._adopt_sqlite_pair():
+            return True
         access, refresh = self.settings.ZALO_ACCESS_TOKEN, self.settings.ZALO_REFRESH_TOKEN
         if not (access or refresh):
             return False
         expires_at = None if access else 0.0  # with only a refresh token, refresh before the first send
-        with self.outbox.transaction(durable=True) as conn:
-            cur = conn.execute("INSERT OR IGNORE INTO tokens (id, access_token, refresh_token, expires_at, updated_at)"
-                               " VALUES (1, ?, ?, ?, ?)", (access, refresh, expires_at, self.clock()))
-        if cur.rowcount:
-            log.info("Zalo tokens bootstrapped from the environment into %s", self.outbox.path)
-        return cur.rowcount == 1
+        seeded = self.store.seed(TokenPair(access, refresh, expires_at), self.clock())
+        if seeded:
+            log.info("Zalo tokens bootstrapped from the environment into %s", self.outbox.where)
+        return seeded
+
+    def _adopt_sqlite_pair(self) -> bool:
+        from app.outbox import Outbox
+
+        previous = Outbox.for_settings(self.settings)
+        pair = previous.token_store.load() if previous.exists() else None
+        if pair is None or not self.store.seed(pair, self.clock()):
+            return False
+        log.warning("Zalo tokens copied from %s into %s: the SQLite file's pair is no longer used",
+                    previous.where, self.outbox.where)
+        return True
 
     def access_token(self) -> str | None:
         """A usable access token, refreshed first when it is about to expire; None when none is configured."""
@@ -109,7 +105,7 @@ class Tokens:
                     raise RefreshFailed("no_token")
                 if pair.access_token != stale:
                     return pair.access_token
-                if self._take_lease():
+                if self.store.take_lease(self.owner, self.clock(), self.lease):
                     break
                 if self.clock() > deadline:
                     raise RefreshFailed("refresh_busy")
@@ -125,19 +121,7 @@ class Tokens:
                          "?" if new.expires_at is None else round(new.expires_at - self.clock()))
                 return new.access_token
             finally:
-                self._end_lease()
-
-    def _take_lease(self) -> bool:
-        now = self.clock()
-        with self.outbox.transaction() as conn:
-            cur = conn.execute("UPDATE tokens SET lock_owner = ?, lock_until = ? WHERE id = 1 AND"
-                               " (lock_until IS NULL OR lock_until < ? OR lock_owner = ?)",
-                               (self.owner, now + self.lease, now, self.owner))
-        return cur.rowcount == 1
-
-    def _end_lease(self) -> None:
-        with self.outbox.transaction() as conn:
-            conn.execute("UPDATE tokens SET lock_owner = NULL, lock_until = NULL WHERE lock_owner = ?", (self.owner,))
+                self.store.end_lease(self.owner)
 
     def _request(self, refresh_token: str) -> TokenPair:
         s = self.settings

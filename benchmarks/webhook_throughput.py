@@ -81,7 +81,8 @@ def drive(url: str, total: int, concurrency: int, expect: bytes, out: Any) -> No
                     i = next(next_index, None)
                 if i is None:
                     return
-                form = {"MessageSid": f"SM{i:032x}", "AccountSid": "AC" + "0" * 32, "From": "+84905123456",
+                # One sender per request, as many residents: the per-sender rate limit must not silence the load.
+                form = {"MessageSid": f"SM{i:032x}", "AccountSid": "AC" + "0" * 32, "From": f"+849{i:08d}",
                         "To": "+14155550123", "Body": TEXT, "NumMedia": "0", "NumSegments": "1"}
                 headers = {"X-Twilio-Signature": validator.compute_signature(url, form)}
                 started = time.perf_counter()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from handlers.common import resolve, selector
+from handlers.common import pending, resolve, selector
 from handlers.i18n import footer, pick, t
 from handlers.registry import Request, command
 from handlers.reply import Field, Lang, Match, Option, Reply
@@ -61,7 +61,8 @@ def listing(req: Request, f: Filters) -> Reply:
     hits.sort(key=lambda r: (f.emergency and not r.emergency_24h,
                              bool(f.specialty) and f" {f.specialty} " not in f" {fold(r.name)} ",
                              TYPE_ORDER[r.type], r.name))
-    asked = " ".join(p for p in (f.specialty, f.area) if p) or pick(lang, "cấp cứu 24/7", "24/7 emergency")
+    kind = TYPE_NAME[f.kind][0 if lang == "vi" else 1].lower() if f.kind else ""
+    asked = " ".join(p for p in (kind, f.specialty, f.area) if p) or pick(lang, "cấp cứu 24/7", "24/7 emergency")
     if not hits:
         return Reply("kcb", "not_found", lang, pick(lang, f"Không có cơ sở phù hợp: {asked}",
                                                    f"No facility matches: {asked}"),
@@ -72,7 +73,9 @@ def listing(req: Request, f: Filters) -> Reply:
                            selector(index, req.keyword.upper(), r.id, r.name, (r.street, r.ward)))
                     for n, r in enumerate(hits[:LIST_SIZE], 1))
     title = pick(lang, f"{len(hits)} cơ sở: {asked}", f"{len(hits)} facilities: {asked}")
+    rest = [(r.id, r.name, ", ".join(p for p in (r.address, r.ward, r.phone) if p)) for r in hits[LIST_SIZE:]]
     return Reply("kcb", "ambiguous", lang, title, options=options, more=len(hits) - len(options),
+                 pending=pending(req.keyword.upper(), rest, len(options) + 1),
                  hint=t("choose", lang, example=options[0].command),
                  footer=footer(req.catalog.clinics.meta),
                  matches=tuple(Match("clinics", r.id, r.name, 100.0) for r in hits[:LIST_SIZE]))
@@ -100,8 +103,11 @@ def show(fac: Facility, lang: Lang, req: Request) -> Reply:
 def clinics(req: Request) -> Reply:
     records = req.catalog.clinics.records
     index = req.catalog.clinic_index
-    if req.keyword in KEYWORD_TYPE and not fold(req.argument).startswith(KEYWORD_TYPE[req.keyword]):
-        req = replace(req, argument=f"{KEYWORD_TYPE[req.keyword]} {req.argument}")
+    if req.keyword in KEYWORD_TYPE:
+        # "BV X" asks for "KCB benh vien X"; options then say KCB, so selecting one does not add the type again.
+        kind = KEYWORD_TYPE[req.keyword]
+        req = replace(req, keyword="kcb", argument=req.argument if fold(req.argument).startswith(kind)
+                      else f"{kind} {req.argument}")
     filters = parse(req.argument, records)
     has_filter = bool(filters.specialty or filters.area or filters.kind or filters.emergency)
     if has_filter and not filters.rest:

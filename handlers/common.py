@@ -8,10 +8,12 @@ from dataclasses import replace
 from handlers.i18n import t
 from handlers.registry import Request
 from handlers.reply import Field, Footer, Match, Option, Reply
-from lookups.decide import Candidate, Decision
+from lookups.decide import Candidate, Decision, decide
 from lookups.index import Index
 
 MAX_QUERY = 160  # longer arguments are cut before matching: nobody names a place in more
+SEARCH_LIMIT = 40  # the ranked list a decision is made from, as ``Index.lookup`` does
+PENDING_MAX = 45  # close results kept beyond the first five: nine more pages for THEM, enough for anyone
 
 
 def matches(dataset: str, candidates: Sequence[Candidate]) -> tuple[Match, ...]:
@@ -26,6 +28,13 @@ def selector(index: Index, keyword: str, record_id: str, name: str, narrowers: S
         if decision.status == "found" and decision.candidates[0].id == record_id:
             return f"{keyword} {text}"
     return f"{keyword} {record_id}"
+
+
+def pending(keyword: str, rest: Sequence[tuple[str, str, str]], first: int) -> tuple[Option, ...]:
+    """Options beyond the first page from (record id, name, detail): numbered on from ``first``, each selected
+    by its id, which costs one dictionary lookup where a name selector costs several searches."""
+    return tuple(Option(n, name, detail, f"{keyword} {record_id}")
+                 for n, (record_id, name, detail) in enumerate(rest[:PENDING_MAX], first))
 
 
 def resolve(
@@ -46,7 +55,8 @@ def resolve(
     direct = index.row(query)
     if direct is not None:
         return show(direct)
-    decision: Decision = index.lookup(query)
+    ranked = index.search(query, limit=SEARCH_LIMIT)
+    decision: Decision = decide(ranked)
     found = matches(dataset, decision.candidates)
     if decision.status == "found":
         row = index.row(decision.candidates[0].id)
@@ -59,12 +69,14 @@ def resolve(
         command = selector(index, keyword, cand.id, cand.name, narrowers(row))
         options.append(Option(number, cand.name, detail(row), command))
     if decision.status == "ambiguous":
+        # The close results are the first ``total`` of the ranked list; the decision keeps five of them.
+        rest = [(c.id, c.name, detail(_row(index, c.id))) for c in ranked[len(options):decision.total]]
         return Reply(
             intent, "ambiguous", req.lang, t("ambiguous", req.lang, count=decision.total, query=query),
             options=tuple(options), more=decision.total - len(options),
             hint=t("choose", req.lang, example=options[0].command) + (
                 " " + t("add_place", req.lang) if decision.total > len(options) else ""),
-            footer=footer, matches=found,
+            footer=footer, matches=found, pending=pending(keyword, rest, len(options) + 1),
         )
     fields = (Field("", t("did_you_mean", req.lang)),) if options else ()
     return Reply(
@@ -73,3 +85,9 @@ def resolve(
         hint=t("choose", req.lang, example=options[0].command) if options else t("syntax", req.lang, syntax=syntax),
         footer=footer, matches=found,
     )
+
+
+def _row(index: Index, record_id: str) -> int:
+    row = index.row(record_id)
+    assert row is not None
+    return row

@@ -10,12 +10,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from handlers.gsm7 import gsm7_ok, sms_segments, to_gsm7
-from handlers.reply import Footer, Lang, Reply
+from handlers.reply import Field, Footer, Lang, Match, Option, Reply
 
 __all__ = ["RENDERERS", "fit_parts", "gsm7_ok", "render", "render_json", "render_sms", "render_zalo",
-           "shorten", "sms_segments"]
+           "reply_from_json", "shorten", "sms_segments"]
 
 SMS_BUDGET = 459  # 3 concatenated GSM-7 segments of 153 characters
 ZALO_LIMIT = 2000
@@ -174,17 +176,21 @@ def render_zalo(reply: Reply, limit: int = ZALO_LIMIT) -> str:
     return _layout(reply, _ZALO, limit)
 
 
+def _options(options: tuple[Option, ...]) -> list[dict[str, object]]:
+    return [{"number": o.number, "label": o.label, "detail": o.detail, "command": o.command} for o in options]
+
+
 def render_json(reply: Reply) -> dict[str, object]:
-    """The reply as JSON-ready data (dates as ISO strings)."""
+    """The reply as JSON-ready data (dates as ISO strings); ``reply_from_json`` reads it back. ``pending`` is
+    there only when the reply has options beyond those listed."""
     footer = reply.footer
-    return {
+    data: dict[str, object] = {
         "intent": reply.intent,
         "status": reply.status,
         "lang": reply.lang,
         "title": reply.title,
         "fields": [{"label": f.label, "value": f.value} for f in reply.fields],
-        "options": [{"number": o.number, "label": o.label, "detail": o.detail, "command": o.command}
-                    for o in reply.options],
+        "options": _options(reply.options),
         "more": reply.more,
         "hint": reply.hint,
         "footer": None if footer is None else {"as_of": footer.as_of.isoformat(), "source": footer.source,
@@ -192,6 +198,24 @@ def render_json(reply: Reply) -> dict[str, object]:
         "matches": [{"dataset": m.dataset, "id": m.id, "name": m.name, "score": float(m.score)}
                     for m in reply.matches],
     }
+    if reply.pending:
+        data["pending"] = _options(reply.pending)
+    return data
+
+
+def reply_from_json(data: dict[str, Any]) -> Reply:
+    """The ``Reply`` that ``render_json`` was given (the result cache and conversations store replies this way)."""
+    footer = data.get("footer")
+    return Reply(
+        intent=str(data["intent"]), status=data["status"], lang=data["lang"], title=str(data["title"]),
+        fields=tuple(Field(f["label"], f["value"]) for f in data.get("fields", ())),
+        options=tuple(Option(**o) for o in data.get("options", ())),
+        more=int(data.get("more", 0)), hint=str(data.get("hint", "")),
+        footer=None if footer is None else Footer(date.fromisoformat(footer["as_of"]), footer["source"],
+                                                  bool(footer["sample"])),
+        matches=tuple(Match(**m) for m in data.get("matches", ())),
+        pending=tuple(Option(**o) for o in data.get("pending", ())),
+    )
 
 
 RENDERERS: dict[str, Callable[[Reply], str | dict[str, object]]] = {

@@ -55,3 +55,6 @@ class Reply:
     hint: str = ""  # what to send next: how to choose, or the syntax
     footer: Footer | None = None
     matches: tuple[Match, ...] = field(default=(), compare=False)
+    # Close results beyond ``options`` (numbered on from them, each selected by a cheap id command), for a
+    # channel that keeps the conversation to page through with THEM; renderers show only ``more``.
+    pending: tuple[Option, ...] = field(default=(), compare=False)

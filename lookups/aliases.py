@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import logging
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from lookups.datasets.base import DataError, Entry
@@ -39,6 +40,7 @@ class OldNames:
     """Folded new ward name -> (old districts, old wards), each without the new name itself."""
 
     wards: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)  # old name as added -> " folded name " (marker off)
 
     def of(self, ward: str, *, districts: bool) -> tuple[str, ...]:
         """Old names a resident may use for ``ward``; ``districts`` adds the pre-2025 districts too."""
@@ -57,9 +59,14 @@ class OldNames:
         extra = [name for ward in wards if ward for name in self.of(ward, districts=districts)]
         if not extra:
             return entry
-        said = f" {fold(' '.join(entry.names))} "
-        kept = tuple(n for n in extra if f" {fold(n.removesuffix(SUFFIX))} " not in said)
+        said = _said(entry.names)
+        kept = tuple(n for n in extra if self.keys[n] not in said)
         return replace(entry, locations=entry.locations + kept) if kept else entry
+
+
+@lru_cache(maxsize=1 << 16)  # chains repeat names; this runs once per record on every index build
+def _said(names: tuple[str, ...]) -> str:
+    return f" {fold(' '.join(names))} "
 
 
 def _numbered(name: str) -> tuple[str, ...]:
@@ -89,4 +96,5 @@ def load_old_names(data_dir: Path) -> OldNames:
                 wards[key] = (districts, old_wards)
     except (OSError, KeyError, csv.Error) as exc:
         raise DataError(f"{path}: {exc!r}") from exc
-    return OldNames(wards)
+    keys = {n: f" {fold(n.removesuffix(SUFFIX))} " for olds in wards.values() for group in olds for n in group}
+    return OldNames(wards, keys)

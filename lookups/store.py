@@ -15,74 +15,21 @@ one request makes every access in it see the same snapshot even if a swap lands 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from lookups.aliases import OldNames, load_old_names
 from lookups.datasets import bus, clinics, food_safety, land_price
 from lookups.datasets.base import DatasetMeta, default_data_dir
 from lookups.importing import versions
 from lookups.index import Index
+from lookups.snapshot import INDEXES, LOADERS, Snapshot, building, reload_seconds
 
 log = logging.getLogger(__name__)
-LOADERS: dict[str, Callable[[Path], Any]] = {
-    "food_safety": food_safety.load, "bus": bus.load, "land_price": land_price.load, "clinics": clinics.load}
-
-
-def _food(data: food_safety.FoodSafetyData, old: OldNames) -> Index:
-    # A record's own district is more precise than the old districts of its ward, so only wards are added.
-    return Index([old.extend(r.entry(), (r.ward,), districts=not r.district) for r in data.records])
-
-
-def _clinics(data: clinics.ClinicData, old: OldNames) -> Index:
-    return Index([old.extend(f.entry(), (f.ward,), districts=not f.district) for f in data.records])
-
-
-def _land(data: land_price.LandPriceData, old: OldNames) -> Index:
-    return Index([old.extend(s.entry(), s.wards, districts=True) for s in data.streets])
-
-
-def _routes(data: bus.BusData, old: OldNames) -> Index:
-    return Index([r.entry() for r in data.routes.values()])
-
-
-def _stops(data: bus.BusData, old: OldNames) -> Index:
-    return Index([old.extend(s.entry(), (s.ward,), districts=True) for s in data.stops.values()])
-
-
-# index name -> (dataset, builder)
-INDEXES: dict[str, tuple[str, Callable[[Any, OldNames], Index]]] = {
-    "food": ("food_safety", _food), "clinics": ("clinics", _clinics), "land": ("land_price", _land),
-    "routes": ("bus", _routes), "stops": ("bus", _stops)}
-
-
-def reload_seconds() -> float:
-    return float(os.environ.get("TONGDAI_RELOAD_SECONDS", "2"))
-
-
-@dataclass
-class Snapshot:
-    """One version of one dataset and the indexes built from it; never changed once published."""
-
-    version: str  # the pointer value: "base" or a version id
-    data: Any
-    indexes: dict[str, Index] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def index(self, name: str, old: OldNames) -> Index:
-        found = self.indexes.get(name)
-        if found is None:
-            with self.lock:
-                found = self.indexes.get(name)
-                if found is None:
-                    found = self.indexes[name] = INDEXES[name][1](self.data, old)
-        return found
 
 
 class Catalog:
@@ -206,9 +153,10 @@ class Catalog:
 
     def _build(self, name: str, version: str, indexes: tuple[str, ...]) -> Snapshot:
         started = time.perf_counter()
-        snap = Snapshot(version, LOADERS[name](versions.folder_of(self.data_dir, name, version)))
-        for index in indexes:  # the indexes the old snapshot had, so the swap makes no one wait for one
-            snap.index(index, self.old_names)
+        with building():
+            snap = Snapshot(version, LOADERS[name](versions.folder_of(self.data_dir, name, version)))
+            for index in indexes:  # the indexes the old snapshot had, so the swap makes no one wait for one
+                snap.index(index, self.old_names)
         log.info("loaded dataset %s version %s from %s in %.2f s", name, version, self.data_dir,
                  time.perf_counter() - started)
         return snap

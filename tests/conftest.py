@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from redis_kit import drop_prefix, new_prefix, shared_url
 
 from app.cli import main
 
@@ -22,3 +23,27 @@ def ask(capsys: pytest.CaptureFixture[str]) -> Callable[..., Any]:
         return json.loads(out) if channel == "json" else out.rstrip("\n")
 
     return run
+
+
+# --- Redis: the real server for the state tests (see redis_kit), and the two stores they run against ----------
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    source = shared_url(tmp_path_factory.mktemp("redis"))
+    url = next(source)
+    if url is None:
+        pytest.skip("no Redis at 127.0.0.1:6379 and redis-server is not installed (.ci/run installs it)")
+    yield url
+    source.close()  # stops the session's own server, if it started one
+
+
+@pytest.fixture(params=["memory", "redis"])
+def state_config(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """Settings for ``create_app``: the in-process stand-in, or the real Redis under a prefix of its own."""
+    if request.param == "memory":
+        yield {}
+        return
+    url: str = request.getfixturevalue("redis_url")
+    prefix = new_prefix()
+    yield {"REDIS_URL": url, "TONGDAI_REDIS_PREFIX": prefix, "TONGDAI_SENDER_SALT": "test-salt"}
+    drop_prefix(url, prefix)

@@ -46,6 +46,7 @@ class FakeZalo:
     script: list[Action] = field(default_factory=list)  # one action per send; "ok" once it runs out
     refresh_script: list[Action] = field(default_factory=list)
     slow: float = 1.0  # how long a "timeout" answer takes
+    refresh_delay: float = 0.0  # how long each refresh takes, so that concurrent refreshes overlap
     on_send: Callable[[Seen], object] | None = None  # called as a send arrives, before it is answered
     requests: list[Seen] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)  # refresh tokens presented again after use (must stay empty)
@@ -55,7 +56,8 @@ class FakeZalo:
     spent: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def start(self) -> str:
+    def start(self, port: int = 0) -> str:
+        """Serve on ``port`` (a spare one by default: a test that starts Zalo late reserves its port first)."""
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -66,6 +68,8 @@ class FakeZalo:
                     fake.requests.append(seen)
                 if seen.path == SEND and fake.on_send:
                     fake.on_send(seen)
+                if seen.path == REFRESH:
+                    time.sleep(fake.refresh_delay)
                 action, answer = fake.answer(seen)
                 if action == "drop":
                     self.close_connection = True
@@ -86,7 +90,7 @@ class FakeZalo:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"

@@ -1,5 +1,6 @@
 """Outbound Zalo against a fake Zalo API on a loopback port: the exact requests, token refresh, retries with
-back-off, the calls that are never retried, dead letters and their re-send, development mode."""
+back-off, the calls that are never retried, dead letters and their re-send, development mode; each on both stores
+(SQLite, and the real Redis when ``REDIS_URL`` is set)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from fake_zalo import FakeZalo
-from zalo_kit import LATER, USER, Rig, make_rig, ops, shared_catalog
+from zalo_kit import BACKENDS, LATER, USER, Rig, backend_env, make_rig, ops, shared_catalog
 
 from app.cli_ops import run as run_ops
 from app.config import ConfigError
@@ -38,8 +39,14 @@ def fake() -> Iterator[FakeZalo]:
     server.stop()
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    with backend_env(request.param, monkeypatch) as name:
+        yield name
+
+
 @pytest.fixture
-def rig(fake: FakeZalo, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Rig:
+def rig(backend: str, fake: FakeZalo, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Rig:
     return make_rig(fake, catalog, tmp_path / "state", monkeypatch)
 
 
@@ -99,7 +106,7 @@ def test_workers_refreshing_at_once_spend_the_refresh_token_once(rig: Rig) -> No
     start, got = threading.Barrier(8), []
 
     def worker() -> None:  # each with its own client and lease, as separate processes would be
-        tokens = Tokens(rig.box, rig.svc.settings, requests.Session(), (0.5, 2))
+        tokens = Tokens(rig.another_box(), rig.svc.settings, requests.Session(), (0.5, 2))
         start.wait()
         got.append(tokens.refresh("AT-1"))
 
@@ -175,7 +182,7 @@ def test_a_reply_that_keeps_failing_is_dead_lettered_listed_and_resent(
 
 
 def test_development_without_a_token_logs_replies_instead(
-        fake: FakeZalo, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        backend: str, fake: FakeZalo, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
         rig = make_rig(fake, catalog, tmp_path, monkeypatch, tokens=False)
@@ -186,9 +193,10 @@ def test_development_without_a_token_logs_replies_instead(
     assert fake.requests == [] and "Phở Hòa" in caplog.text
 
 
-def test_production_without_a_token_keeps_the_job(fake: FakeZalo, catalog: Catalog, tmp_path: Path,
+def test_production_without_a_token_keeps_the_job(backend: str, fake: FakeZalo, catalog: Catalog, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    rig = make_rig(fake, catalog, tmp_path, monkeypatch, tokens=False, TONGDAI_ENV="production")
+    rig = make_rig(fake, catalog, tmp_path, monkeypatch, tokens=False, TONGDAI_ENV="production",
+                   TONGDAI_SENDER_SALT="test-salt")
     rig.queue()
     assert rig.drain() == {"retry": 1} and rig.jobs()[0]["state"] == "pending" and rig.failures("no_token") == 1
 

@@ -1,37 +1,34 @@
 """The Zalo worker: as a thread of the web process, as its own ``tongdai worker`` process, several at once on one
-outbox, and picking up what a dead worker left."""
+outbox, and picking up what a dead worker left; each on both stores (SQLite, and the real Redis)."""
 
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fake_zalo import FakeZalo, event, sign
-from zalo_kit import FAST, Rig, make_rig, shared_catalog, zalo_env
+from zalo_kit import (
+    BACKENDS,
+    FAST,
+    Rig,
+    WorkerProcess,
+    backend_env,
+    make_rig,
+    shared_catalog,
+    wait_for,
+    zalo_env,
+)
 
 from app import create_app
 from app.channels.zalo import outbox
-from app.outbox import Outbox
 from app.worker import drain_once, start_worker, stop_worker
 from app.zalo_api import SENT, Outcome
 from lookups.store import Catalog
-
-ROOT = Path(__file__).resolve().parent.parent
-WORKER_PROCESS = ("import argparse, sys\n"
-                  "from app.cli_ops import add_commands, run\n"
-                  "from lookups.datasets.base import default_data_dir\n"
-                  "from lookups.store import Catalog\n"
-                  "top = argparse.ArgumentParser()\n"
-                  "add_commands(top.add_subparsers(dest='command'))\n"
-                  "sys.exit(run(top.parse_args(['worker']), Catalog(default_data_dir())))\n")
 
 
 @pytest.fixture(scope="module")
@@ -47,21 +44,19 @@ def fake() -> Iterator[FakeZalo]:
     server.stop()
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    with backend_env(request.param, monkeypatch) as name:
+        yield name
+
+
 @pytest.fixture
-def rig(fake: FakeZalo, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Rig:
+def rig(backend: str, fake: FakeZalo, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Rig:
     return make_rig(fake, catalog, tmp_path / "state", monkeypatch)
 
 
-def wait_for(check: Callable[[], Any], seconds: float = 5.0) -> Any:
-    deadline = time.monotonic() + seconds
-    while not (found := check()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-    return found
-
-
-def test_the_webhook_answers_before_the_worker_thread_sends(fake: FakeZalo, catalog: Catalog, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_webhook_answers_before_the_worker_thread_sends(backend: str, fake: FakeZalo, catalog: Catalog,
+                                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in {**zalo_env(fake, tmp_path), "TONGDAI_WORKER_POLL": "5"}.items():
         monkeypatch.setenv(name, value)
     gate = threading.Event()
@@ -91,16 +86,14 @@ def test_no_worker_thread_when_told_so(rig: Rig, catalog: Catalog) -> None:
 
 def test_tongdai_worker_runs_as_its_own_process_until_sigterm(rig: Rig, tmp_path: Path) -> None:
     env = {**os.environ, **zalo_env(rig.fake, tmp_path / "state"), "TONGDAI_WORKER_POLL": "0.05"}
-    process = subprocess.Popen([sys.executable, "-c", WORKER_PROCESS], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    worker = WorkerProcess(env)
     try:
         rig.queue()
         wait_for(lambda: rig.fake.sends, 15)
         wait_for(lambda: rig.box.counts() == {"done": 1})
     finally:
-        process.send_signal(signal.SIGTERM)
-        output = process.communicate(timeout=10)[0]
-    assert process.returncode == 0, output
+        status = worker.stop()
+    assert status == 0, worker.output
     assert rig.fake.sends[0].json["recipient"]["user_id"] == "6142494823000000000"
 
 
@@ -117,8 +110,8 @@ def test_workers_sharing_the_outbox_send_each_reply_once(rig: Rig) -> None:
             time.sleep(0.001)
             return SENT
 
-    def work() -> None:  # each its own Outbox, as in another process
-        drain_once(rig.svc, Outbox(rig.box.path), Counting(), FAST)
+    def work() -> None:  # each its own connection to the store, as in another process
+        drain_once(rig.svc, rig.another_box(), Counting(), FAST)
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for thread in threads:

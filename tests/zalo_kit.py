@@ -1,16 +1,27 @@
-"""The Zalo test rig: an app wired to a fake Zalo API, with a worker the test drives itself."""
+"""The Zalo test rig: an app wired to a fake Zalo API, with a worker the test drives itself, on either store: the
+SQLite file, or the real Redis (``REDIS_URL``, default 127.0.0.1:6379) under a key prefix of its own, deleted after."""
 
 from __future__ import annotations
 
 import argparse
 import functools
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import requests
 from fake_zalo import OA_SECRET_KEY, FakeZalo, event
 
@@ -18,6 +29,8 @@ from app import create_app
 from app.channels.zalo import outbox, parse_inbound
 from app.cli_ops import add_commands
 from app.outbox import Outbox
+from app.outbox_base import OutboxStore, open_outbox
+from app.outbox_redis import PREFIX_ENV, RedisOutbox
 from app.services import Services, services
 from app.worker import WorkerConfig, drain_once
 from app.zalo_api import Sender, make_sender
@@ -28,6 +41,41 @@ from lookups.store import Catalog
 USER = "6142494823000000000"
 FAST = WorkerConfig(max_attempts=3, backoff=0.01, backoff_max=0.04, poll=0.05, connect_timeout=0.5, read_timeout=0.3)
 LATER = 1e10  # a ``now`` past every back-off
+ROOT = Path(__file__).resolve().parent.parent
+WORKER_PROCESS = ("import argparse, logging, sys\n"
+                  "from app.cli_ops import add_commands, run\n"
+                  "from lookups.datasets.base import default_data_dir\n"
+                  "from lookups.store import Catalog\n"
+                  "logging.basicConfig(level=logging.INFO, format='%(name)s %(levelname)s %(message)s')\n"
+                  "top = argparse.ArgumentParser()\n"
+                  "add_commands(top.add_subparsers(dest='command'))\n"
+                  "sys.exit(run(top.parse_args(['worker']), Catalog(default_data_dir())))\n")
+BACKENDS = ("sqlite", "redis")
+REDIS_URL = os.environ.get("TONGDAI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def drop_keys(url: str, prefix: str) -> None:
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(match=prefix + "*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@contextmanager
+def backend_env(backend: str, monkeypatch: pytest.MonkeyPatch, url: str = REDIS_URL) -> Iterator[str]:
+    """The environment for ``backend``: for Redis, ``REDIS_URL`` and a fresh key prefix, whose keys go after."""
+    if backend == "sqlite":
+        monkeypatch.delenv("REDIS_URL", raising=False)
+        yield backend
+        return
+    prefix = f"tongdai-test:{uuid.uuid4().hex[:12]}:"
+    monkeypatch.setenv("REDIS_URL", url)
+    monkeypatch.setenv(PREFIX_ENV, prefix)
+    try:
+        yield backend
+    finally:
+        drop_keys(url, prefix)
 
 
 @functools.cache
@@ -49,7 +97,7 @@ def zalo_env(fake: FakeZalo, state: Path, tokens: bool = True) -> dict[str, str]
 class Rig:
     fake: FakeZalo
     svc: Services
-    box: Outbox
+    box: OutboxStore
     sender: Sender
 
     def queue(self, name: str = "user_send_text", text: str | None = None, msg_id: str | None = None) -> None:
@@ -63,10 +111,23 @@ class Rig:
     def drain(self, now: float | None = None, config: WorkerConfig = FAST) -> dict[str, int]:
         return drain_once(self.svc, self.box, self.sender, config, now)
 
+    def another_box(self) -> OutboxStore:
+        """The same store through a connection of its own, as another process would have it."""
+        return open_outbox(self.svc.settings)
+
     def jobs(self) -> list[dict[str, Any]]:
-        with sqlite3.connect(self.box.path) as conn:
-            conn.row_factory = sqlite3.Row
-            return [dict(row) for row in conn.execute("SELECT * FROM jobs ORDER BY id")]
+        if isinstance(self.box, Outbox):
+            with sqlite3.connect(self.box.path) as conn:
+                conn.row_factory = sqlite3.Row
+                return [dict(row) for row in conn.execute("SELECT * FROM jobs ORDER BY id")]
+        assert isinstance(self.box, RedisOutbox)
+        client, rows = self.box.redis, []
+        for job_id in sorted(int(k.rsplit(":", 1)[1]) for k in client.scan_iter(match=self.box.key("job", "*"))):
+            row: dict[str, Any] = {**client.hgetall(self.box.key("job", job_id)), "id": job_id}
+            row["attempts"] = int(row["attempts"])
+            row["next_attempt_at"] = client.zscore(self.box.key("due"), job_id)  # None once finished
+            rows.append(row)
+        return rows
 
     def failures(self, reason: str) -> float:
         return self.svc.metrics.registry.get_sample_value("tongdai_send_failures_total",
@@ -88,3 +149,42 @@ def ops(*argv: str) -> argparse.Namespace:
     top = argparse.ArgumentParser()
     add_commands(top.add_subparsers(dest="command", required=True))
     return top.parse_args(argv)
+
+
+def wait_for(check: Callable[[], Any], seconds: float = 5.0) -> Any:
+    deadline = time.monotonic() + seconds
+    while not (found := check()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+    return found
+
+
+class WorkerProcess:
+    """``tongdai worker`` as its own process, its log collected as it runs."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen([sys.executable, "-c", WORKER_PROCESS], cwd=ROOT, env=env, text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def started(self) -> bool:
+        assert self.process.poll() is None, self.output
+        return "zalo worker started" in self.output
+
+    def stop(self) -> int:
+        """SIGTERM, as a service manager stops it; its exit status."""
+        self.process.send_signal(signal.SIGTERM)
+        status = self.process.wait(10)
+        self.reader.join(5)
+        return status

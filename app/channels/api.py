@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hmac
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, jsonify, request
 
 from app.channels.base import BadRequest, BadSignature, InboundMessage
 from app.openapi import document
 from app.services import services
+from app.stats import day_of, read_stats
 from handlers.render import render as render_reply
 from handlers.reply import Reply
 
@@ -68,3 +69,18 @@ def query() -> Response:
     verify()
     msg, channel = parse_inbound()
     return jsonify(render(services().answer(msg), channel))
+
+
+@blueprint.get("/stats")
+def stats() -> tuple[Response, int]:
+    """The day's query statistics (``?day=YYYY-MM-DD``, default today in Da Nang)."""
+    verify()
+    raw = request.args.get("day") or day_of(datetime.now(UTC))
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest('"day" must be a date: YYYY-MM-DD') from None
+    found = read_stats(services().state, day)
+    if found is None:
+        return jsonify(error="the state store (Redis) cannot be reached; try again shortly"), 503
+    return jsonify(found), 200

@@ -1,5 +1,5 @@
 """What the two SMS channels (Twilio and the short-code aggregator) share: field checks, refusals counted
-in the metrics, the reply text and the answer to a message that is not text."""
+in the metrics, the reply text and the answer to a message that is not text, de-duplicated and rate-limited."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterable, Mapping
 
 from app.channels.base import BadRequest, BadSignature, InboundMessage
+from app.exchange import Answer
 from app.services import services
 from handlers.render import render_sms
 from handlers.reply import Reply
@@ -20,7 +21,7 @@ MAX_TEXT = 1600
 
 # Written accent-free, as it will be sent: the SMS renderer would strip the marks anyway.
 MEDIA_REPLY = Reply(
-    intent="none",
+    intent="media",
     status="help",
     lang="vi",
     title="Xin loi, tong dai chi doc tin nhan chu, khong doc hinh anh.",
@@ -59,13 +60,10 @@ def refuse_signature(channel: str, why: str) -> BadSignature:
     return BadSignature(f"{why}; the request was not processed")
 
 
-def answer(msg: InboundMessage) -> Reply:
-    """Text goes through the one answer path; a picture without text gets a polite "send text" reply
-    instead of the menu, counted like any other answered message."""
-    if msg.kind == "unsupported":
-        services().metrics.messages.labels(msg.channel, "media", MEDIA_REPLY.status).inc()
-        return MEDIA_REPLY
-    return services().answer(msg)
+def answer(msg: InboundMessage) -> Answer:
+    """The SMS text answering ``msg`` (``text`` None: say nothing). A provider's retry gets the text it got the
+    first time, without a second lookup; a picture without text gets a polite "send text" instead of the menu."""
+    return services().respond(msg, sms_text, reply=MEDIA_REPLY if msg.kind == "unsupported" else None)
 
 
 def sms_text(reply: Reply) -> str:
@@ -75,3 +73,10 @@ def sms_text(reply: Reply) -> str:
 def mask(number: str) -> str:
     """A phone number fit for INFO logs: enough to correlate, not enough to identify."""
     return number[:4] + "***" + number[-3:] if len(number) > 7 else "***"
+
+
+def outcome(said: Answer) -> str:
+    """What became of a message, for the log line: ``attp/found``, ``duplicate``, ``limited``..."""
+    if said.outcome == "answered" and said.reply is not None:
+        return f"{said.reply.intent}/{said.reply.status}"
+    return said.outcome

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, request
 
 from app.channels.base import BadRequest, InboundMessage
-from app.channels.sms_common import answer, check_text, mask, refuse_signature, require, same_secret, sms_text
+from app.channels.sms_common import answer, check_text, mask, outcome, refuse_signature, require, same_secret, sms_text
 from app.config import Settings
 from app.services import services
 from handlers.reply import Reply
@@ -52,7 +52,7 @@ class Profile:
     key_setting: str  # the Settings attribute holding the secret; empty = development, not verified
     read: Callable[[], dict[str, str]]  # the MO fields of the current request
     sign: Callable[[Mapping[str, str], Settings], str]  # the signature the MO should carry
-    respond: Callable[[InboundMessage, Reply], Response]  # the HTTP answer (with the MT, or an ack)
+    respond: Callable[[InboundMessage, str | None], Response]  # the HTTP answer (with the MT text, or an ack)
     also_required: tuple[str, ...] = ()  # fields outside COMMON that the signature needs
 
 
@@ -91,10 +91,10 @@ def handle_mo(profile: Profile) -> Response:
     values = profile.read()
     verify(values, profile)
     msg = parse_inbound(values, profile)
-    reply = answer(msg)
-    log.info("%s %s from %s to %s: %s/%s", profile.name, msg.message_id, mask(msg.sender),
-             msg.extra["short_code"], reply.intent, reply.status)
-    return profile.respond(msg, reply)
+    said = answer(msg)  # said.text None: over the sender's limits, the MT is left empty
+    log.info("%s %s from %s to %s: %s", profile.name, msg.message_id, mask(msg.sender), msg.extra["short_code"],
+             outcome(said))
+    return profile.respond(msg, said.text)
 
 
 # --- eSMS ---------------------------------------------------------------------------------------------------
@@ -119,15 +119,20 @@ def esms_read() -> dict[str, str]:
 
 def render(reply: Reply, msg: InboundMessage) -> str:
     """The MT as eSMS expects it back: ``<ClientResponse><Message/><Smsid/><Receiver/></ClientResponse>``."""
+    return render_text(sms_text(reply), msg)
+
+
+def render_text(text: str | None, msg: InboundMessage) -> str:
+    """``render`` of an SMS text already made; None leaves ``<Message/>`` empty (nothing is sent)."""
     root = ET.Element("ClientResponse")
-    for tag, value in (("Message", sms_text(reply)), ("Smsid", msg.message_id), ("Receiver", msg.sender)):
+    for tag, value in (("Message", text or ""), ("Smsid", msg.message_id), ("Receiver", msg.sender)):
         # ElementTree escapes < & >, but control characters cannot be written in XML 1.0 at all.
         ET.SubElement(root, tag).text = _NOT_XML.sub("", value)
     return ET.tostring(root, encoding="unicode")
 
 
-def esms_respond(msg: InboundMessage, reply: Reply) -> Response:
-    return Response(render(reply, msg), mimetype="text/xml")  # Flask adds "; charset=utf-8"
+def esms_respond(msg: InboundMessage, text: str | None) -> Response:
+    return Response(render_text(text, msg), mimetype="text/xml")  # Flask adds "; charset=utf-8"
 
 
 def send(reply: Reply, msg: InboundMessage) -> None:

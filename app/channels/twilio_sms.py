@@ -16,7 +16,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
 from app.channels.base import BadRequest, InboundMessage, Kind
-from app.channels.sms_common import answer, check_text, mask, refuse_signature, require, sms_text
+from app.channels.sms_common import answer, check_text, mask, outcome, refuse_signature, require
 from app.services import services
 from handlers.reply import Reply
 
@@ -44,8 +44,8 @@ def verify() -> None:
     """``X-Twilio-Signature`` must be Twilio's HMAC over the public URL and every form field.
 
     No auth token means development (production refuses to start without one, see ``Settings.check``): then
-    anyone may post. The signature has no timestamp, so a replayed request verifies and is answered again;
-    de-duplication on ``MessageSid`` (not done yet) is what will stop that.
+    anyone may post. The signature has no timestamp, so a replayed request verifies; de-duplication on
+    ``MessageSid`` (``Services.respond``) answers it with the stored reply, without a second lookup.
     """
     token = services().settings.TWILIO_AUTH_TOKEN
     if not token:
@@ -93,11 +93,13 @@ def status_url() -> str:
     return base.rstrip("/") + url_for("twilio.status_callback")
 
 
-def render(reply: Reply) -> str:
-    """TwiML with one ``<Message>``: the SMS rendering within ``TONGDAI_SMS_BUDGET``. Its ``action`` asks
-    Twilio for delivery status callbacks: an inline reply has no other way to request them."""
+def render(text: str | None) -> str:
+    """TwiML with one ``<Message>`` holding the SMS text (within ``TONGDAI_SMS_BUDGET``), or an empty
+    ``<Response/>`` when nothing is to be said. The ``action`` asks Twilio for delivery status callbacks: an
+    inline reply has no other way to request them."""
     twiml = MessagingResponse()
-    twiml.message(sms_text(reply), action=status_url(), method="POST")
+    if text is not None:
+        twiml.message(text, action=status_url(), method="POST")
     return str(twiml)
 
 
@@ -114,10 +116,9 @@ def send(reply: Reply, to: str) -> None:
 def inbound() -> Response:
     verify()
     msg = parse_inbound()
-    reply = answer(msg)
-    log.info("twilio %s from %s (%s): %s/%s", msg.message_id, mask(msg.sender), msg.kind, reply.intent,
-             reply.status)
-    return Response(render(reply), mimetype="text/xml")
+    said = answer(msg)
+    log.info("twilio %s from %s (%s): %s", msg.message_id, mask(msg.sender), msg.kind, outcome(said))
+    return Response(render(said.text), mimetype="text/xml")
 
 
 @blueprint.post("/sms/twilio/status")

@@ -15,11 +15,11 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, make_response, request
 from flask.blueprints import BlueprintSetupState
 
 from app.channels.base import BadRequest, BadSignature, InboundMessage, Kind
-from app.outbox import Outbox
+from app.outbox_base import OutboxStore, OutboxUnavailable, open_outbox
 from app.services import services
 from app.zalo_messages import render
 
@@ -35,16 +35,15 @@ def _setup(state: BlueprintSetupState) -> None:
     app = state.app
     assert isinstance(app, Flask)
     svc = services(app)
-    box = Outbox.for_settings(svc.settings)
+    box = open_outbox(svc.settings)  # Redis when REDIS_URL is set, else SQLite
     app.extensions[OUTBOX] = box
     svc.metrics.dead_letters.set_function(box.dead_letter_count)  # read from the store, right in every process
 
 
-def outbox(app: Flask | None = None) -> Outbox:
+def outbox(app: Flask | None = None) -> OutboxStore:
     from flask import current_app
 
-    found = (app or current_app).extensions[OUTBOX]
-    assert isinstance(found, Outbox)
+    found: OutboxStore = (app or current_app).extensions[OUTBOX]
     return found
 
 
@@ -169,7 +168,11 @@ def webhook() -> Response:
     if msg.kind == "ignored":
         svc.metrics.ignored.labels("zalo", msg.extra["event"]).inc()
         return jsonify(status="ignored")
-    stored = outbox().enqueue(msg.message_id, msg.sender, raw.decode("utf-8"))
+    try:
+        stored = outbox().enqueue(msg.message_id, msg.sender, raw.decode("utf-8"))
+    except OutboxUnavailable:  # logged by the store, once per outage; Zalo delivers the event again later
+        svc.metrics.rejected.labels("zalo", "store_unavailable").inc()
+        return make_response(jsonify(error="temporarily unavailable, retry later"), 503)
     if not stored:
         log.info("zalo event %s delivered again; already stored", msg.message_id)
     return jsonify(status="queued" if stored else "duplicate")

@@ -61,30 +61,30 @@ def _today() -> date:
     return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
 
 
-def _stage(data_dir: Path, req: Request, staging: Path) -> tuple[Report, int]:
-    """Check the file and write the accepted records in the loader's layout; (report, records kept)."""
+def _stage(data_dir: Path, req: Request, staging: Path) -> tuple[Report, int, dict[str, Any]]:
+    """Check the file and write the accepted records in the loader's layout; (report, records kept, the
+    mapping's metadata overrides)."""
     report = Report(req.dataset, str(req.path))
     if req.dataset == "bus":
         report.how = "GTFS " + ("folder" if req.path.is_dir() else "zip")
-        kept = check_feed(req.path, report, staging)
-    else:
-        schema = SCHEMAS[req.dataset]
-        mapping = load_mapping(req.dataset, schema.fields, data_dir, req.mapping)
-        opts = mapping.options
-        table = read_table(req.path, mapping.known, encoding=req.encoding or opts.get("encoding"),
-                           delimiter=opts.get("delimiter"), sheet=req.sheet or opts.get("sheet"),
-                           header_row=opts.get("header_row"))
-        report.how = ", ".join(p for p in (table.kind, table.detail) if p)
-        name = versions.DATA_FILES[req.dataset][0]
-        with (staging / name).open("w", encoding="utf-8", newline="") as out:
-            if req.dataset == "land_price":
-                writer = csv.DictWriter(out, LAND_HEADER, lineterminator="\n")
-                writer.writeheader()
-                kept = check_table(table, schema, mapping, report, writer.writerow)
-            else:
-                kept = check_table(table, schema, mapping, report, lambda r: out.write(
-                    json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"))
-    return report, kept
+        return report, check_feed(req.path, report, staging), {}
+    schema = SCHEMAS[req.dataset]
+    mapping = load_mapping(req.dataset, schema.fields, data_dir, req.mapping)
+    opts = mapping.options
+    table = read_table(req.path, mapping.known, encoding=req.encoding or opts.get("encoding"),
+                       delimiter=opts.get("delimiter"), sheet=req.sheet or opts.get("sheet"),
+                       header_row=opts.get("header_row"))
+    report.how = ", ".join(p for p in (table.kind, table.detail) if p)
+    name = versions.DATA_FILES[req.dataset][0]
+    with (staging / name).open("w", encoding="utf-8", newline="") as out:
+        if req.dataset == "land_price":
+            writer = csv.DictWriter(out, LAND_HEADER, lineterminator="\n")
+            writer.writeheader()
+            kept = check_table(table, schema, mapping, report, writer.writerow)
+        else:
+            kept = check_table(table, schema, mapping, report, lambda r: out.write(
+                json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"))
+    return report, kept, mapping.metadata
 
 
 def _metadata(data_dir: Path, req: Request, extra: dict[str, Any]) -> dict[str, Any]:
@@ -100,12 +100,9 @@ def _metadata(data_dir: Path, req: Request, extra: dict[str, Any]) -> dict[str, 
 
 def _check(data_dir: Path, req: Request, staging: Path) -> tuple[Report, int, list[str], bool]:
     """Everything but storing: (report, records kept, outcome lines so far, acceptable)."""
-    report, kept = _stage(data_dir, req, staging)
+    report, kept, overrides = _stage(data_dir, req, staging)
     lines: list[str] = []
-    mapping_meta: dict[str, Any] = {}
-    if req.dataset != "bus":
-        mapping_meta = load_mapping(req.dataset, SCHEMAS[req.dataset].fields, data_dir, req.mapping).metadata
-    meta = _metadata(data_dir, req, mapping_meta)
+    meta = _metadata(data_dir, req, overrides)
     (staging / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if report.rejected and not req.allow_partial:
         return report, kept, [f"refused: {report.rejected} of {report.rows_read} rows rejected; nothing was "
@@ -127,6 +124,9 @@ def _check(data_dir: Path, req: Request, staging: Path) -> tuple[Report, int, li
             return report, kept, [*lines, f"refused: the new version would have {loss}; check the file, or pass "
                                           "--force to import it anyway"], False
         lines.append(f"forced: the new version has {loss}")
+    if meta.get("sample") and not req.source:
+        lines.append("note: no --source, so this version keeps the sample-data label and source of the current "
+                     "one; name the real source with --source")
     return report, kept, lines, True
 
 

@@ -104,7 +104,8 @@ def resolve(data_dir: Path, dataset: str, given: str) -> str:
 def previous(data_dir: Path, dataset: str) -> str | None:
     """The version stored just before the current one (rollback's default target), None for ``base``."""
     ids = [v["version"] for v in list_versions(data_dir, dataset)]
-    at = ids.index(read_pointer(data_dir, dataset)) if read_pointer(data_dir, dataset) in ids else 0
+    current = read_pointer(data_dir, dataset)
+    at = ids.index(current) if current in ids else 0
     return str(ids[at - 1]) if at > 0 else None
 
 
@@ -119,7 +120,7 @@ def store(data_dir: Path, dataset: str, staged: Path, details: dict[str, Any]) -
     if target.is_dir():
         shutil.rmtree(staged)
         return vid, False
-    seq = len(list_versions(data_dir, dataset))
+    seq = 1 + sum(1 for p in root(data_dir, dataset).iterdir() if (p / "version.json").is_file())
     (staged / "version.json").write_text(
         json.dumps({"version": vid, "dataset": dataset, "seq": seq, **details}, ensure_ascii=False, indent=1),
         encoding="utf-8")

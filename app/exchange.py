@@ -1,0 +1,229 @@
+"""One message through the state store: de-duplication, rate and loop limits, the conversation (numbered
+choices), the result cache and the day's statistics, around the lookup engine.
+
+Every read a message needs goes to the store as one batch before the answer, and every write as one batch
+after it: two round trips to Redis on a cache hit or a miss alike. When the store cannot be reached the batch
+comes back ``None`` and the message is answered as a stateless channel would answer it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from app.channels.base import InboundMessage
+from app.state import Op
+from app.stats import day_of, stat_ops
+from handlers.choice import Choice, Listing, cancelled, choice_of, expired, next_page, numbered, offers, out_of_range
+from handlers.dispatch import Parsed, cache_key, handle, parse
+from handlers.i18n import pick
+from handlers.render import render_json, reply_from_json
+from handlers.reply import Lang, Reply
+
+if TYPE_CHECKING:
+    from app.services import Services
+
+log = logging.getLogger(__name__)
+DEDUP_TTL, CONVERSATION_TTL, LANG_TTL = 86400, 420, 86400
+CLAIM_TTL = 30  # a claim whose reply never came (the process died) lets a retry be answered after this long
+RATE_WINDOW, LOOP_WINDOW = 60, 300
+PENDING, SILENT = "~", "-"  # a claimed message id whose reply is being built; one that got no reply
+WAIT_FOR_FIRST = 2.0  # seconds a retried delivery waits for the first one's reply before giving up
+
+
+@dataclass(frozen=True)
+class Answer:
+    reply: Reply | None  # None: nothing is said to the sender
+    text: str | None  # the rendering, when a renderer was given (None: nothing is said)
+    outcome: str = "answered"  # or duplicate, limited (the one "please wait"), dropped, loop
+
+
+def sender_hash(salt: str, channel: str, sender: str) -> str:
+    """What the store knows of a sender: a salted hash, never the phone number or Zalo id."""
+    return hmac.new(salt.encode(), f"{channel}:{sender}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
+class Batch:
+    """Ops with names, so results are read by name."""
+
+    def __init__(self) -> None:
+        self.ops: list[Op] = []
+        self._at: dict[str, int] = {}
+
+    def add(self, name: str, op: Op) -> None:
+        self._at[name] = len(self.ops)
+        self.ops.append(op)
+
+    def run(self, svc: Services) -> dict[str, Any] | None:
+        results = svc.state.execute(self.ops) if self.ops else ([] if svc.state.available else None)
+        return None if results is None else {name: results[at] for name, at in self._at.items()}
+
+
+def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[Reply], str] | None = None,
+        guard: bool = False, fixed: Reply | None = None) -> Answer:
+    """Answer ``msg``; with ``guard``, de-duplicate its message id and apply the sender's limits first."""
+    settings = svc.settings
+    who = sender_hash(settings.sender_salt, msg.channel, msg.sender) if msg.sender else ""
+    tag = f"{msg.channel}:{who}"
+    choice = choice_of(msg.text) if who and fixed is None else None
+    try:
+        parsed: Parsed | None = parse(msg.text, svc.catalog)
+        key = cache_key(parsed, svc.catalog) if parsed and not choice and not fixed else None
+    except Exception:  # the answer below reports it; a broken index must not break the state handling
+        parsed, key = None, None
+    key = key if settings.TONGDAI_CACHE_TTL > 0 else None
+    pre = Batch()
+    if guard and msg.message_id:
+        pre.add("seen", Op("get", f"dedup:{msg.channel}:{msg.message_id}"))
+        pre.add("claim", Op("setnx", f"dedup:{msg.channel}:{msg.message_id}", PENDING, CLAIM_TTL))
+    if guard and who and settings.TONGDAI_RATE_LIMIT:
+        pre.add("rate", Op("incr", f"rate:{tag}:{int(now.timestamp()) // RATE_WINDOW}", ttl=RATE_WINDOW))
+    if guard and who and settings.TONGDAI_LOOP_LIMIT:
+        same = hashlib.sha256(" ".join(msg.text.casefold().split()).encode()).hexdigest()[:16]
+        pre.add("loop", Op("incr", f"loop:{tag}:{same}", ttl=LOOP_WINDOW))
+    if choice:
+        pre.add("conv", Op("get", f"conv:{tag}"))
+        pre.add("lang", Op("get", f"lang:{tag}"))
+    if key:
+        pre.add("cache", Op("get", f"cache:{key}"))
+    got = pre.run(svc)
+    state = got is not None
+    got = got or {}
+    if "claim" in got and not got["claim"]:
+        return _duplicate(svc, msg, got["seen"])
+    post = Batch()
+    limited = _limits(svc, msg, got, parsed.lang if parsed else "vi", who)
+    reply: Reply | None = None
+    if isinstance(limited, Answer):
+        outcome = limited.outcome
+    else:
+        reply, outcome = limited or fixed, "limited" if limited else "answered"
+    if reply is None and outcome == "answered":
+        reply = _answer(svc, msg, now, key, choice, got, post, tag if who and state else "")
+    text: str | None = render(reply) if render and reply else None
+    if guard and msg.message_id:  # what a retry of this message id will be answered with, for a day
+        post.add("dedup", Op("set", f"dedup:{msg.channel}:{msg.message_id}",
+                             SILENT if reply is None else "=" + (text or ""), DEDUP_TTL))
+    for name, op in enumerate(stat_ops(settings, day_of(now), msg.channel, reply, outcome, who, parsed)):
+        post.add(f"stat{name}", op)
+    if state:
+        post.run(svc)
+    return Answer(reply, text, outcome)
+
+
+def _duplicate(svc: Services, msg: InboundMessage, seen: str | None) -> Answer:
+    """A delivery of a message id already answered: the same reply again, and no second lookup."""
+    svc.metrics.duplicates.labels(msg.channel).inc()
+    deadline = time.monotonic() + WAIT_FOR_FIRST
+    while (seen is None or seen == PENDING) and time.monotonic() < deadline:  # the first copy is in progress
+        time.sleep(0.05)
+        found = svc.state.execute([Op("get", f"dedup:{msg.channel}:{msg.message_id}")])
+        seen = found[0] if found else None
+    log.info("%s message %s delivered again: answered as the first time", msg.channel, msg.message_id)
+    if seen is None or not seen.startswith("="):
+        return Answer(None, None, "duplicate")
+    return Answer(None, seen[1:], "duplicate")
+
+
+def _limits(svc: Services, msg: InboundMessage, got: dict[str, Any], lang: Lang, who: str) -> Reply | Answer | None:
+    """None within the limits; the one "please wait" reply for the first message over the rate; else an Answer
+    saying nothing."""
+    settings, guarded = svc.settings, svc.metrics.guarded
+    loops = int(got.get("loop") or 0)
+    if settings.TONGDAI_LOOP_LIMIT and loops >= settings.TONGDAI_LOOP_LIMIT:
+        if loops == settings.TONGDAI_LOOP_LIMIT:  # logged and counted once per loop, not once per message
+            log.warning("%s sender %s sent the same text %d times in %d s: treated as a loop, not answered",
+                        msg.channel, who[:8], loops, LOOP_WINDOW)
+            svc.metrics.loops.labels(msg.channel).inc()
+        guarded.labels(msg.channel, "loop").inc()
+        return Answer(None, None, "loop")
+    count = int(got.get("rate") or 0)
+    if not settings.TONGDAI_RATE_LIMIT or count <= settings.TONGDAI_RATE_LIMIT:
+        return None
+    if count > settings.TONGDAI_RATE_LIMIT + 1:
+        guarded.labels(msg.channel, "dropped").inc()
+        return Answer(None, None, "dropped")
+    guarded.labels(msg.channel, "limited").inc()
+    log.info("%s sender %s is over %d messages a minute", msg.channel, who[:8], settings.TONGDAI_RATE_LIMIT)
+    return Reply("guard", "help", lang, pick(lang, "Bạn đã gửi nhiều tin nhắn liên tiếp.", "Too many messages."),
+                 hint=pick(lang, "Vui lòng đợi một phút rồi gửi lại.", "Please wait a minute and send again."))
+
+
+def _answer(svc: Services, msg: InboundMessage, now: datetime, key: str | None, choice: Choice | None,
+            got: dict[str, Any], post: Batch, tag: str) -> Reply:
+    """The reply itself: an answer to the list on offer, or a lookup (from the cache when it has it).
+    ``tag`` is empty when there is no conversation to keep (no sender, or the store is down)."""
+    if choice:
+        return _choose(svc, msg, now, choice, got, post, tag)
+    catalog = svc.catalog
+    if key and got.get("cache"):
+        svc.metrics.cache.labels("hit").inc()
+        reply = reply_from_json(json.loads(got["cache"]))
+    else:
+        reply = handle(msg.text, catalog, now)  # parses again (microseconds) so that every answer has one entry
+        if key:
+            svc.metrics.cache.labels("miss").inc()
+            if reply.status != "error":
+                value = json.dumps(render_json(reply), ensure_ascii=False, separators=(",", ":"))
+                post.add("cache", Op("set", f"cache:{key}", value, svc.settings.TONGDAI_CACHE_TTL))
+    if not tag:
+        return reply
+    if offers(reply):
+        return _offer(reply, post, tag)
+    post.add("conv", Op("delete", f"conv:{tag}"))  # a new message that is not an answer to the list starts over
+    post.add("lang", Op("set", f"lang:{tag}", reply.lang, LANG_TTL))
+    return reply
+
+
+def _choose(svc: Services, msg: InboundMessage, now: datetime, choice: Choice, got: dict[str, Any], post: Batch,
+            tag: str) -> Reply:
+    stored = got.get("conv")
+    listing = _listing(stored) if stored else None
+    lang: Lang = listing.reply.lang if listing else ("en" if got.get("lang") == "en" else "vi")
+    svc.metrics.choices.labels(msg.channel, choice.action if listing or choice.action == "cancel" else "expired").inc()
+    if choice.action == "cancel":
+        if tag:
+            post.add("conv", Op("delete", f"conv:{tag}"))
+        return cancelled(lang)
+    if listing is None:
+        return expired(lang)
+    if choice.action == "more":
+        listing, reply = next_page(listing)
+    else:
+        option = listing.picked(choice.number)
+        reply = handle(option.command, svc.catalog, now) if option else out_of_range(listing)
+        if offers(reply):  # the option led to another list (it should not): that list is the one on offer now
+            return _offer(reply, post, tag)
+    _remember(listing, post, tag)  # kept, so the resident can pick another one from the same list
+    return reply
+
+
+def _offer(reply: Reply, post: Batch, tag: str) -> Reply:
+    """Remember a reply that offers choices, and ask for a number instead of a command."""
+    listing = Listing(replace(reply, matches=()))
+    _remember(listing, post, tag)
+    post.add("lang", Op("set", f"lang:{tag}", reply.lang, LANG_TTL))
+    return numbered(reply, listing.has_next())
+
+
+def _remember(listing: Listing, post: Batch, tag: str) -> None:
+    if not tag:
+        return
+    value = json.dumps({"reply": render_json(listing.reply), "page": listing.page}, ensure_ascii=False,
+                       separators=(",", ":"))
+    post.add("conv", Op("set", f"conv:{tag}", value, CONVERSATION_TTL))
+
+
+def _listing(stored: str) -> Listing | None:
+    try:
+        data = json.loads(stored)
+        return Listing(reply_from_json(data["reply"]), int(data["page"]))
+    except (ValueError, KeyError, TypeError):  # written by another version: as good as expired
+        return None

@@ -1,0 +1,132 @@
+"""What the Zalo outbound path needs from a store, with two implementations: SQLite (``app.outbox``, one machine)
+and Redis (``app.outbox_redis``, when ``REDIS_URL`` is set). The retry policy is not here: it lives once, in
+``app.worker.process``, and the stores only record what it decided.
+
+A store holds the jobs (one per verified webhook event, de-duplicated on Zalo's ``msg_id``), each with one clock,
+``next_attempt_at``, which a claim pushes one lease ahead; the dead letters; and the OA token pair with the lease that
+lets one worker at a time spend the single-use refresh token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from app.config import Settings
+
+LEASE_SECONDS = 120.0  # longer than one send with a token refresh and its retry (4 requests of <= 13 s)
+
+
+class OutboxUnavailable(Exception):
+    """The store cannot be reached: the webhook answers 503 so that Zalo delivers the event again later."""
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    msg_id: str
+    user_id: str
+    event: str
+    attempts: int  # including the one just claimed
+    message: str | None
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    id: int
+    job_id: int
+    user_id: str
+    message: str
+    reason: str
+    attempts: int
+    created_at: float
+    resent_at: float | None
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_at: float | None  # epoch seconds; None when unknown
+
+
+class TokenStore(Protocol):
+    def load(self) -> TokenPair | None: ...
+
+    def save(self, pair: TokenPair, now: float) -> None:
+        """Store ``pair``, durably when this returns, and end any refresh lease."""
+
+    def seed(self, pair: TokenPair, now: float) -> bool:
+        """Store ``pair`` only if no pair is stored; True when it was stored."""
+
+    def take_lease(self, owner: str, now: float, seconds: float) -> bool:
+        """The refresh lease for ``owner`` (taken again by the same owner), unless another holds an unexpired one.
+        Only succeeds when a pair is stored."""
+
+    def end_lease(self, owner: str) -> None: ...
+
+
+class OutboxStore(Protocol):
+    lease: float  # seconds a claimed job stays invisible to other workers
+
+    @property
+    def token_store(self) -> TokenStore: ...
+
+    @property
+    def where(self) -> str:
+        """Where the store is, for logs and operators (never a password)."""
+
+    def exists(self) -> bool:
+        """False while nothing was ever stored (so polling creates nothing)."""
+
+    def enqueue(self, msg_id: str, user_id: str, event: str, now: float | None = None) -> bool:
+        """Store a verified event; False when it was stored before. Raises ``OutboxUnavailable``."""
+
+    def claim(self, now: float | None = None) -> Job | None:
+        """The oldest due job, leased to the caller for ``lease`` seconds; None when nothing is due."""
+
+    def save_message(self, job_id: int, message: str) -> None: ...
+
+    def done(self, job_id: int) -> None: ...
+
+    def fail(self, job_id: int, reason: str) -> None:
+        """Given up without a dead letter: Zalo said a re-send cannot succeed."""
+
+    def retry(self, job_id: int, reason: str, at: float) -> None: ...
+
+    def dead_letter(self, job: Job, message: str, reason: str) -> int: ...
+
+    def dead_letters(self, ids: list[int] | None = None) -> list[DeadLetter]:
+        """Dead letters not yet re-sent, oldest first; only ``ids`` when given."""
+
+    def resent(self, letter: DeadLetter) -> None: ...
+
+    def dead_letter_count(self) -> float:
+        """For the ``tongdai_dead_letters`` gauge; NaN when the store cannot be read."""
+
+    def counts(self) -> dict[str, int]:
+        """Jobs by state (pending, done, failed, dead), states with none left out."""
+
+    def purge(self, before: float) -> int:
+        """Forget finished jobs older than ``before``; they were kept so a late re-delivery is still recognised."""
+
+    def wake(self) -> None:
+        """Cut short a ``wait`` in this process (safe from a signal handler: no I/O)."""
+
+    def wait(self, timeout: float) -> None:
+        """Until something is enqueued (by any process the store can tell about), ``wake`` or ``timeout``."""
+
+    def check(self) -> None:
+        """Log what makes this store unsafe for production (once, at worker start)."""
+
+
+def open_outbox(settings: Settings) -> OutboxStore:
+    """Redis when ``REDIS_URL`` is set (any number of machines), else the SQLite file (one machine)."""
+    if settings.REDIS_URL:
+        from app.outbox_redis import RedisOutbox
+
+        return RedisOutbox.from_url(settings.REDIS_URL, settings.TONGDAI_REDIS_PREFIX)
+    from app.outbox import Outbox
+
+    return Outbox.for_settings(settings)

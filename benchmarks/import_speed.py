@@ -1,0 +1,189 @@
+"""Import speed of 100,000 food-safety rows from XLSX and from CSV, and lookup latency during a version switch.
+
+Inputs are made the way an operator would: ``tongdai data synth`` builds a 100,000-record data directory,
+``tongdai data export`` writes its records, and they are converted to a registry with Vietnamese headers
+(dd/mm/yyyy dates, 12.500.000 amounts) as CSV and as XLSX (real date cells). Each import runs in a child
+process (peak RSS is that process's maximum resident set, interpreter included), into a fresh copy of the
+sample pack. The switch test loads one 100,000-record version, runs lookups through ``handle`` in a thread,
+moves the pointer to another 100,000-record version, and times every lookup until the new one answers.
+
+    .venv/bin/python benchmarks/import_speed.py [--rows 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CACHE = ROOT / "benchmarks" / ".cache"
+TONGDAI = [sys.executable, "-m", "app.cli"]
+HEADER = ["Mã cơ sở", "Tên cơ sở", "Tên khác", "Loại hình", "Số nhà", "Đường", "Phường/Xã", "Quận/Huyện", "Số GCN",
+          "Cơ quan cấp", "Ngày cấp", "Ngày hết hạn", "Ngày thu hồi", "Ngày ký cam kết", "Nơi tiếp nhận cam kết",
+          "Ngày kiểm tra", "Kết quả kiểm tra", "Đơn vị kiểm tra", "Ngày vi phạm", "Hành vi vi phạm", "Số tiền phạt",
+          "Tình trạng nộp phạt"]
+CATEGORY = {"restaurant": "Nhà hàng", "street_food": "Thức ăn đường phố", "catering": "Suất ăn sẵn",
+            "bakery": "Tiệm bánh", "grocery": "Tạp hóa", "cafe": "Quán cà phê", "canteen": "Bếp ăn tập thể"}
+RESULT = {"passed": "Đạt", "failed": "Không đạt", "warning": "Nhắc nhở"}
+STATUS = {"paid": "Đã nộp phạt", "unpaid": "Chưa nộp phạt", "appealed": "Khiếu nại", "": ""}
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def flat(r: dict, as_date: bool) -> list[object]:
+    def day(text: str | None) -> object:
+        if not text:
+            return None
+        return date.fromisoformat(text) if as_date else date.fromisoformat(text).strftime("%d/%m/%Y")
+
+    cert, comm = r.get("certificate") or {}, r.get("commitment") or {}
+    insp = (r.get("inspections") or [{}])[0]
+    viol = (r.get("violations") or [{}])[0]
+    fine = viol.get("fine_vnd")
+    return [r["id"], r["name"], "; ".join(r["aliases"]), CATEGORY[r["category"]], r["house_number"], r["street"],
+            r["ward"], r["district"], cert.get("number"), cert.get("issued_by"), day(cert.get("issued_on")),
+            day(cert.get("expires_on")), day(cert.get("revoked_on")), day(comm.get("signed_on")),
+            comm.get("received_by"), day(insp.get("date")), RESULT.get(insp.get("result", "")),
+            insp.get("authority"), day(viol.get("date")), viol.get("description"),
+            (fine if as_date else f"{fine:,}".replace(",", ".")) if fine is not None else None,
+            STATUS.get(viol.get("status", ""))]
+
+
+def make_inputs(rows: int) -> tuple[Path, Path, Path]:
+    folder = CACHE / f"import_{rows}"
+    csv_path, xlsx_path, synth = folder / "registry.csv", folder / "registry.xlsx", folder / "synth"
+    if xlsx_path.exists():
+        return csv_path, xlsx_path, synth
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run([*TONGDAI, "data", "synth", "food_safety", "--count", str(rows), "--out", str(synth)],
+                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    exported = folder / "export.jsonl"
+    with exported.open("w", encoding="utf-8") as out:
+        subprocess.run([*TONGDAI, "--data-dir", str(synth), "data", "export", "food_safety"], check=True, cwd=ROOT,
+                       stdout=out)
+    with exported.open(encoding="utf-8") as src, csv_path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(HEADER)
+        for line in src:
+            writer.writerow(["" if v is None else v for v in flat(json.loads(line), as_date=False)])
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Danh sách")
+    sheet.append(HEADER)
+    with exported.open(encoding="utf-8") as src:
+        for line in src:
+            sheet.append(flat(json.loads(line), as_date=True))
+    book.save(xlsx_path)
+    return csv_path, xlsx_path, synth
+
+
+def child_import(path: str) -> None:
+    from lookups.importing import pipeline
+
+    with tempfile.TemporaryDirectory() as temp:
+        data = Path(shutil.copytree(ROOT / "data", Path(temp) / "data", ignore=shutil.ignore_patterns("tools")))
+        before = rss_mb()
+        started = time.perf_counter()
+        outcome = pipeline.run_import(data, pipeline.Request("food_safety", Path(path), as_of=date(2026, 12, 1)))
+        seconds = time.perf_counter() - started
+        assert outcome.ok, outcome.lines
+        report = outcome.report
+        assert report is not None
+        print(json.dumps({"rows": report.rows_read, "accepted": report.accepted, "seconds": seconds,
+                          "rss_before": before, "rss_peak": rss_mb()}))
+
+
+def child_switch(synth: str, csv_path: str, switches: str = "3") -> None:
+    from handlers.dispatch import handle
+    from lookups.importing import pipeline
+    from lookups.store import Catalog
+
+    with tempfile.TemporaryDirectory() as temp:
+        data = Path(shutil.copytree(synth, Path(temp) / "data"))
+        outcome = pipeline.run_import(data, pipeline.Request("food_safety", Path(csv_path), as_of=date(2026, 12, 1)))
+        assert outcome.ok and outcome.version, outcome.lines
+        targets = ["base", outcome.version]  # the synthetic records as of 2026-11-01, the CSV import as of 12-01
+        catalog = Catalog(data, reload_every=0.05)
+        catalog.warm()
+        names = [r.name for r in catalog.food.records[:: max(1, len(catalog.food.records) // 500)]]
+        times: list[tuple[float, float]] = []
+        stop = threading.Event()
+
+        def lookups() -> None:
+            i = 0
+            while not stop.is_set():
+                started = time.perf_counter()
+                with catalog.pinned():
+                    handle(f"attp {names[i % len(names)]}", catalog)
+                times.append((started, time.perf_counter() - started))
+                i += 1
+
+        worker = threading.Thread(target=lookups)
+        worker.start()
+        time.sleep(2.0)
+        windows = []
+        for n in range(int(switches)):
+            target = targets[n % 2]
+            started = time.perf_counter()
+            pipeline.rollback(data, "food_safety", target)
+            while catalog.versions()["food_safety"] != target:
+                time.sleep(0.01)
+            windows.append((started, time.perf_counter()))
+            time.sleep(1.0)
+        stop.set()
+        worker.join()
+    before = sorted(t for s, t in times if s < windows[0][0])
+    runs = []
+    for start, end in windows:
+        during = sorted(t for s, t in times if start <= s < end)
+        runs.append({"seconds": end - start, "lookups": len(during), "p50_ms": 1000 * during[len(during) // 2],
+                     "p99_ms": 1000 * during[int(len(during) * 0.99)], "max_ms": 1000 * during[-1]})
+    print(json.dumps({"before_p50_ms": 1000 * before[len(before) // 2], "before_max_ms": 1000 * before[-1],
+                      "runs": runs, "rss_peak": rss_mb()}))
+
+
+def run_child(*args: str) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True, cwd=ROOT)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--child", nargs="+")
+    args = ap.parse_args()
+    if args.child:
+        (child_import if args.child[0] == "import" else child_switch)(*args.child[1:])  # type: ignore[operator]
+        return
+    csv_path, xlsx_path, synth = make_inputs(args.rows)
+    for label, path in (("CSV", csv_path), ("XLSX", xlsx_path)):
+        r = run_child("--child", "import", str(path))
+        print(f"import {label:<4} {int(r['rows']):>7} rows ({path.stat().st_size / 1e6:.1f} MB): {r['seconds']:.1f} s, "
+              f"{r['rows'] / r['seconds']:,.0f} rows/s, peak RSS {r['rss_peak']:.0f} MB "
+              f"(before import {r['rss_before']:.0f} MB)")
+    s = run_child("--child", "switch", str(synth), str(csv_path))
+    print(f"lookups with no switch: p50 {s['before_p50_ms']:.1f} ms, worst {s['before_max_ms']:.1f} ms")
+    for n, r in enumerate(s["runs"], 1):
+        print(f"switch {n} ({args.rows} records, built in the background in {r['seconds']:.1f} s): "
+              f"{r['lookups']} lookups meanwhile, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, "
+              f"worst {r['max_ms']:.1f} ms")
+    print(f"peak RSS while switching {s['rss_peak']:.0f} MB (two versions in memory during a switch)")
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""A running service switches to a new version without a restart and without a failed request: the Catalog on
+its own, then a real gunicorn (two workers) driven with requests while an import and a rollback land."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from app.cli import main
+from lookups.store import Catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+PORTAL = ROOT / "tests" / "fixtures" / "imports" / "food_portal.json"
+NEW = "attp gio bien man thai"  # only in the portal file
+START_TIMEOUT = 60.0
+SWITCH_TIMEOUT = 20.0  # the default TONGDAI_RELOAD_SECONDS is 2; a switch should show well within this
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(ROOT / "data", tmp_path / "data", ignore=shutil.ignore_patterns("tools")))
+
+
+def tongdai(data_dir: Path, *argv: str) -> int:
+    return main(["--data-dir", str(data_dir), *argv])
+
+
+def test_catalog_swaps_whole_snapshots_and_pinned_requests_keep_theirs(data_dir: Path) -> None:
+    catalog = Catalog(data_dir, reload_every=0.05)
+    old_food, old_index = catalog.food, catalog.food_index
+    assert old_index.lookup("gio bien man thai").status != "found"
+    assert tongdai(data_dir, "data", "import", "food_safety", str(PORTAL), "--force", "--as-of", "2026-12-01") == 0
+    with catalog.pinned():  # one request: a swap that lands in the middle does not reach it
+        assert catalog.food is old_food
+        assert catalog.refresh(wait=True) == ["food_safety"]
+        assert catalog.food is old_food and catalog.food_index is old_index
+    assert catalog.food is not old_food and len(catalog.food.records) == len(catalog.food_index) == 3
+    assert catalog.food_index.lookup("gio bien man thai").status == "found"
+    assert catalog.versions()["food_safety"] == (data_dir / "versions/food_safety/CURRENT").read_text().strip()
+
+
+def test_background_reload_and_a_broken_version_keeps_the_old_one(data_dir: Path) -> None:
+    catalog = Catalog(data_dir, reload_every=0.05)
+    assert len(catalog.food_index) == 3000
+    assert tongdai(data_dir, "data", "import", "food_safety", str(PORTAL), "--force", "--as-of", "2026-12-01") == 0
+    deadline = time.monotonic() + 10
+    while len(catalog.food_index) == 3000:  # lookups go on from the old snapshot while the new one builds
+        assert time.monotonic() < deadline, "no switch within 10 s"
+        time.sleep(0.01)
+    assert catalog.food.meta.as_of.isoformat() == "2026-12-01"
+    broken = data_dir / "versions" / "food_safety" / "broken"
+    shutil.copytree(data_dir / "food_safety", broken)
+    (broken / "records.jsonl").write_text('{"id": "X"}\n', encoding="utf-8")  # no name: the loader refuses it
+    (data_dir / "versions" / "food_safety" / "CURRENT").write_text("broken\n")
+    assert catalog.refresh(wait=True) == ["food_safety"]
+    assert len(catalog.food_index) == 3  # still the last good version
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(data_dir: Path, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "TONGDAI_DATA_DIR": str(data_dir), "TONGDAI_CHANNELS": "api", "TONGDAI_API_KEY": "",
+           "TONGDAI_STATE_DIR": str(tmp_path / "state")}
+    env.pop("TONGDAI_RELOAD_SECONDS", None)  # the default, as deployed
+    log_path = tmp_path / "gunicorn.log"
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen([str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "60",
+                                 "app:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            assert proc.poll() is None, f"gunicorn exited:\n{log_path.read_text(errors='replace')}"
+            assert time.monotonic() < deadline, f"not ready in {START_TIMEOUT}s:\n{log_path.read_text()}"
+            try:
+                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+class Driver:
+    """Two threads asking ``NEW`` as fast as the server answers, recording every outcome."""
+
+    def __init__(self, base: str) -> None:
+        self.base, self.stop = base, threading.Event()
+        self.results: list[tuple[float, int, Any]] = []
+        self.threads = [threading.Thread(target=self.loop, daemon=True) for _ in range(2)]
+
+    def loop(self) -> None:
+        with requests.Session() as session:
+            while not self.stop.is_set():
+                try:
+                    r = session.post(f"{self.base}/api/v1/query", json={"text": NEW, "channel": "json"}, timeout=10)
+                    self.results.append((time.monotonic(), r.status_code, r.json()["reply"]))
+                except (requests.RequestException, ValueError) as exc:
+                    self.results.append((time.monotonic(), 0, repr(exc)))
+
+    def settled(self, since: float, check: Callable[[dict[str, Any]], bool], streak: int = 30) -> bool:
+        """The last ``streak`` answers, all given after ``since``, all pass ``check``."""
+        tail = [reply for at, _, reply in self.results[-streak:] if at > since]
+        return len(tail) == streak and all(isinstance(r, dict) and check(r) for r in tail)
+
+    def wait_for(self, since: float, check: Callable[[dict[str, Any]], bool]) -> float:
+        while not self.settled(since, check):
+            assert time.monotonic() < since + SWITCH_TIMEOUT, f"no switch in {SWITCH_TIMEOUT}s"
+            time.sleep(0.05)
+        return time.monotonic() - since
+
+
+def is_new(reply: dict[str, Any]) -> bool:
+    return bool(reply["title"] == "Nhà hàng Gió Biển Mân Thái" and reply["footer"]["as_of"] == "2026-12-01")
+
+
+def is_old(reply: dict[str, Any]) -> bool:
+    return bool(reply["footer"]["as_of"] == "2026-11-01")
+
+
+def test_gunicorn_switches_versions_without_a_failed_request(server: str, data_dir: Path) -> None:
+    driver = Driver(server)
+    for thread in driver.threads:
+        thread.start()
+    try:
+        time.sleep(1.0)
+        assert tongdai(data_dir, "data", "import", "food_safety", str(PORTAL), "--force", "--as-of", "2026-12-01",
+                       "--source", "Cổng dữ liệu mở") == 0
+        imported = driver.wait_for(time.monotonic(), is_new)
+        assert tongdai(data_dir, "data", "rollback", "food_safety") == 0
+        rolled_back = driver.wait_for(time.monotonic(), is_old)
+    finally:
+        driver.stop.set()
+        for thread in driver.threads:
+            thread.join(timeout=15)
+    failed = [(code, reply) for _, code, reply in driver.results
+              if code != 200 or not isinstance(reply, dict) or reply["status"] == "error"]
+    assert not failed, failed[:3]
+    assert len(driver.results) > 100 and imported < SWITCH_TIMEOUT and rolled_back < SWITCH_TIMEOUT
+    assert is_old(driver.results[0][2]) and not is_new(driver.results[-1][2])  # answers carry their version's date
+    print(f"switch seen by both workers after {imported:.1f} s, rollback after {rolled_back:.1f} s, "
+          f"{len(driver.results)} requests, none failed")

@@ -1,0 +1,100 @@
+"""Two gunicorn workers share their state through Redis: a list offered by one worker is answered on the other.
+
+Residents text "ATTP pho hoa" and then "2" on separate connections, from six threads at once so that both workers
+are kept busy; gunicorn's access log names the worker (pid) of every request, and the test checks that choices
+made on the worker that did not offer the list still get the second place in detail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+import requests
+from redis_kit import drop_prefix, free_port, new_prefix
+from twilio.request_validator import RequestValidator
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "3e9b0c1f5d7a4e28b6c0a9d1f2e3b4c5"
+PAIRS = 48
+START_TIMEOUT = 60.0
+TIMEOUT = 10.0
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[tuple[str, Path]]:
+    tmp = tmp_path_factory.mktemp("gunicorn-redis")
+    port, prefix = free_port(), new_prefix()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "TONGDAI_ENV": "production", "TONGDAI_CHANNELS": "twilio", "PUBLIC_BASE_URL": base,
+           "TWILIO_AUTH_TOKEN": TOKEN, "REDIS_URL": redis_url, "TONGDAI_REDIS_PREFIX": prefix,
+           "TONGDAI_SENDER_SALT": "gunicorn-test", "TONGDAI_STATE_DIR": str(tmp)}
+    access, output = tmp / "access.log", tmp / "gunicorn.log"
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    with output.open("wb") as log:
+        proc = subprocess.Popen([str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "30",
+                                 "--access-logfile", str(access), "--access-logformat", "%(p)s %(U)s?%(q)s",
+                                 "app:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            assert proc.poll() is None, f"gunicorn exited:\n{output.read_text(errors='replace')}"
+            assert time.monotonic() < deadline, f"no /healthz in {START_TIMEOUT}s:\n{output.read_text()}"
+            try:
+                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except (requests.ConnectionError, requests.Timeout):
+                pass
+            time.sleep(0.2)
+        yield base, access
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        drop_prefix(redis_url, prefix)
+
+
+def text(base: str, pair: int, step: str, body: str) -> str:
+    """One signed delivery on a new connection (no session); the SMS text answered."""
+    url = f"{base}/sms/twilio?{urlencode({'pair': pair, 'step': step})}"
+    form = {"MessageSid": f"SM{pair:016x}{len(step):016x}", "From": f"+849050{pair:05d}", "To": "+14155550123",
+            "Body": body, "NumMedia": "0"}
+    signature = RequestValidator(TOKEN).compute_signature(url, form)
+    response = requests.post(url, data=form, headers={"X-Twilio-Signature": signature, "Connection": "close"},
+                             timeout=TIMEOUT)
+    assert response.status_code == 200, response.text
+    found = re.search(r"<Message[^>]*>(.*?)</Message>", response.text, re.S)
+    return found.group(1) if found else ""
+
+
+def conversation(base: str, pair: int) -> tuple[str, str]:
+    return text(base, pair, "ask", "ATTP pho hoa"), text(base, pair, "choose", "2")
+
+
+def test_a_choice_is_honoured_by_the_other_worker(server: tuple[str, Path]) -> None:
+    base, access = server
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(lambda pair: conversation(base, pair), range(PAIRS)))
+    for listing, detail in results:
+        assert "Tra loi 1-3 de chon." in listing
+        assert detail.startswith("Pho Hoa\nDia chi: 88 Ngo Quyen, An Hai"), detail
+    deadline = time.monotonic() + 5
+    workers: dict[tuple[str, str], str] = {}
+    while len(workers) < 2 * PAIRS and time.monotonic() < deadline:  # the access log is written after the reply
+        workers = {(m["pair"], m["step"]): m["pid"] for m in re.finditer(
+            r"<(?P<pid>\d+)> /sms/twilio\?pair=(?P<pair>\d+)&step=(?P<step>\w+)", access.read_text())}
+        time.sleep(0.1)
+    assert len(set(workers.values())) == 2, "both workers should have answered"
+    crossed = [p for p in range(PAIRS) if workers[(str(p), "ask")] != workers[(str(p), "choose")]]
+    assert crossed, "no choice landed on the other worker; the test proved nothing"
