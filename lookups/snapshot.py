@@ -28,7 +28,7 @@ from lookups.datasets import bus, clinics, food_safety, land_price
 from lookups.index import Index
 
 log = logging.getLogger(__name__)
-BUILD_SWITCH_INTERVAL = 0.0001  # seconds; CPython's default is 0.005
+BUILD_SWITCH_INTERVAL = 0.0005  # seconds; CPython's default is 0.005
 LOADERS: dict[str, Callable[[Path], Any]] = {
     "food_safety": food_safety.load, "bus": bus.load, "land_price": land_price.load, "clinics": clinics.load}
 
