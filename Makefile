@@ -26,3 +26,6 @@ test: lint
 bench: setup
 	$(BIN)/python benchmarks/match_quality.py
 	$(BIN)/python benchmarks/lookup_speed.py
+	$(BIN)/python benchmarks/import_speed.py
+	$(BIN)/python benchmarks/cache_speed.py
+	$(BIN)/python benchmarks/webhook_throughput.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -10,6 +11,7 @@ from handlers.registry import Request
 from handlers.reply import Field, Footer, Match, Option, Reply
 from lookups.decide import Candidate, Decision, decide
 from lookups.index import Index
+from lookups.text import fold
 
 MAX_QUERY = 160  # longer arguments are cut before matching: nobody names a place in more
 SEARCH_LIMIT = 40  # the ranked list a decision is made from, as ``Index.lookup`` does
@@ -28,6 +30,30 @@ def selector(index: Index, keyword: str, record_id: str, name: str, narrowers: S
         if decision.status == "found" and decision.candidates[0].id == record_id:
             return f"{keyword} {text}"
     return f"{keyword} {record_id}"
+
+
+def selectors(index: Index, keyword: str, chosen: Sequence[tuple[str, str, Sequence[str]]],
+              rivals: Sequence[tuple[str, str, Sequence[str]]]) -> list[str]:
+    """Selecting messages for several options at once, from (record id, name, narrowers).
+
+    Checking each option with real searches costs up to four lookups an option, twenty for one list, and
+    a list is the commonest answer for a big registry. Instead, an option takes its name alone, or name and
+    street, ward or address, when no rival of the same name (all close results are rivals) shares it; the
+    search then finds it by the location bonus. The first option, which the hint shows, is checked for real.
+    """
+    seen: Counter[tuple[str, str]] = Counter()
+    for _, name, narrowers in rivals:
+        seen[(fold(name), "")] += 1
+        for extra in dict.fromkeys(fold(n) for n in narrowers):
+            seen[(fold(name), extra)] += 1
+    commands = []
+    for number, (record_id, name, narrowers) in enumerate(chosen):
+        if number == 0:
+            commands.append(selector(index, keyword, record_id, name, narrowers))
+            continue
+        unique = [n for n in ("", *narrowers) if seen[(fold(name), fold(n))] == 1]
+        commands.append(f"{keyword} {name} {unique[0]}".rstrip() if unique else f"{keyword} {record_id}")
+    return commands
 
 
 def pending(keyword: str, rest: Sequence[tuple[str, str, str]], first: int) -> tuple[Option, ...]:
@@ -62,12 +88,11 @@ def resolve(
         row = index.row(decision.candidates[0].id)
         assert row is not None
         return replace(show(row), matches=found)
-    options = []
-    for number, cand in enumerate(decision.candidates, 1):
-        row = index.row(cand.id)
-        assert row is not None
-        command = selector(index, keyword, cand.id, cand.name, narrowers(row))
-        options.append(Option(number, cand.name, detail(row), command))
+    close = ranked[:max(decision.total, len(decision.candidates))]
+    commands = selectors(index, keyword, [(c.id, c.name, narrowers(_row(index, c.id))) for c in decision.candidates],
+                         [(c.id, c.name, narrowers(_row(index, c.id))) for c in close])
+    options = [Option(number, cand.name, detail(_row(index, cand.id)), command)
+               for number, (cand, command) in enumerate(zip(decision.candidates, commands, strict=True), 1)]
     if decision.status == "ambiguous":
         # The close results are the first ``total`` of the ranked list; the decision keeps five of them.
         rest = [(c.id, c.name, detail(_row(index, c.id))) for c in ranked[len(options):decision.total]]

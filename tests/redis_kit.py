@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 import uuid
@@ -16,16 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import redis
+from gunicorn_kit import free_port
 
 DEFAULT = "redis://127.0.0.1:6379/0"
 START_TIMEOUT = 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def answers(url: str) -> bool:

@@ -3,11 +3,7 @@ its own, then a real gunicorn (two workers) driven with requests while an import
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +12,7 @@ from typing import Any
 
 import pytest
 import requests
+from gunicorn_kit import gunicorn
 
 from app.cli import main
 from lookups.store import Catalog
@@ -23,7 +20,6 @@ from lookups.store import Catalog
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = ROOT / "tests" / "fixtures" / "imports" / "food_portal.json"
 NEW = "attp gio bien man thai"  # only in the portal file
-START_TIMEOUT = 60.0
 SWITCH_TIMEOUT = 20.0  # the default TONGDAI_RELOAD_SECONDS is 2; a switch should show well within this
 
 
@@ -67,44 +63,13 @@ def test_background_reload_and_a_broken_version_keeps_the_old_one(data_dir: Path
     assert len(catalog.food_index) == 3  # still the last good version
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(data_dir: Path, tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "TONGDAI_DATA_DIR": str(data_dir), "TONGDAI_CHANNELS": "api", "TONGDAI_API_KEY": "",
-           "TONGDAI_STATE_DIR": str(tmp_path / "state")}
-    env.pop("TONGDAI_RELOAD_SECONDS", None)  # the default, as deployed
-    log_path = tmp_path / "gunicorn.log"
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen([str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "60",
-                                 "app:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            assert proc.poll() is None, f"gunicorn exited:\n{log_path.read_text(errors='replace')}"
-            assert time.monotonic() < deadline, f"not ready in {START_TIMEOUT}s:\n{log_path.read_text()}"
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+    env: dict[str, str | None] = {
+        "TONGDAI_DATA_DIR": str(data_dir), "TONGDAI_CHANNELS": "api", "TONGDAI_API_KEY": "",
+        "TONGDAI_STATE_DIR": str(tmp_path / "state"), "TONGDAI_RELOAD_SECONDS": None}  # None: the default, as deployed
+    with gunicorn(env, tmp_path, timeout=60) as url:
+        yield url
 
 
 class Driver:

@@ -7,10 +7,7 @@ made on the worker that did not offer the list still get the second place in det
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,13 +16,12 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
-from redis_kit import drop_prefix, free_port, new_prefix
+from gunicorn_kit import free_port, gunicorn
+from redis_kit import drop_prefix, new_prefix
 from twilio.request_validator import RequestValidator
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "3e9b0c1f5d7a4e28b6c0a9d1f2e3b4c5"
 PAIRS = 48
-START_TIMEOUT = 60.0
 TIMEOUT = 10.0
 
 
@@ -34,34 +30,15 @@ def server(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator
     tmp = tmp_path_factory.mktemp("gunicorn-redis")
     port, prefix = free_port(), new_prefix()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "TONGDAI_ENV": "production", "TONGDAI_CHANNELS": "twilio", "PUBLIC_BASE_URL": base,
+    env = {"TONGDAI_ENV": "production", "TONGDAI_CHANNELS": "twilio", "PUBLIC_BASE_URL": base,
            "TWILIO_AUTH_TOKEN": TOKEN, "REDIS_URL": redis_url, "TONGDAI_REDIS_PREFIX": prefix,
            "TONGDAI_SENDER_SALT": "gunicorn-test", "TONGDAI_STATE_DIR": str(tmp)}
-    access, output = tmp / "access.log", tmp / "gunicorn.log"
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    with output.open("wb") as log:
-        proc = subprocess.Popen([str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "30",
-                                 "--access-logfile", str(access), "--access-logformat", "%(p)s %(U)s?%(q)s",
-                                 "app:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    access = tmp / "access.log"
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            assert proc.poll() is None, f"gunicorn exited:\n{output.read_text(errors='replace')}"
-            assert time.monotonic() < deadline, f"no /healthz in {START_TIMEOUT}s:\n{output.read_text()}"
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):
-                pass
-            time.sleep(0.2)
-        yield base, access
+        with gunicorn(env, tmp, port=port,
+                      extra=("--access-logfile", str(access), "--access-logformat", "%(p)s %(U)s?%(q)s")) as url:
+            yield url, access
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
         drop_prefix(redis_url, prefix)
 
 

@@ -6,32 +6,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
+from gunicorn_kit import free_port, gunicorn
 from twilio.request_validator import RequestValidator
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 TOKEN = "9a0364b9e99bb480dd25e1f0284c8555"
 KEY = "k3y-8188-danang"
-START_TIMEOUT = 60.0  # two workers each load and index the data before /healthz answers
 TIMEOUT = 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -39,32 +26,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("gunicorn")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "TONGDAI_ENV": "production", "TONGDAI_CHANNELS": "twilio,gateway", "PUBLIC_BASE_URL": base,
+    env = {"TONGDAI_ENV": "production", "TONGDAI_CHANNELS": "twilio,gateway", "PUBLIC_BASE_URL": base,
            "TWILIO_AUTH_TOKEN": TOKEN, "SMS_GATEWAY_KEY": KEY, "TONGDAI_STATE_DIR": str(tmp)}
-    log_path = tmp / "gunicorn.log"
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen([str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "30",
-                                 "app:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            assert proc.poll() is None, f"gunicorn exited:\n{log_path.read_text(errors='replace')}"
-            assert time.monotonic() < deadline, f"no /healthz in {START_TIMEOUT}s:\n{log_path.read_text()}"
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):  # workers still loading the data
-                pass
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+    with gunicorn(env, tmp, port=port) as url:
+        yield url
 
 
 def load(name: str) -> dict[str, str]:
