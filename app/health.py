@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+import os
+from collections.abc import Iterator
+from typing import Any
 
-from app.services import services
+from flask import Blueprint, Response, jsonify
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
+from prometheus_client.metrics_core import Metric
+
+from app.services import LIVE_GAUGES, services
 
 blueprint = Blueprint("health", __name__)
 
@@ -40,4 +45,28 @@ def readyz() -> tuple[Response, int]:
 
 @blueprint.get("/metrics")
 def metrics() -> Response:
-    return Response(generate_latest(services().metrics.registry), mimetype=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(exposition_registry()), mimetype=CONTENT_TYPE_LATEST)
+
+
+class _Only:
+    """The metric families of ``source`` whose names are (or are not) in ``names``."""
+
+    def __init__(self, source: Any, names: frozenset[str], keep: bool) -> None:
+        self.source, self.names, self.keep = source, names, keep
+
+    def collect(self) -> Iterator[Metric]:
+        return (m for m in self.source.collect() if (m.name in self.names) == self.keep)
+
+
+def exposition_registry() -> CollectorRegistry:
+    """This process's registry, or, under several gunicorn workers (``PROMETHEUS_MULTIPROC_DIR`` set, as
+    gunicorn.conf.py does), the sum over all workers: a scrape must not depend on which worker answers.
+    Gauges read from a shared store at scrape time (dead letters, Redis up) are this process's reading."""
+    own = services().metrics
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return own.registry
+    registry = CollectorRegistry()
+    live = frozenset(LIVE_GAUGES)
+    registry.register(_Only(multiprocess.MultiProcessCollector(None), live, keep=False))  # type: ignore[no-untyped-call]
+    registry.register(_Only(own.registry, live, keep=True))
+    return registry

@@ -21,6 +21,7 @@ from lookups.store import Catalog
 
 log = logging.getLogger(__name__)
 EXTENSION = "tongdai"
+LIVE_GAUGES = ("tongdai_dead_letters", "tongdai_redis_up")  # read from shared stores when scraped
 
 
 @dataclass
