@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: setup run test lint bench
+.PHONY: setup run test lint bench services
 
 $(BIN)/tongdai: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,10 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy app handlers lookups
 
-test: lint
+services:
+	bash .ci/services
+
+test: lint services
 	$(BIN)/pytest
 
 bench: setup
