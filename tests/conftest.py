@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_zalo import FakeZalo
 from redis_kit import drop_prefix, new_prefix, shared_url
+from zalo_kit import BACKENDS, Rig, backend_env, make_rig, shared_catalog
 
 from app.cli import main
+from lookups.store import Catalog
 
 
 @pytest.fixture
@@ -23,6 +27,33 @@ def ask(capsys: pytest.CaptureFixture[str]) -> Callable[..., Any]:
         return json.loads(out) if channel == "json" else out.rstrip("\n")
 
     return run
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The bundled sample pack, loaded once: tests only read it (imports work on copies in tmp_path)."""
+    return shared_catalog()
+
+
+# --- Zalo: a fake Zalo API on loopback, and a worker rig over each outbox backend (see zalo_kit) -----------------
+
+@pytest.fixture
+def fake() -> Iterator[FakeZalo]:
+    server = FakeZalo()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    with backend_env(request.param, monkeypatch) as name:
+        yield name
+
+
+@pytest.fixture
+def rig(backend: str, fake: FakeZalo, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Rig:
+    return make_rig(fake, catalog, tmp_path / "state", monkeypatch)
 
 
 # --- Redis: the real server for the state tests (see redis_kit), and the two stores they run against ----------

@@ -87,11 +87,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog()
-
-
 @pytest.fixture
 def make_app(catalog: Catalog) -> Callable[..., Flask]:
     def make(**config: str) -> Flask:

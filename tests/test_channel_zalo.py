@@ -14,7 +14,6 @@ import pytest
 from fake_zalo import OA_SECRET_KEY, event, sign
 from flask import Flask
 from flask.testing import FlaskClient
-from zalo_kit import shared_catalog
 
 from app import create_app
 from app.channels.zalo import outbox
@@ -38,11 +37,6 @@ class Recorder:
     def send(self, body: dict[str, Any]) -> Outcome:
         self.sent.append(body)
         return SENT
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return shared_catalog()
 
 
 def make_app(catalog: Catalog, tmp_path: Path, **settings: str) -> Flask:

@@ -24,11 +24,6 @@ URL = "http://localhost/sms/twilio"
 SIDS = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog()
-
-
 @pytest.fixture
 def app(catalog: Catalog, state_config: dict[str, str]) -> Flask:
     return create_app({"TONGDAI_CHANNELS": "twilio,api", "TWILIO_AUTH_TOKEN": TOKEN, "CATALOG": catalog,

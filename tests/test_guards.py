@@ -34,11 +34,6 @@ class Frozen(datetime):
         return FIXED  # type: ignore[return-value]
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog()
-
-
 @pytest.fixture
 def app(catalog: Catalog, state_config: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Flask:
     monkeypatch.setattr("app.services.datetime", Frozen)

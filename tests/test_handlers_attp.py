@@ -16,11 +16,6 @@ from lookups.text import fold
 Ask = Callable[..., Any]
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog()
-
-
 def unique_with(catalog: Catalog, status: str, violations: bool | None = None) -> Establishment:
     """A record with a name no other record has, in the given certificate status."""
     names = Counter(fold(r.name) for r in catalog.food.records)

@@ -23,11 +23,6 @@ from lookups.store import Catalog
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog()
-
-
 @pytest.fixture
 def store(state_config: dict[str, str]) -> StateStore:
     return open_store(Settings.from_env({}, **state_config))

@@ -19,11 +19,6 @@ KEY = "stats-key"
 PHONE = "+84905123456"
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog()
-
-
 @pytest.fixture
 def app(catalog: Catalog, state_config: dict[str, str]) -> Flask:
     app = create_app({"TONGDAI_CHANNELS": "api", "TONGDAI_API_KEY": KEY, "CATALOG": catalog, **state_config})

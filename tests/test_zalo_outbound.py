@@ -8,12 +8,11 @@ import io
 import logging
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fake_zalo import FakeZalo
-from zalo_kit import BACKENDS, LATER, USER, Rig, backend_env, make_rig, ops, shared_catalog
+from zalo_kit import LATER, USER, Rig, make_rig, ops
 
 from app.cli_ops import run as run_ops
 from app.config import ConfigError
@@ -24,30 +23,6 @@ from handlers.dispatch import handle
 from handlers.i18n import t
 from handlers.render import render_zalo
 from lookups.store import Catalog
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return shared_catalog()
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeZalo]:
-    server = FakeZalo()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    with backend_env(request.param, monkeypatch) as name:
-        yield name
-
-
-@pytest.fixture
-def rig(backend: str, fake: FakeZalo, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Rig:
-    return make_rig(fake, catalog, tmp_path / "state", monkeypatch)
 
 
 def test_a_text_reply_is_the_exact_customer_service_request(rig: Rig, catalog: Catalog) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from fake_zalo import FakeZalo, event, sign
 from throwaway_redis import ThrowawayRedis, spare_port
-from zalo_kit import LATER, USER, WorkerProcess, backend_env, make_rig, shared_catalog, wait_for, zalo_env
+from zalo_kit import LATER, USER, WorkerProcess, backend_env, make_rig, wait_for, zalo_env
 
 from app import create_app
 from app.outbox_base import TokenPair
@@ -25,19 +25,6 @@ from lookups.store import Catalog
 
 PATIENT = WorkerConfig(max_attempts=100, backoff=0.02, backoff_max=0.1, poll=0.05, connect_timeout=0.5,
                        read_timeout=0.5)  # keeps retrying through a long outage instead of dead-lettering
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return shared_catalog()
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeZalo]:
-    server = FakeZalo()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -6,20 +6,15 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fake_zalo import FakeZalo, event, sign
 from zalo_kit import (
-    BACKENDS,
     FAST,
     Rig,
     WorkerProcess,
-    backend_env,
-    make_rig,
-    shared_catalog,
     wait_for,
     zalo_env,
 )
@@ -29,30 +24,6 @@ from app.channels.zalo import outbox
 from app.worker import drain_once, start_worker, stop_worker
 from app.zalo_api import SENT, Outcome
 from lookups.store import Catalog
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return shared_catalog()
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeZalo]:
-    server = FakeZalo()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    with backend_env(request.param, monkeypatch) as name:
-        yield name
-
-
-@pytest.fixture
-def rig(backend: str, fake: FakeZalo, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Rig:
-    return make_rig(fake, catalog, tmp_path / "state", monkeypatch)
 
 
 def test_the_webhook_answers_before_the_worker_thread_sends(backend: str, fake: FakeZalo, catalog: Catalog,
