@@ -113,8 +113,7 @@ def bus(req: Request) -> Reply:
     if len(parts) == 2:
         return between(req, parts[0], parts[1])
     routes, stops = list(data.routes.values()), list(req.catalog.bus.stops.values())
-    route_decision = req.catalog.route_index.lookup(req.argument)
-    if ROUTE_CODE.match(req.argument) or route_decision.status == "found":
+    if ROUTE_CODE.match(req.argument) or req.catalog.route_index.lookup(req.argument).status == "found":
         return resolve(req, intent="bus", dataset="bus", index=req.catalog.route_index, footer=footer(data.meta),
                        detail=lambda row: routes[row].long_name, narrowers=lambda row: (),
                        show=lambda row: show_route(routes[row], data, req.lang),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from handlers.common import pending, resolve, selector
+from handlers.common import pending, resolve, selectors
 from handlers.i18n import footer, pick, t
 from handlers.registry import Request, command
 from handlers.reply import Field, Lang, Match, Option, Reply
@@ -68,17 +68,24 @@ def listing(req: Request, f: Filters) -> Reply:
                                                    f"No facility matches: {asked}"),
                      hint=pick(lang, "Thử KCB <chuyên khoa> hoặc KCB <phường>.", "Try CLINIC <specialty>."),
                      footer=footer(req.catalog.clinics.meta))
-    index = req.catalog.clinic_index
-    options = tuple(Option(n, r.name, ", ".join(p for p in (r.address, r.ward, r.phone) if p),
-                           selector(index, req.keyword.upper(), r.id, r.name, (r.street, r.ward)))
-                    for n, r in enumerate(hits[:LIST_SIZE], 1))
+    keyword, shown = req.keyword.upper(), hits[:LIST_SIZE]
+    # A name is shared only by places of that name, wherever they are: those are the rivals a command must beat.
+    names = {fold(r.name) for r in shown}
+    commands = selectors(req.catalog.clinic_index, keyword, [(r.id, r.name, (r.street, r.ward)) for r in shown],
+                         [(r.id, r.name, (r.street, r.ward)) for r in records if fold(r.name) in names])
+    options = tuple(Option(n, r.name, _detail(r), command)
+                    for n, (r, command) in enumerate(zip(shown, commands, strict=True), 1))
     title = pick(lang, f"{len(hits)} cơ sở: {asked}", f"{len(hits)} facilities: {asked}")
-    rest = [(r.id, r.name, ", ".join(p for p in (r.address, r.ward, r.phone) if p)) for r in hits[LIST_SIZE:]]
+    rest = [(r.id, r.name, _detail(r)) for r in hits[LIST_SIZE:]]
     return Reply("kcb", "ambiguous", lang, title, options=options, more=len(hits) - len(options),
-                 pending=pending(req.keyword.upper(), rest, len(options) + 1),
+                 pending=pending(keyword, rest, len(options) + 1),
                  hint=t("choose", lang, example=options[0].command),
                  footer=footer(req.catalog.clinics.meta),
-                 matches=tuple(Match("clinics", r.id, r.name, 100.0) for r in hits[:LIST_SIZE]))
+                 matches=tuple(Match("clinics", r.id, r.name, 100.0) for r in shown))
+
+
+def _detail(fac: Facility) -> str:
+    return ", ".join(p for p in (fac.address, fac.ward, fac.phone) if p)
 
 
 def show(fac: Facility, lang: Lang, req: Request) -> Reply:
