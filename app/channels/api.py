@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
 from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, jsonify, request
 
-from app.channels.base import BadRequest, BadSignature, InboundMessage
+from app.channels.base import BadRequest, BadSignature, InboundMessage, same_secret
 from app.openapi import document
 from app.services import services
 from app.stats import day_of, read_stats
@@ -27,7 +26,7 @@ def verify() -> None:
     if not expected:
         return
     given = request.headers.get("X-API-Key", "")
-    if not hmac.compare_digest(given.encode(), expected.encode()):
+    if not same_secret(given, expected):
         services().metrics.rejected.labels("api", "api_key").inc()
         raise BadSignature("missing or wrong X-API-Key header")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -34,3 +35,10 @@ class BadSignature(WebhookError):
 
 class BadRequest(WebhookError):
     status = 400
+
+
+def same_secret(given: str | bytes, expected: str | bytes) -> bool:
+    """Constant-time comparison, so a forger learns nothing from how fast a wrong signature is refused."""
+    a = given.encode() if isinstance(given, str) else given
+    b = expected.encode() if isinstance(expected, str) else expected
+    return hmac.compare_digest(a, b)

@@ -3,7 +3,6 @@ in the metrics, the reply text and the answer to a message that is not text, de-
 
 from __future__ import annotations
 
-import hmac
 import logging
 from collections.abc import Iterable, Mapping
 
@@ -44,13 +43,6 @@ def check_text(text: str, field_name: str, channel: str) -> str:
         services().metrics.rejected.labels(channel, "too_long").inc()
         raise BadRequest(f"{field_name} is longer than {MAX_TEXT} characters")
     return text
-
-
-def same_secret(given: str | bytes, expected: str | bytes) -> bool:
-    """Constant-time comparison, so a forger learns nothing from how fast a wrong signature is refused."""
-    a = given.encode() if isinstance(given, str) else given
-    b = expected.encode() if isinstance(expected, str) else expected
-    return hmac.compare_digest(a, b)
 
 
 def refuse_signature(channel: str, why: str) -> BadSignature:

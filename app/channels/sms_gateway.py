@@ -29,8 +29,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, request
 
-from app.channels.base import BadRequest, InboundMessage
-from app.channels.sms_common import answer, check_text, mask, outcome, refuse_signature, require, same_secret, sms_text
+from app.channels.base import BadRequest, InboundMessage, same_secret
+from app.channels.sms_common import answer, check_text, mask, outcome, refuse_signature, require, sms_text
 from app.config import Settings
 from app.services import services
 from handlers.reply import Reply

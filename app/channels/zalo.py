@@ -9,7 +9,6 @@ cannot answer are acknowledged and counted, never stored.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import logging
 from datetime import UTC, datetime
@@ -18,7 +17,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify, make_response, request
 from flask.blueprints import BlueprintSetupState
 
-from app.channels.base import BadRequest, BadSignature, InboundMessage, Kind
+from app.channels.base import BadRequest, BadSignature, InboundMessage, Kind, same_secret
 from app.outbox_base import OutboxStore, OutboxUnavailable, open_outbox
 from app.services import services
 from app.zalo_messages import render
@@ -77,7 +76,7 @@ def verify(raw: bytes, body: dict[str, Any], header: str, secret_key: str, app_i
     if not given.lower().startswith("mac="):
         raise BadSignature(f"missing or malformed {HEADER} header")
     expected = signature(_scalar(body, "app_id"), raw, _scalar(body, "timestamp"), secret_key)
-    if not hmac.compare_digest(given[4:].strip().lower().encode(), expected.encode()):
+    if not same_secret(given[4:].strip().lower(), expected):
         raise BadSignature(f"wrong {HEADER} signature")
     if app_id and _scalar(body, "app_id") != app_id:
         raise BadSignature("the event is for another Zalo app")
