@@ -58,7 +58,7 @@ class Index:
         self._display_locs: list[str] = []
         loc_flat, loc_start = array("i"), array("i", [0])
         postings: dict[str, array[int]] = {}
-        loc_postings: dict[str, array[int]] = {}
+        loc_words: Counter[str] = Counter()  # records per location word: typo corrections may land on it
         phrase_rows: dict[int, array[int]] = {}
         # Streets, wards and chain names repeat across records: normalise each distinct string once.
         seen: dict[str, tuple[str, ...]] = {}
@@ -90,8 +90,7 @@ class Index:
             loc_start.append(len(loc_flat))
             for pid in locs:
                 phrase_rows.setdefault(pid, array("i")).append(row)
-            for word in {w for pid in locs for w in self._phrases[pid]}:
-                loc_postings.setdefault(word, array("i")).append(row)
+            loc_words.update({w for pid in locs for w in self._phrases[pid]})
         self._name_of_row = np.frombuffer(name_of_row, dtype=np.int32)
         self._loc_flat = np.frombuffer(loc_flat, dtype=np.int32)
         self._loc_start = np.frombuffer(loc_start, dtype=np.int32)
@@ -105,10 +104,8 @@ class Index:
                         for pid, rows in phrase_rows.items() if len(rows) > 1}
         self._longest_place = max((len(p) for p in self._places), default=0)
         self._length = np.asarray([len(self._name_sets[n][1]) for n in name_of_row], dtype=np.float32)
-        counts = Counter({w: len(r) for w, r in postings.items()})
-        counts.update({w: len(r) for w, r in loc_postings.items()})
-        del loc_postings
-        self.vocabulary = Vocabulary(counts)
+        loc_words.update({w: len(r) for w, r in postings.items()})
+        self.vocabulary = Vocabulary(loc_words)
         self._row_of = {record_id.casefold(): row for row, record_id in enumerate(self._ids)}
 
     def __len__(self) -> int:
