@@ -5,7 +5,8 @@ Inputs are made the way an operator would: ``tongdai data synth`` builds a 100,0
 (dd/mm/yyyy dates, 12.500.000 amounts) as CSV and as XLSX (real date cells). Each import runs in a child
 process (peak RSS is that process's maximum resident set, interpreter included), into a fresh copy of the
 sample pack. The switch test loads one 100,000-record version, runs lookups through ``handle`` in a thread,
-moves the pointer to another 100,000-record version, and times every lookup until the new one answers.
+moves the pointer to another 100,000-record version, and times every lookup until the new one answers, at a
+steady 20 lookups/s and back to back, each also with pacing off (``lookups.pacing``) as the baseline.
 
     .venv/bin/python benchmarks/import_speed.py [--rows 100000]
 """
@@ -108,11 +109,17 @@ def child_import(path: str) -> None:
                           "rss_before": before, "rss_peak": rss_mb()}))
 
 
-def child_switch(synth: str, csv_path: str, switches: str = "3") -> None:
+def child_switch(synth: str, csv_path: str, switches: str, rate: str, paced: str) -> None:
+    """Lookups through ``handle`` (``rate`` per second, 0: back to back) while the food-safety pointer moves
+    ``switches`` times between two 100,000-record versions; ``paced`` 0 turns off giving way to requests."""
     from handlers.dispatch import handle
+    from lookups import pacing
     from lookups.importing import pipeline
     from lookups.store import Catalog
 
+    if paced == "0":
+        pacing.MAX_WAIT = 0.0  # pace() then never waits: the build competes with lookups for the GIL
+    per_second = float(rate)
     with tempfile.TemporaryDirectory() as temp:
         data = Path(shutil.copytree(synth, Path(temp) / "data"))
         outcome = pipeline.run_import(data, pipeline.Request("food_safety", Path(csv_path), as_of=date(2026, 12, 1)))
@@ -130,12 +137,15 @@ def child_switch(synth: str, csv_path: str, switches: str = "3") -> None:
                 started = time.perf_counter()
                 with catalog.pinned():
                     handle(f"attp {names[i % len(names)]}", catalog)
-                times.append((started, time.perf_counter() - started))
+                took = time.perf_counter() - started
+                times.append((started, took))
                 i += 1
+                if per_second:
+                    time.sleep(max(0.0, 1 / per_second - took))
 
         worker = threading.Thread(target=lookups)
         worker.start()
-        time.sleep(2.0)
+        time.sleep(3.0)
         windows = []
         for n in range(int(switches)):
             target = targets[n % 2]
@@ -144,17 +154,32 @@ def child_switch(synth: str, csv_path: str, switches: str = "3") -> None:
             while catalog.versions()["food_safety"] != target:
                 time.sleep(0.01)
             windows.append((started, time.perf_counter()))
-            time.sleep(1.0)
+            time.sleep(3.0)  # the old version is freed meanwhile
         stop.set()
         worker.join()
-    before = sorted(t for s, t in times if s < windows[0][0])
-    runs = []
-    for start, end in windows:
-        during = sorted(t for s, t in times if start <= s < end)
-        runs.append({"seconds": end - start, "lookups": len(during), "p50_ms": 1000 * during[len(during) // 2],
-                     "p99_ms": 1000 * during[int(len(during) * 0.99)], "max_ms": 1000 * during[-1]})
-    print(json.dumps({"before_p50_ms": 1000 * before[len(before) // 2], "before_max_ms": 1000 * before[-1],
-                      "runs": runs, "rss_peak": rss_mb()}))
+
+    def figures(during: list[float]) -> dict[str, float]:
+        during.sort()
+        return {"lookups": len(during), "p50_ms": 1000 * during[len(during) // 2],
+                "p99_ms": 1000 * during[int(len(during) * 0.99)], "max_ms": 1000 * during[-1]}
+
+    runs = [{"seconds": end - start, **figures([t for s, t in times if start <= s < end])} for start, end in windows]
+    after = figures([t for s, t in times if any(end <= s < end + 3.0 for _, end in windows)])
+    print(json.dumps({"before": figures([t for s, t in times if s < windows[0][0]]), "runs": runs, "after": after,
+                      "rss_peak": rss_mb()}))
+
+
+def print_switches(label: str, s: dict[str, Any], rows: int) -> None:
+    base = s["before"]
+    print(f"{label}: no switch: p50 {base['p50_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms, "
+          f"worst {base['max_ms']:.1f} ms ({base['lookups']} lookups)")
+    for n, r in enumerate(s["runs"], 1):
+        print(f"  switch {n} ({rows} records, built in the background in {r['seconds']:.1f} s): "
+              f"{r['lookups']} lookups, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, worst {r['max_ms']:.1f} ms "
+              f"(worst x{r['max_ms'] / base['max_ms']:.1f} of no switch)")
+    a = s["after"]
+    print(f"  3 s after each switch, while the old version is freed: p50 {a['p50_ms']:.1f} ms, "
+          f"worst {a['max_ms']:.1f} ms; peak RSS {s['rss_peak']:.0f} MB (two versions in memory during a switch)")
 
 
 def run_child(*args: str) -> dict[str, Any]:
@@ -177,13 +202,13 @@ def main() -> None:
         print(f"import {label:<4} {int(r['rows']):>7} rows ({path.stat().st_size / 1e6:.1f} MB): {r['seconds']:.1f} s, "
               f"{r['rows'] / r['seconds']:,.0f} rows/s, peak RSS {r['rss_peak']:.0f} MB "
               f"(before import {r['rss_before']:.0f} MB)")
-    s = run_child("--child", "switch", str(synth), str(csv_path))
-    print(f"lookups with no switch: p50 {s['before_p50_ms']:.1f} ms, worst {s['before_max_ms']:.1f} ms")
-    for n, r in enumerate(s["runs"], 1):
-        print(f"switch {n} ({args.rows} records, built in the background in {r['seconds']:.1f} s): "
-              f"{r['lookups']} lookups meanwhile, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, "
-              f"worst {r['max_ms']:.1f} ms")
-    print(f"peak RSS while switching {s['rss_peak']:.0f} MB (two versions in memory during a switch)")
+    synth_args = ["--child", "switch", str(synth), str(csv_path)]
+    for label, rate, paced, switches in (("steady load, 20 lookups/s", "20", "1", "2"),
+                                         ("steady load, 20 lookups/s, baseline without pacing", "20", "0", "1"),
+                                         ("back-to-back lookups (saturated)", "0", "1", "2"),
+                                         ("back-to-back lookups, baseline without pacing", "0", "0", "1")):
+        print_switches(label, run_child(*synth_args, switches, rate, paced), args.rows)
+
 
 if __name__ == "__main__":
     main()

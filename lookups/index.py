@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from lookups.datasets.base import Entry
 from lookups.decide import Candidate, Decision, decide
+from lookups.pacing import paced
 from lookups.vocab import QueryToken, Vocabulary, normalise_words
 
 SHORTLIST = 32
@@ -46,8 +47,10 @@ class Index:
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self._size = len(entries)
-        self._ids = [sys.intern(e.id) for e in entries]
-        self._display = [e.names[0] for e in entries]
+        # Every loop over records or words goes through pacing, so a reload building this beside lookups
+        # lets them go first (lookups.pacing).
+        self._ids = [sys.intern(e.id) for e in paced(entries)]
+        self._display = [e.names[0] for e in paced(entries)]
         # Chains and common names repeat: rows point at a shared (names, words) set, which saves
         # memory and lets one query score each distinct name once.
         self._name_sets: list[tuple[tuple[str, ...], tuple[str, ...]]] = []  # names, their distinct words
@@ -68,7 +71,7 @@ class Index:
                 seen[text] = tuple(normalise_words(text))
             return seen[text]
 
-        for row, entry in enumerate(entries):
+        for row, entry in enumerate(paced(entries)):
             names = tuple(dict.fromkeys(" ".join(words_of(n)) for n in entry.names if n))
             if names not in set_ids:
                 set_ids[names] = len(self._name_sets)
@@ -95,18 +98,19 @@ class Index:
         self._loc_flat = np.frombuffer(loc_flat, dtype=np.int32)
         self._loc_start = np.frombuffer(loc_start, dtype=np.int32)
         size = max(self._size, 1)
-        self._idf = {w: math.log(1 + size / len(rows)) for w, rows in postings.items()}
+        self._idf = {w: math.log(1 + size / len(rows)) for w, rows in paced(postings.items())}
         self._max_idf = math.log(1 + size)
-        self._post = {w: np.frombuffer(rows, dtype=np.int32) for w, rows in postings.items()}
+        self._post = {w: np.frombuffer(rows, dtype=np.int32) for w, rows in paced(postings.items())}
         # Streets, wards and districts (phrases several records share, unlike house addresses) are
         # recognised in the query before counting, so "le lai" counts as a street, not as name words.
         self._places = {self._phrases[pid]: np.frombuffer(rows, dtype=np.int32)
-                        for pid, rows in phrase_rows.items() if len(rows) > 1}
+                        for pid, rows in paced(phrase_rows.items()) if len(rows) > 1}
         self._longest_place = max((len(p) for p in self._places), default=0)
-        self._length = np.asarray([len(self._name_sets[n][1]) for n in name_of_row], dtype=np.float32)
-        loc_words.update({w: len(r) for w, r in postings.items()})
+        set_length = np.asarray([len(words) for _, words in paced(self._name_sets)], dtype=np.float32)
+        self._length = set_length[self._name_of_row]
+        loc_words.update({w: len(r) for w, r in paced(postings.items())})
         self.vocabulary = Vocabulary(loc_words)
-        self._row_of = {record_id.casefold(): row for row, record_id in enumerate(self._ids)}
+        self._row_of = {record_id.casefold(): row for row, record_id in enumerate(paced(self._ids))}
 
     def __len__(self) -> int:
         return self._size

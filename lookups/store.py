@@ -6,7 +6,8 @@ and an import or rollback moves the dataset's pointer file (``lookups.importing.
 ``TONGDAI_RELOAD_SECONDS`` (default 2; 0 turns checking off) an access reads the pointers; a moved one
 starts a background thread that builds the new snapshot completely, indexes included, and then replaces
 the old one with a single reference assignment. Lookups meanwhile answer from the old snapshot: never
-from a half-built index, and never waiting for the build.
+from a half-built index, and never waiting for the build. The old snapshot is then freed a slice at a time
+(``lookups.teardown``), once no request pins it any more.
 
 A handler reads a dataset and its index in separate attribute accesses; ``with catalog.pinned():`` around
 one request makes every access in it see the same snapshot even if a swap lands in between.
@@ -27,7 +28,9 @@ from lookups.datasets import bus, clinics, food_safety, land_price
 from lookups.datasets.base import DatasetMeta, default_data_dir
 from lookups.importing import versions
 from lookups.index import Index
-from lookups.snapshot import INDEXES, LOADERS, Snapshot, building, reload_seconds
+from lookups.pacing import building, serving
+from lookups.snapshot import INDEXES, LOADERS, Snapshot, reload_seconds
+from lookups.teardown import retire
 
 log = logging.getLogger(__name__)
 
@@ -100,13 +103,15 @@ class Catalog:
 
     @contextmanager
     def pinned(self) -> Iterator[None]:
-        """Within the block this thread sees one snapshot per dataset (the first it touches), whatever swaps."""
+        """Within the block this thread sees one snapshot per dataset (the first it touches), whatever swaps,
+        and a background build gives way to it (``lookups.pacing``)."""
         if getattr(self._pins, "map", None) is not None:  # nested: the outer block decides
             yield
             return
         self._pins.map = {}
         try:
-            yield
+            with serving():
+                yield
         finally:
             self._pins.map = None
 
@@ -188,8 +193,12 @@ class Catalog:
             if old is not None:
                 with old.lock:
                     built = tuple(old.indexes)
+            del old  # the retiring thread must hold the last reference of this process
             snap = self._build(name, pointer, built)
+            retired: list[object] = [self._snapshots[name]] if name in self._snapshots else []
             self._snapshots[name] = snap  # the swap: one reference, fully built
+            if retired:
+                retire(retired, name)  # freeing the old version in one go would stall every lookup
             self._failed.pop(name, None)
             log.info("dataset %s now answers from version %s (as of %s)", name, pointer, snap.data.meta.as_of)
         except Exception:

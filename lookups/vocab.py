@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from lookups.pacing import paced
 from lookups.text import abbreviations, detelex, expand, tokens
 
 
@@ -62,7 +63,7 @@ class Vocabulary:
         """``counts``: how many records use each word; frequent words win ties between corrections."""
         self.words: Mapping[str, int] = counts
         self._by_delete: dict[str, list[str]] = {}
-        for word in self.words:
+        for word in paced(self.words):
             if word.isdigit() or len(word) < 2:
                 continue
             for key in _deletes(word) | {word}:

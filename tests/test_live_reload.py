@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,36 @@ def test_background_reload_and_a_broken_version_keeps_the_old_one(data_dir: Path
     (data_dir / "versions" / "food_safety" / "CURRENT").write_text("broken\n")
     assert catalog.refresh(wait=True) == ["food_safety"]
     assert len(catalog.food_index) == 3  # still the last good version
+
+
+def test_the_replaced_version_is_freed_once_no_request_holds_it(data_dir: Path) -> None:
+    catalog = Catalog(data_dir, reload_every=0)
+    old = weakref.ref(catalog.food_index)
+    pinned, done = threading.Event(), threading.Event()
+    answers: list[str] = []
+
+    def request() -> None:  # a request that started before the switch and ends after it
+        with catalog.pinned():
+            index = catalog.food_index
+            pinned.set()
+            done.wait(10)
+            answers.append(index.lookup("pho hoa").status)
+
+    thread = threading.Thread(target=request)
+    thread.start()
+    pinned.wait(5)
+    assert tongdai(data_dir, "data", "import", "food_safety", str(PORTAL), "--force", "--as-of", "2026-12-01") == 0
+    assert catalog.refresh(wait=True) == ["food_safety"]
+    time.sleep(0.3)
+    assert old() is not None  # still pinned: nothing of it is taken apart
+    done.set()
+    thread.join(10)
+    assert answers == ["ambiguous"]  # the old version answered whole (three Phở Hòa in the sample pack)
+    deadline = time.monotonic() + 10
+    while old() is not None:  # freed by the retiring thread, not leaked (no cycles, nothing else holds it)
+        assert time.monotonic() < deadline, "the old version is still in memory 10 s after its last request"
+        time.sleep(0.02)
+    assert len(catalog.food_index) == 3
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+from lookups.pacing import pace
 
 DATASET_IDS = ("food_safety", "bus", "land_price", "clinics")
 
@@ -77,14 +79,27 @@ def parse_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+# Loaders run beside lookups during a live reload. With the default 8 KiB buffer a loader releases the GIL for
+# a read() every ~0.5 ms and takes it back before a waiting lookup thread has woken up; each such release
+# restarts that thread's switch-interval wait, so it never asks for the GIL and starves: one lookup per
+# 100,000-record reload stalled ~1 s (benchmarks/import_speed.py). A few large reads do not starve anyone.
+READ_BUFFER = 1 << 22
+
+
+def open_text(path: Path, encoding: str = "utf-8") -> IO[str]:
+    """A data file opened for reading in large blocks (see READ_BUFFER); ``newline=""`` suits csv too."""
+    return path.open(encoding=encoding, newline="", buffering=READ_BUFFER)
+
+
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     """Records one at a time: a registry of a million lines never sits in memory as dicts."""
     number = 0
     try:
-        with path.open(encoding="utf-8") as handle:
+        with open_text(path) as handle:
             for line in handle:
                 number += 1
                 if line.strip():
+                    pace()
                     yield json.loads(line)
     except (OSError, ValueError) as exc:
         raise DataError(f"{path}: line {number}: {exc}") from exc

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from lookups.datasets.base import DataError, DatasetMeta, Entry
+from lookups.datasets.base import DataError, DatasetMeta, Entry, open_text
+from lookups.pacing import pace
 
 LAND_TYPES = ("urban_residential", "commercial", "agricultural")
 
@@ -83,9 +84,10 @@ def load(folder: Path) -> LandPriceData:
     segments: list[Segment] = []
     number = 1  # the header is line 1
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with open_text(path, "utf-8-sig") as handle:
             for row in csv.DictReader(handle):
                 number += 1
+                pace()
                 segments.append(_segment(row))
     except (OSError, KeyError, ValueError) as exc:
         raise DataError(f"{path}: line {number}: {exc!r}") from exc
