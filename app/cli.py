@@ -75,8 +75,14 @@ def cmd_data(args: argparse.Namespace, catalog: Catalog) -> int:
     if args.action in cli_data.ACTIONS:
         return cli_data.run(args, catalog)
     if args.action == "export":
-        for row in export_rows(catalog, args.dataset):
-            sys.stdout.write(_dump(row if not is_dataclass(row) else asdict(row)) + "\n")
+        lines = (_dump(row if not is_dataclass(row) else asdict(row)) for row in export_rows(catalog, args.dataset))
+        if args.format == "jsonl":
+            sys.stdout.writelines(line + "\n" for line in lines)
+            return 0
+        # A JSON array keeps one record per line too, so a diff or an editor shows records, not one huge line.
+        sys.stdout.write("[")
+        sys.stdout.writelines(("\n" if n == 0 else ",\n") + line for n, line in enumerate(lines))
+        sys.stdout.write("\n]\n")
         return 0
     from lookups.datasets.synth import synth_data_dir
 
@@ -114,8 +120,10 @@ def parser() -> argparse.ArgumentParser:
     acts = data.add_subparsers(dest="action", required=True)
     acts.add_parser("list", help="datasets, record counts, as-of dates, current versions")
     cli_data.add_parsers(acts)
-    export = acts.add_parser("export", help="every record as JSON lines")
+    export = acts.add_parser("export", help="every record as JSON lines (or a JSON array), ready to import back")
     export.add_argument("dataset", choices=DATASET_IDS)
+    export.add_argument("--format", choices=("jsonl", "json"), default="jsonl",
+                        help="jsonl: one object per line (default); json: one array")
     synth = acts.add_parser("synth", help="a data directory with N synthetic food-safety records")
     synth.add_argument("dataset", choices=("food_safety",))
     synth.add_argument("--count", type=int, required=True)

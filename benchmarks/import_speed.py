@@ -145,7 +145,7 @@ def child_switch(synth: str, csv_path: str, switches: str, rate: str, paced: str
 
         worker = threading.Thread(target=lookups)
         worker.start()
-        time.sleep(3.0)
+        time.sleep(8.0)  # the no-switch figures: 160 lookups at 20/s
         windows = []
         for n in range(int(switches)):
             target = targets[n % 2]

@@ -57,18 +57,22 @@ def test_a_good_import_changes_the_answer_and_its_date(td: Tongdai) -> None:
     assert td.ask("attp pho hoa le duan")["status"] != "found"  # the sample records are not in this version
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
 @pytest.mark.parametrize(("dataset", "question"), [
     ("food_safety", "attp pho hoa le duan"), ("clinics", "kcb nhi hai chau"), ("land_price", "giadat le duan")])
-def test_export_then_import_is_a_round_trip(td: Tongdai, tmp_path: Path, dataset: str, question: str) -> None:
+def test_export_then_import_is_a_round_trip(td: Tongdai, tmp_path: Path, dataset: str, question: str,
+                                            fmt: str) -> None:
     answer = td.ask(question)
-    code, exported = td.run("data", "export", dataset)
+    code, exported = td.run("data", "export", dataset, "--format", fmt)
     assert code == 0
-    path = tmp_path / f"{dataset}.jsonl"
+    records = json.loads("\n".join(exported)) if fmt == "json" else [json.loads(line) for line in exported]
+    assert len(records) == len(exported) - (2 if fmt == "json" else 0)  # the array keeps a record per line
+    path = tmp_path / f"{dataset}.{fmt}"
     path.write_text("\n".join(exported) + "\n", encoding="utf-8")
     code, lines = td.run("data", "import", dataset, str(path), "--as-of", "2026-11-01")
-    assert code == 0 and lines[1] == f"read {len(exported)} rows, accepted {len(exported)}, rejected 0"
+    assert code == 0 and lines[1] == f"read {len(records)} rows, accepted {len(records)}, rejected 0"
     assert td.current(dataset) != "base"
-    assert td.run("data", "export", dataset) == (0, exported)
+    assert td.run("data", "export", dataset, "--format", fmt) == (0, exported)
     assert td.ask(question) == answer
 
 
