@@ -36,6 +36,7 @@ class _State:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.builds = 0
+        self.freeze_due = False
         self.gc_was_enabled = True
         self.interval = sys.getswitchinterval()
         self.serving = 0  # threads inside ``serving``
@@ -47,21 +48,26 @@ _state = _State()
 
 
 @contextmanager
-def building() -> Iterator[None]:
-    """Around a build: no automatic GC and a short switch interval until the last concurrent build ends."""
+def building(*, freeze: bool = True) -> Iterator[None]:
+    """Around background work: no automatic GC and a short switch interval until the last concurrent piece
+    ends; then what exists is frozen if any piece built something (``freeze``; freeing needs no freeze, and
+    a freeze keeps whatever cyclic garbage requests have left at that moment for good)."""
     with _state.lock:
         if _state.builds == 0:
             _state.gc_was_enabled, _state.interval = gc.isenabled(), sys.getswitchinterval()
             gc.disable()
             sys.setswitchinterval(min(_state.interval, BUILD_SWITCH_INTERVAL))
         _state.builds += 1
+        _state.freeze_due = _state.freeze_due or freeze
     try:
         yield
     finally:
         with _state.lock:
             _state.builds -= 1
             if _state.builds == 0:
-                gc.freeze()
+                if _state.freeze_due:
+                    gc.freeze()
+                _state.freeze_due = False
                 sys.setswitchinterval(_state.interval)
                 if _state.gc_was_enabled:
                     gc.enable()

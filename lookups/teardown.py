@@ -59,7 +59,7 @@ def release_when_unused(pile: list[object], *, wait: float = 30.0, poll: float =
     # 2: the pile's reference and getrefcount's argument.
     while pile and sys.getrefcount(pile[0]) > 2 and time.monotonic() < deadline:
         time.sleep(poll)
-    with building():  # no GC runs while millions of objects go, and a short switch interval
+    with building(freeze=False):  # no GC runs while millions of objects go, and a short switch interval
         return release(pile)
 
 

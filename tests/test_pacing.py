@@ -82,4 +82,11 @@ def test_building_restores_the_interpreter_afterwards() -> None:
     interval, enabled = sys.getswitchinterval(), gc.isenabled()
     with pacing.building(), pacing.building():
         assert not gc.isenabled() and sys.getswitchinterval() <= pacing.BUILD_SWITCH_INTERVAL
+        built = [object()]
     assert gc.isenabled() == enabled and sys.getswitchinterval() == interval
+    frozen = gc.get_freeze_count()
+    assert frozen > 0  # what the builds made is out of reach of later collections
+    with pacing.building(freeze=False):  # freeing a version: nothing new to freeze
+        built.clear()
+    assert gc.get_freeze_count() == frozen
+    gc.unfreeze()
