@@ -17,7 +17,7 @@ from lookups.aliases import OldNames
 from lookups.datasets import bus, clinics, food_safety, land_price
 from lookups.datasets.base import Entry
 from lookups.index import Index
-from lookups.pacing import building, pace
+from lookups.pacing import building, paced
 from lookups.teardown import release
 
 log = logging.getLogger(__name__)
@@ -28,13 +28,8 @@ LOADERS: dict[str, Callable[[Path], Any]] = {
 
 def _index(items: Iterable[T], entry: Callable[[T], Entry]) -> Index:
     """An index over the entries of ``items``; the entries are let go of a slice at a time afterwards."""
-    entries: list[Entry] = []
-    for item in items:
-        pace()
-        entries.append(entry(item))
-    pile: list[object] = [entries]
-    del entries
-    index = Index(pile[0])  # type: ignore[arg-type]
+    pile = [[entry(item) for item in paced(items)]]  # the only reference: ``release`` can take it apart
+    index = Index(pile[0])
     release(pile)  # 100,000 entries freed in one go held the GIL for 40 ms
     return index
 

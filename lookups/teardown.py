@@ -17,6 +17,7 @@ import gc
 import sys
 import threading
 import time
+from typing import Any
 
 from lookups.pacing import building, pace
 
@@ -24,7 +25,7 @@ WIDE = 64  # a container with this many referents is split; its children are fre
 _SIZED = (list, tuple, dict, set, frozenset)
 
 
-def release(pile: list[object]) -> int:
+def release(pile: list[Any]) -> int:
     """Empty ``pile`` (the caller's only references to what it holds) a slice at a time; returns the number
     of objects taken apart."""
     stack: list[object] = []
@@ -52,7 +53,7 @@ def release(pile: list[object]) -> int:
     return split
 
 
-def release_when_unused(pile: list[object], *, wait: float = 30.0, poll: float = 0.05) -> int:
+def release_when_unused(pile: list[Any], *, wait: float = 30.0, poll: float = 0.05) -> int:
     """``release`` once the requests that still pin the first object of ``pile`` are done with it (at most
     ``wait`` seconds: after that, what they hold is freed by whoever drops it last, as Python always does)."""
     deadline = time.monotonic() + wait
@@ -63,7 +64,7 @@ def release_when_unused(pile: list[object], *, wait: float = 30.0, poll: float =
         return release(pile)
 
 
-def retire(pile: list[object], name: str) -> threading.Thread:
+def retire(pile: list[Any], name: str) -> threading.Thread:
     """``release_when_unused`` in a background thread, which ``pile`` is handed to."""
     thread = threading.Thread(target=release_when_unused, args=(pile,), name=f"retire-{name}", daemon=True)
     thread.start()
