@@ -35,6 +35,7 @@ HEADER = ["Mã cơ sở", "Tên cơ sở", "Tên khác", "Loại hình", "Số n
           "Cơ quan cấp", "Ngày cấp", "Ngày hết hạn", "Ngày thu hồi", "Ngày ký cam kết", "Nơi tiếp nhận cam kết",
           "Ngày kiểm tra", "Kết quả kiểm tra", "Đơn vị kiểm tra", "Ngày vi phạm", "Hành vi vi phạm", "Số tiền phạt",
           "Tình trạng nộp phạt"]
+AFTER = 3.0  # seconds after each switch in which the old version is freed, also reported
 CATEGORY = {"restaurant": "Nhà hàng", "street_food": "Thức ăn đường phố", "catering": "Suất ăn sẵn",
             "bakery": "Tiệm bánh", "grocery": "Tạp hóa", "cafe": "Quán cà phê", "canteen": "Bếp ăn tập thể"}
 RESULT = {"passed": "Đạt", "failed": "Không đạt", "warning": "Nhắc nhở"}
@@ -154,7 +155,7 @@ def child_switch(synth: str, csv_path: str, switches: str, rate: str, paced: str
             while catalog.versions()["food_safety"] != target:
                 time.sleep(0.01)
             windows.append((started, time.perf_counter()))
-            time.sleep(3.0)  # the old version is freed meanwhile
+            time.sleep(AFTER)
         stop.set()
         worker.join()
 
@@ -164,7 +165,7 @@ def child_switch(synth: str, csv_path: str, switches: str, rate: str, paced: str
                 "p99_ms": 1000 * during[int(len(during) * 0.99)], "max_ms": 1000 * during[-1]}
 
     runs = [{"seconds": end - start, **figures([t for s, t in times if start <= s < end])} for start, end in windows]
-    after = figures([t for s, t in times if any(end <= s < end + 3.0 for _, end in windows)])
+    after = figures([t for s, t in times if any(end <= s < end + AFTER for _, end in windows)])
     print(json.dumps({"before": figures([t for s, t in times if s < windows[0][0]]), "runs": runs, "after": after,
                       "rss_peak": rss_mb()}))
 
@@ -178,7 +179,7 @@ def print_switches(label: str, s: dict[str, Any], rows: int) -> None:
               f"{r['lookups']} lookups, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, worst {r['max_ms']:.1f} ms "
               f"(worst x{r['max_ms'] / base['max_ms']:.1f} of no switch)")
     a = s["after"]
-    print(f"  3 s after each switch, while the old version is freed: p50 {a['p50_ms']:.1f} ms, "
+    print(f"  {AFTER:.0f} s after each switch, while the old version is freed: p50 {a['p50_ms']:.1f} ms, "
           f"worst {a['max_ms']:.1f} ms; peak RSS {s['rss_peak']:.0f} MB (two versions in memory during a switch)")
 
 
