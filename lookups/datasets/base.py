@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import json
 import os
 from collections.abc import Iterator
@@ -69,10 +71,25 @@ def content_hash(files: list[Path]) -> str:
     return digest.hexdigest()[:12]
 
 
+BUNDLED_PACKAGE = "tongdai_data"  # the repository's data/, installed under this name (setup.py, pyproject.toml)
+
+
+@functools.cache
+def bundled_data_dir() -> Path:
+    """The sample pack: where the ``tongdai_data`` package was installed (a wheel, or an editable install, which
+    maps it to data/), else data/ beside the packages (a checkout run without installing). Found through the import
+    system, not ``importlib.resources``, whose namespace-package support in Python 3.11 breaks on editable installs."""
+    spec = importlib.util.find_spec(BUNDLED_PACKAGE)
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if Path(location).is_dir():
+            return Path(location).resolve()
+    return Path(__file__).resolve().parents[2] / "data"
+
+
 def default_data_dir() -> Path:
-    """``TONGDAI_DATA_DIR`` or the bundled sample pack next to the packages."""
+    """``TONGDAI_DATA_DIR`` or the bundled sample pack."""
     env = os.environ.get("TONGDAI_DATA_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
+    return Path(env) if env else bundled_data_dir()
 
 
 def parse_date(value: str | None) -> date | None:

@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lookups.datasets.base import DataError
+from lookups.datasets.base import DataError, bundled_data_dir
 from lookups.text import fold
 
-BUNDLED = Path(__file__).resolve().parents[2] / "data" / "mappings"
+BUNDLED = bundled_data_dir() / "mappings"
 OPTIONS = ("sheet", "encoding", "delimiter", "header_row")
 TABLES = ("columns", "values", "defaults", "metadata")
 
