@@ -34,7 +34,9 @@ CREATE TABLE IF NOT EXISTS jobs (
     message TEXT,                           -- the request body to send, built once so every retry sends the same
     last_error TEXT NOT NULL DEFAULT '',
     created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    unsure INTEGER NOT NULL DEFAULT 0,      -- attempts that may have been delivered (app.delivery)
+    in_flight INTEGER NOT NULL DEFAULT 0    -- 1 from a claim until its result is recorded
 );
 CREATE INDEX IF NOT EXISTS jobs_due ON jobs (state, next_attempt_at);
 CREATE TABLE IF NOT EXISTS dead_letters (
@@ -57,6 +59,15 @@ CREATE TABLE IF NOT EXISTS tokens (
     lock_until REAL
 );
 """
+ADDED_COLUMNS = {"unsure": "INTEGER NOT NULL DEFAULT 0", "in_flight": "INTEGER NOT NULL DEFAULT 0"}
+
+
+def _add_columns(conn: sqlite3.Connection) -> None:
+    """Bring an outbox file made by an older version up to ``SCHEMA`` (CREATE TABLE IF NOT EXISTS leaves it as is)."""
+    present = {row[1] for row in conn.execute("PRAGMA table_info(jobs)")}
+    for name, kind in ADDED_COLUMNS.items():
+        if name not in present:
+            conn.execute(f"ALTER TABLE jobs ADD COLUMN {name} {kind}")
 
 
 class Outbox:
@@ -97,6 +108,7 @@ class Outbox:
                 with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as conn:
                     conn.execute("PRAGMA journal_mode=WAL")  # readers never block the webhook's insert
                     conn.executescript(SCHEMA)
+                    _add_columns(conn)
                 self._ready = True
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -137,9 +149,12 @@ class Outbox:
             if row is None:
                 return None
             # The lease runs from the real time: ``now`` may be when a long drain began.
-            conn.execute("UPDATE jobs SET attempts = attempts + 1, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+            # Still in flight: the last claim's worker never recorded what became of its send.
+            conn.execute("UPDATE jobs SET attempts = attempts + 1, unsure = unsure + in_flight, in_flight = 1,"
+                         " next_attempt_at = ?, updated_at = ? WHERE id = ?",
                          (max(now, time.time()) + self.lease, now, row["id"]))
-        return Job(row["id"], row["msg_id"], row["user_id"], row["event"], row["attempts"] + 1, row["message"])
+        return Job(row["id"], row["msg_id"], row["user_id"], row["event"], row["attempts"] + 1, row["message"],
+                   row["unsure"] + row["in_flight"])
 
     def _update(self, job_id: int, sql: str, *values: object) -> None:
         with self.transaction() as conn:
@@ -149,18 +164,19 @@ class Outbox:
         self._update(job_id, "message = ?", message)
 
     def done(self, job_id: int) -> None:
-        self._update(job_id, "state = 'done', last_error = ''")
+        self._update(job_id, "state = 'done', last_error = '', in_flight = 0")
 
     def fail(self, job_id: int, reason: str) -> None:
-        self._update(job_id, "state = 'failed', last_error = ?", reason)
+        self._update(job_id, "state = 'failed', last_error = ?, in_flight = 0", reason)
 
-    def retry(self, job_id: int, reason: str, at: float) -> None:
-        self._update(job_id, "next_attempt_at = ?, last_error = ?", at, reason)
+    def retry(self, job_id: int, reason: str, at: float, unknown: bool = False) -> None:
+        self._update(job_id, "next_attempt_at = ?, last_error = ?, unsure = unsure + ?, in_flight = 0", at, reason,
+                     int(unknown))
 
     def dead_letter(self, job: Job, message: str, reason: str) -> int:
         now = time.time()
         with self.transaction() as conn:
-            conn.execute("UPDATE jobs SET state = 'dead', last_error = ?, updated_at = ? WHERE id = ?",
+            conn.execute("UPDATE jobs SET state = 'dead', last_error = ?, in_flight = 0, updated_at = ? WHERE id = ?",
                          (reason, now, job.id))
             cur = conn.execute("INSERT INTO dead_letters (job_id, user_id, message, reason, attempts, created_at)"
                                " VALUES (?, ?, ?, ?, ?, ?)", (job.id, job.user_id, message, reason, job.attempts, now))

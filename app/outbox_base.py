@@ -5,6 +5,12 @@ and Redis (``app.outbox_redis``, when ``REDIS_URL`` is set). The retry policy is
 A store holds the jobs (one per verified webhook event, de-duplicated on Zalo's ``msg_id``), each with one clock,
 ``next_attempt_at``, which a claim pushes one lease ahead; the dead letters; and the OA token pair with the lease that
 lets one worker at a time spend the single-use refresh token.
+
+Nothing in a job's bookkeeping is Zalo's: it is a message id, a recipient, the event to answer and the request built
+from it once, so that an SMS sender can use the same stores later. For the at-most-twice rule (``app.delivery``) a
+claim marks its job in flight and every recorded result clears the mark; a claim that finds the mark still there
+(the worker or the store died mid-send) counts the lost attempt as an unknown outcome in ``Job.unsure``, as
+``retry(..., unknown=True)`` counts a timeout.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ class Job:
     event: str
     attempts: int  # including the one just claimed
     message: str | None
+    unsure: int = 0  # earlier attempts that may have been delivered (unknown outcomes, crashes mid-send)
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,8 @@ class OutboxStore(Protocol):
         """Store a verified event; False when it was stored before. Raises ``OutboxUnavailable``."""
 
     def claim(self, now: float | None = None) -> Job | None:
-        """The oldest due job, leased to the caller for ``lease`` seconds; None when nothing is due."""
+        """The oldest due job, leased to the caller for ``lease`` seconds and marked in flight until a result is
+        recorded; None when nothing is due."""
 
     def save_message(self, job_id: int, message: str) -> None: ...
 
@@ -93,7 +101,8 @@ class OutboxStore(Protocol):
     def fail(self, job_id: int, reason: str) -> None:
         """Given up without a dead letter: Zalo said a re-send cannot succeed."""
 
-    def retry(self, job_id: int, reason: str, at: float) -> None: ...
+    def retry(self, job_id: int, reason: str, at: float, unknown: bool = False) -> None:
+        """Due again at ``at``; ``unknown``: this attempt may have been delivered (counted in ``unsure``)."""
 
     def dead_letter(self, job: Job, message: str, reason: str) -> int: ...
 

@@ -3,8 +3,8 @@ machines share one queue, one de-duplication and one token pair (``app.outbox_ba
 
 Keys, under ``TONGDAI_REDIS_PREFIX`` (default ``tongdai:``) followed by ``zalo:``:
 
-- ``job:<id>`` a hash (msg_id, user_id, event, state, attempts, message, last_error, created_at, updated_at);
-  ``seq`` the last job id
+- ``job:<id>`` a hash (msg_id, user_id, event, state, attempts, message, last_error, created_at, updated_at, and
+  for the at-most-twice rule ``unsure`` and ``in_flight``, see ``app.outbox_base``); ``seq`` the last job id
 - ``seen:<msg_id>`` the job id, for 24 h (``SET NX``): an event Zalo delivers again is stored once
 - ``due`` the pending jobs (a sorted set scored by ``next_attempt_at``); a claim moves its job one lease ahead, so
   the job of a worker that died mid-send becomes due again
@@ -58,9 +58,10 @@ local key = p .. 'job:' .. ids[1]
 if redis.call('EXISTS', key) == 0 then redis.call('ZREM', p .. 'due', ids[1]) return false end
 redis.call('ZADD', p .. 'due', ARGV[3], ids[1])
 local attempts = redis.call('HINCRBY', key, 'attempts', 1)
-redis.call('HSET', key, 'updated_at', ARGV[4])
+local unsure = redis.call('HINCRBY', key, 'unsure', tonumber(redis.call('HGET', key, 'in_flight') or '0'))
+redis.call('HSET', key, 'updated_at', ARGV[4], 'in_flight', 1)
 local f = redis.call('HMGET', key, 'msg_id', 'user_id', 'event', 'message')
-return {ids[1], attempts, f[1], f[2], f[3], f[4]}
+return {ids[1], attempts, f[1], f[2], f[3], f[4], unsure}
 """
 DEAD_LETTER = """
 local p, id, now = ARGV[1], ARGV[2], ARGV[7]
@@ -68,7 +69,7 @@ local letter = redis.call('INCR', p .. 'letter-seq')
 redis.call('HSET', p .. 'letter:' .. letter, 'job_id', id, 'user_id', ARGV[3], 'message', ARGV[4],
            'reason', ARGV[5], 'attempts', ARGV[6], 'created_at', now)
 redis.call('ZADD', p .. 'letters', letter, letter)
-redis.call('HSET', p .. 'job:' .. id, 'state', 'dead', 'last_error', ARGV[5], 'updated_at', now)
+redis.call('HSET', p .. 'job:' .. id, 'state', 'dead', 'last_error', ARGV[5], 'updated_at', now, 'in_flight', 0)
 redis.call('ZREM', p .. 'due', id)
 redis.call('ZADD', p .. 'dead', now, id)
 return letter
@@ -139,15 +140,16 @@ class RedisOutbox:
         found = self._claim(args=[self.prefix, _num(now), _num(max(now, time.time()) + self.lease), _num(now)])
         if not found:
             return None
-        job_id, attempts, msg_id, user_id, event, message = found
-        return Job(int(job_id), msg_id, user_id, event, int(attempts), message)
+        job_id, attempts, msg_id, user_id, event, message, unsure = found
+        return Job(int(job_id), msg_id, user_id, event, int(attempts), message, int(unsure))
 
     def save_message(self, job_id: int, message: str) -> None:
         self.redis.hset(self.key("job", job_id), mapping={"message": message, "updated_at": _num(time.time())})
 
     def _finish(self, pipe: redis.client.Pipeline, job_id: int, state: str, reason: str) -> None:
         now = time.time()  # the job ends up in exactly one of due, done, failed, dead
-        pipe.hset(self.key("job", job_id), mapping={"state": state, "last_error": reason, "updated_at": _num(now)})
+        pipe.hset(self.key("job", job_id), mapping={"state": state, "last_error": reason, "updated_at": _num(now),
+                                                    "in_flight": 0})
         pipe.zrem(self.key("due"), job_id)
         pipe.zadd(self.key(state), {str(job_id): now})
 
@@ -162,10 +164,13 @@ class RedisOutbox:
     def fail(self, job_id: int, reason: str) -> None:
         self._finished(job_id, "failed", reason)
 
-    def retry(self, job_id: int, reason: str, at: float) -> None:
+    def retry(self, job_id: int, reason: str, at: float, unknown: bool = False) -> None:
         with self.redis.pipeline() as pipe:
             pipe.zadd(self.key("due"), {str(job_id): at}, xx=True)  # XX: never revive a job another worker finished
-            pipe.hset(self.key("job", job_id), mapping={"last_error": reason, "updated_at": _num(time.time())})
+            pipe.hset(self.key("job", job_id), mapping={"last_error": reason, "updated_at": _num(time.time()),
+                                                        "in_flight": 0})
+            if unknown:
+                pipe.hincrby(self.key("job", job_id), "unsure", 1)
             pipe.execute()
 
     def dead_letter(self, job: Job, message: str, reason: str) -> int:

@@ -4,6 +4,10 @@ It runs as a daemon thread of the web process (``start_worker``) and/or as its o
 any number of them can share one outbox (the SQLite file, or Redis when ``REDIS_URL`` is set), since every claim is
 atomic. The retry policy is ``process``, the same for both stores. A job is finished only when Zalo has
 accepted the reply, refused it for good (not a follower, window closed) or it went to the dead letters.
+
+Delivery is at least once and at most twice: a send whose outcome is unknown (``app.delivery``), or that a crash
+interrupted, is tried once more after ``unknown_delay`` (a crash: after the lease), and then it is a dead letter
+whose reason starts with "outcome unknown", never a third copy.
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from flask import Flask
 from app.channels.zalo import outbox as app_outbox
 from app.channels.zalo import parse_inbound
 from app.config import ConfigError
+from app.delivery import MAX_UNSURE, UNKNOWN, Outcome, Sender
 from app.outbox_base import Job, OutboxStore, open_outbox
 from app.services import Services, services
-from app.zalo_api import Outcome, Sender, make_sender, masked
+from app.zalo_api import make_sender, masked
 from app.zalo_messages import apology, build, envelope
 
 log = logging.getLogger(__name__)
@@ -37,6 +42,7 @@ class WorkerConfig:
     max_attempts: int = 10  # then the reply goes to the dead letters
     backoff: float = 2.0  # seconds before the 2nd attempt; doubled each time
     backoff_max: float = 600.0
+    unknown_delay: float = 120.0  # before the one re-send of a reply Zalo may have delivered (a read timeout)
     poll: float = 1.0  # seconds between looks at the outbox when it is idle
     connect_timeout: float = 3.05
     read_timeout: float = 10.0
@@ -45,7 +51,8 @@ class WorkerConfig:
     def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerConfig:
         env = os.environ if env is None else env
         names = {"max_attempts": "TONGDAI_ZALO_MAX_ATTEMPTS", "backoff": "TONGDAI_ZALO_BACKOFF",
-                 "backoff_max": "TONGDAI_ZALO_BACKOFF_MAX", "poll": "TONGDAI_WORKER_POLL",
+                 "backoff_max": "TONGDAI_ZALO_BACKOFF_MAX", "unknown_delay": "TONGDAI_ZALO_UNKNOWN_DELAY",
+                 "poll": "TONGDAI_WORKER_POLL",
                  "connect_timeout": "TONGDAI_ZALO_CONNECT_TIMEOUT", "read_timeout": "TONGDAI_ZALO_READ_TIMEOUT"}
         values: dict[str, float | int] = {}
         for field, name in names.items():
@@ -82,11 +89,13 @@ def process(job: Job, svc: Services, box: OutboxStore, sender: Sender, config: W
     message = _message(job, svc)
     if job.message is None:
         box.save_message(job.id, message)
+    if job.unsure >= MAX_UNSURE:  # crashes mid-send: a send now could be the resident's third copy
+        return _dead(job, box, message, f"{UNKNOWN}: {job.unsure} attempts may have been delivered")
     try:
         outcome = sender.send(json.loads(message))
-    except Exception as exc:  # a bug in sending must not kill the worker; the job is tried again like any failure
+    except Exception as exc:  # a bug in sending must not kill the worker; it may have sent, so it counts as unknown
         log.exception("sending zalo job %s crashed", job.id)
-        outcome = Outcome(False, True, "crash", type(exc).__name__)
+        outcome = Outcome(False, True, "crash", type(exc).__name__, unknown=True)
     if outcome.ok:
         box.done(job.id)
         return "done"
@@ -95,16 +104,22 @@ def process(job: Job, svc: Services, box: OutboxStore, sender: Sender, config: W
         log.error("zalo reply to %s dropped (%s)", masked(job.user_id), outcome)
         box.fail(job.id, str(outcome))
         return "failed"
+    if outcome.unknown and job.unsure + 1 >= MAX_UNSURE:
+        return _dead(job, box, message, f"{UNKNOWN}: {outcome}")
     if job.attempts >= config.max_attempts:
-        letter = box.dead_letter(job, message, str(outcome))
-        log.error("zalo reply to %s failed %d times (%s): dead letter %d", masked(job.user_id), job.attempts,
-                  outcome, letter)
-        return "dead"
-    wait = config.delay(job.attempts)
-    log.warning("zalo reply to %s failed (%s); attempt %d of %d in %.1f s", masked(job.user_id), outcome,
-                job.attempts + 1, config.max_attempts, wait)
-    box.retry(job.id, str(outcome), max(now, time.time()) + wait)
+        return _dead(job, box, message, f"{UNKNOWN}: {outcome}" if outcome.unknown else str(outcome))
+    wait = max(config.unknown_delay, config.delay(job.attempts)) if outcome.unknown else config.delay(job.attempts)
+    log.warning("zalo reply to %s failed (%s%s); attempt %d of %d in %.1f s", masked(job.user_id), outcome,
+                ", may have been delivered" if outcome.unknown else "", job.attempts + 1, config.max_attempts, wait)
+    box.retry(job.id, str(outcome), max(now, time.time()) + wait, unknown=outcome.unknown)
     return "retry"
+
+
+def _dead(job: Job, box: OutboxStore, message: str, reason: str) -> str:
+    letter = box.dead_letter(job, message, reason)
+    log.error("zalo reply to %s given up after %d attempts (%s): dead letter %d", masked(job.user_id), job.attempts,
+              reason, letter)
+    return "dead"
 
 
 def drain_once(svc: Services, box: OutboxStore, sender: Sender, config: WorkerConfig | None = None,

@@ -1,49 +1,34 @@
 """Sending a message through Zalo's customer-service API, and what Zalo's answer means for a retry.
 
-Zalo answers HTTP 200 with ``{"error": <code>}``; 0 is success. Rate limiting (-32), network errors and timeouts are
-worth another try later; an invalid or expired token (-216/-220) is refreshed and the send retried once, at once;
-the codes in ``NO_RETRY`` cannot succeed on a re-send. A read timeout may hide a delivered message, so a retry can
-repeat one: replies are delivered at least once.
+Zalo answers HTTP 200 with ``{"error": <code>}``; 0 is success. Rate limiting (-32) and network errors are worth
+another try later; an invalid or expired token (-124, -216, -220) is refreshed and the send retried once, at once;
+the codes in ``NO_RETRY`` cannot succeed on a re-send. A read timeout or a connection dropped after the request went
+out may hide a delivered message: that outcome is unknown (``app.delivery``), and retried once at most.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import requests
 
 from app.config import Settings
+from app.delivery import SENT, Outcome, Sender, request_failed, status_failed
 from app.outbox_base import OutboxStore
 from app.zalo_tokens import RefreshFailed, Tokens
 
+__all__ = ["SENT", "LogSender", "Outcome", "Sender", "ZaloClient", "make_sender", "masked"]
 log = logging.getLogger(__name__)
 SEND_PATH = "/v3.0/oa/message/cs"
 TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
 RATE_LIMITED = -32
-TOKEN_ERRORS = frozenset({-216, -220})
+# -124 is "Access token invalid" in Zalo's error table (the ZNS / ZBS "bang ma loi"), as -216 and -220 are in the OA
+# API's: a refresh mends all three, while re-sending with the same token fails the same way until the dead letters.
+TOKEN_ERRORS = frozenset({-124, -216, -220})
 NO_RETRY = {-201: "invalid_field", -213: "not_follower", -227: "user_inactive", -230: "window_closed",
             -232: "window_closed"}
-
-
-@dataclass(frozen=True)
-class Outcome:
-    ok: bool
-    retry: bool = False
-    reason: str = ""  # a short label for metrics and the dead-letter list
-    detail: str = ""
-
-    def __str__(self) -> str:
-        return "sent" if self.ok else f"{self.reason}{': ' + self.detail if self.detail else ''}"
-
-
-SENT = Outcome(True)
-
-
-class Sender(Protocol):
-    def send(self, body: dict[str, Any]) -> Outcome: ...
 
 
 def masked(user_id: object) -> str:
@@ -83,17 +68,15 @@ class ZaloClient:
     def _post(self, token: str, body: dict[str, Any]) -> tuple[Outcome, int | None]:
         try:
             response = self.session.post(self.url, json=body, headers={"access_token": token}, timeout=self.timeout)
-        except requests.Timeout as exc:
-            return Outcome(False, True, "timeout", type(exc).__name__), None
         except requests.RequestException as exc:
-            return Outcome(False, True, "network", type(exc).__name__), None
+            return request_failed(exc), None
         if response.status_code != 200:  # Zalo itself answers 200; this is a proxy or an outage: try again later
-            return Outcome(False, True, f"http_{response.status_code}"), None
+            return status_failed(response.status_code), None
         try:
             data = response.json()
             code = int(data["error"])
-        except (ValueError, TypeError, KeyError):
-            return Outcome(False, True, "bad_response", response.text[:200]), None
+        except (ValueError, TypeError, KeyError):  # a 200 we cannot read: Zalo may well have sent it
+            return Outcome(False, True, "bad_response", response.text[:200], unknown=True), None
         if code == 0:
             return SENT, 0
         detail = f"{code} {data.get('message', '')}".strip()

@@ -110,19 +110,27 @@ def test_environment_tokens_seed_only_an_empty_store(rig: Rig) -> None:
     assert tokens.bootstrap() is False and tokens.load() == TokenPair("AT-9", "RT-9", None)
 
 
-def test_rate_limits_timeouts_and_drops_are_retried_with_back_off(rig: Rig) -> None:
-    rig.fake.script = [-32, "timeout", "drop"]
+def test_rate_limits_server_errors_and_timeouts_are_retried_with_back_off(rig: Rig) -> None:
+    rig.fake.script = [-32, "http500", "timeout"]
     rig.fake.slow = 0.5
     rig.queue()
-    config = WorkerConfig(max_attempts=5, backoff=10.0, backoff_max=25.0)
-    for attempt, wait in enumerate((10.0, 20.0, 25.0), 1):
+    config = WorkerConfig(max_attempts=5, backoff=10.0, backoff_max=25.0, unknown_delay=90.0)
+    for attempt, wait in enumerate((10.0, 20.0, 90.0), 1):  # the timeout may have been delivered: it waits longer
         now = time.time() + 100 * attempt
         assert rig.drain(now, config) == {"retry": 1}
         assert rig.jobs()[0]["next_attempt_at"] == pytest.approx(now + wait)
         assert rig.drain(now, config) == {}  # not due before its back-off
     assert rig.drain(LATER, config) == {"done": 1}
     assert len(rig.fake.sends) == 4 and len({s.body for s in rig.fake.sends}) == 1  # the same reply each time
-    assert [rig.failures(r) for r in ("rate_limited", "timeout", "network")] == [1, 1, 1]
+    assert [rig.failures(r) for r in ("rate_limited", "http_500", "timeout")] == [1, 1, 1]
+    assert rig.jobs()[0]["unsure"] == 1
+
+
+def test_a_token_error_124_refreshes_the_token_and_sends_again_at_once(rig: Rig) -> None:
+    rig.fake.script = [-124]  # "Access token invalid"
+    rig.queue()
+    assert rig.drain() == {"done": 1}
+    assert [s.headers["access_token"] for s in rig.fake.sends] == ["AT-1", "AT-2"] and len(rig.fake.refreshes) == 1
 
 
 @pytest.mark.parametrize(("code", "reason"), [(-201, "invalid_field"), (-213, "not_follower"),

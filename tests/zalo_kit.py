@@ -124,7 +124,8 @@ class Rig:
         client, rows = self.box.redis, []
         for job_id in sorted(int(k.rsplit(":", 1)[1]) for k in client.scan_iter(match=self.box.key("job", "*"))):
             row: dict[str, Any] = {**client.hgetall(self.box.key("job", job_id)), "id": job_id}
-            row["attempts"] = int(row["attempts"])
+            for field in ("attempts", "unsure", "in_flight"):
+                row[field] = int(row.get(field, 0))
             row["next_attempt_at"] = client.zscore(self.box.key("due"), job_id)  # None once finished
             rows.append(row)
         return rows
