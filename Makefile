@@ -5,7 +5,7 @@ BIN = $(VENV)/bin
 
 .PHONY: setup run test lint bench services
 
-$(BIN)/tongdai: pyproject.toml
+$(BIN)/tongdai: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
