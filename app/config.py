@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from functools import cached_property
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -15,7 +17,7 @@ CHANNELS = ("twilio", "gateway", "zalo", "api")
 REQUIRED: dict[str, tuple[str, ...]] = {
     # PUBLIC_BASE_URL: behind a TLS proxy the URL Twilio signed is only known for sure from configuration.
     "twilio": ("TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL"),
-    "gateway": ("SMS_GATEWAY_KEY",),
+    "gateway": ("SMS_GATEWAY_KEY", "SMS_GATEWAY_CPID"),
     "zalo": ("ZALO_APP_ID", "ZALO_APP_SECRET", "ZALO_OA_SECRET_KEY"),
     "api": ("TONGDAI_API_KEY",),
 }
@@ -25,6 +27,15 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 DEV_SALT = "tongdai-development-salt"
 
 SIGNING_SECRETS = frozenset({"TWILIO_AUTH_TOKEN", "SMS_GATEWAY_KEY", "ZALO_OA_SECRET_KEY", "TONGDAI_API_KEY"})
+# Read without surrounding blanks: a secret pasted with a trailing newline is the same secret, and one made only
+# of blanks is no secret at all (production refuses to start without it, naming it).
+STRIPPED = frozenset({name for names in REQUIRED.values() for name in names}
+                     | {"ZALO_ACCESS_TOKEN", "ZALO_REFRESH_TOKEN", "TONGDAI_SENDER_SALT", "REDIS_URL"})
+# Provider message ids are de-duplicated for a day (app.exchange.DEDUP_TTL, the Zalo outbox's seen keys); an
+# event or MO older than the replay window is refused, so the window must end before the de-duplication does,
+# with room for the clocks of the provider and ours to differ by up to CLOCK_SKEW.
+DEDUP_SECONDS = 86400
+CLOCK_SKEW = 300
 
 
 class ConfigError(RuntimeError):
@@ -61,6 +72,10 @@ class Settings:
     TONGDAI_LOOP_LIMIT: int = 20  # the same text from one sender this often in 5 minutes is a loop; 0 = off
     TONGDAI_SENDER_SALT: str = ""
     TONGDAI_STATS_DAYS: int = 90
+    TONGDAI_API_RATE_LIMIT: int = 120  # operators' API calls per API key per minute; 0 = off
+    TONGDAI_REPLAY_WINDOW: int = 82800  # seconds a Zalo event or gateway MO may be old (<= a day minus skew)
+    SMS_GATEWAY_CPID: str = ""  # the cpid the aggregator gave us; MOs for another are refused
+    SMS_GATEWAY_ALLOW: str = ""  # aggregator addresses or CIDRs, comma-separated; empty: any address
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -75,6 +90,8 @@ class Settings:
                     values[f.name] = int(raw) if f.type in ("int", int) else raw
                 except ValueError as exc:
                     raise ConfigError(f"{f.name} must be a whole number, got {raw!r}") from exc
+        for name in STRIPPED & values.keys():
+            values[name] = str(values[name]).strip()
         return cls(**values)  # type: ignore[arg-type]
 
     @property
@@ -88,6 +105,19 @@ class Settings:
     @property
     def state_dir(self) -> Path:
         return Path(self.TONGDAI_STATE_DIR)
+
+    @cached_property
+    def gateway_allow(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The aggregator's addresses (``SMS_GATEWAY_ALLOW``); empty: any address may post MOs."""
+        found = []
+        for part in (p.strip() for p in self.SMS_GATEWAY_ALLOW.split(",")):
+            if not part:
+                continue
+            try:
+                found.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                raise ConfigError(f"SMS_GATEWAY_ALLOW has {part!r}, which is not an IP address or CIDR") from None
+        return tuple(found)
 
     @property
     def sender_salt(self) -> str:
@@ -105,7 +135,8 @@ class Settings:
                 if getattr(self, name):
                     continue
                 if self.production:
-                    raise ConfigError(f"{name} is required in production for the {channel} channel")
+                    raise ConfigError(f"{name} is required in production for the {channel} channel "
+                                      "(it is unset, empty or only blanks)")
                 if name in SIGNING_SECRETS:
                     log.warning("DEVELOPMENT MODE: %s is not set, so %s requests are NOT verified", name, channel)
                 else:
@@ -120,9 +151,14 @@ class Settings:
         if self.production and not self.REDIS_URL:
             log.warning("REDIS_URL is not set: cache, conversations and rate limits are per process, so a choice "
                         "made on one worker is unknown to the others")
-        for name in ("TONGDAI_CACHE_TTL", "TONGDAI_RATE_LIMIT", "TONGDAI_LOOP_LIMIT", "TONGDAI_REDIS_RETRY"):
+        for name in ("TONGDAI_CACHE_TTL", "TONGDAI_RATE_LIMIT", "TONGDAI_LOOP_LIMIT", "TONGDAI_REDIS_RETRY",
+                     "TONGDAI_API_RATE_LIMIT"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative")
+        if not 60 <= self.TONGDAI_REPLAY_WINDOW <= DEDUP_SECONDS - CLOCK_SKEW:
+            raise ConfigError(f"TONGDAI_REPLAY_WINDOW must be between 60 and {DEDUP_SECONDS - CLOCK_SKEW} seconds: "
+                              "older events would outlive their de-duplication and could be replayed")
+        self.gateway_allow  # noqa: B018 (parsed here so that a wrong address stops the start)
         for name in ("TONGDAI_REDIS_TIMEOUT_MS", "TONGDAI_REDIS_CONNECT_MS", "TONGDAI_STATS_DAYS"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1")

@@ -8,8 +8,6 @@ comes back ``None`` and the message is answered as a stateless channel would ans
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import time
@@ -19,11 +17,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from app.channels.base import InboundMessage
+from app.guard import limit_ops, sender_hash, uncount, verdict
 from app.state import Op
 from app.stats import day_of, stat_ops
 from handlers.choice import Choice, Listing, cancelled, choice_of, expired, next_page, numbered, offers, out_of_range
 from handlers.dispatch import Parsed, cache_key, handle, parse
-from handlers.i18n import pick
 from handlers.render import render_json, reply_from_json
 from handlers.reply import Lang, Reply
 
@@ -33,7 +31,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 DEDUP_TTL, CONVERSATION_TTL, LANG_TTL = 86400, 420, 86400
 CLAIM_TTL = 30  # a claim whose reply never came (the process died) lets a retry be answered after this long
-RATE_WINDOW, LOOP_WINDOW = 60, 300
 PENDING, SILENT = "~", "-"  # a claimed message id whose reply is being built; one that got no reply
 WAIT_FOR_FIRST = 2.0  # seconds a retried delivery waits for the first one's reply before giving up
 
@@ -43,11 +40,6 @@ class Answer:
     reply: Reply | None  # None: nothing is said to the sender
     text: str | None  # the rendering, when a renderer was given (None: nothing is said)
     outcome: str = "answered"  # or duplicate, limited (the one "please wait"), dropped, loop
-
-
-def sender_hash(salt: str, channel: str, sender: str) -> str:
-    """What the store knows of a sender: a salted hash, never the phone number or Zalo id."""
-    return hmac.new(salt.encode(), f"{channel}:{sender}".encode(), hashlib.sha256).hexdigest()[:20]
 
 
 class Batch:
@@ -83,11 +75,9 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
     if guard and msg.message_id:
         pre.add("seen", Op("get", f"dedup:{msg.channel}:{msg.message_id}"))
         pre.add("claim", Op("setnx", f"dedup:{msg.channel}:{msg.message_id}", PENDING, CLAIM_TTL))
-    if guard and who and settings.TONGDAI_RATE_LIMIT:
-        pre.add("rate", Op("incr", f"rate:{tag}:{int(now.timestamp()) // RATE_WINDOW}", ttl=RATE_WINDOW))
-    if guard and who and settings.TONGDAI_LOOP_LIMIT:
-        same = hashlib.sha256(" ".join(msg.text.casefold().split()).encode()).hexdigest()[:16]
-        pre.add("loop", Op("incr", f"loop:{tag}:{same}", ttl=LOOP_WINDOW))
+    counting = limit_ops(settings, msg, now, who) if guard else []
+    for name, op in counting:
+        pre.add(name, op)
     if choice:
         pre.add("conv", Op("get", f"conv:{tag}"))
         pre.add("lang", Op("get", f"lang:{tag}"))
@@ -97,12 +87,15 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
     state = got is not None
     got = got or {}
     if "claim" in got and not got["claim"]:
+        taken_back = uncount(counting, got)  # a replay under another sender must not count against that one
+        if taken_back:
+            svc.state.execute(taken_back)
         return _duplicate(svc, msg, got["seen"])
     post = Batch()
-    limited = _limits(svc, msg, got, parsed.lang if parsed else "vi", who)
+    limited = verdict(svc, msg, got, parsed.lang if parsed else "vi", who)
     reply: Reply | None = None
-    if isinstance(limited, Answer):
-        outcome = limited.outcome
+    if isinstance(limited, str):
+        outcome = limited
     else:
         reply, outcome = limited or fixed, "limited" if limited else "answered"
     if reply is None and outcome == "answered":
@@ -111,8 +104,8 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
     if guard and msg.message_id:  # what a retry of this message id will be answered with, for a day
         post.add("dedup", Op("set", f"dedup:{msg.channel}:{msg.message_id}",
                              SILENT if reply is None else "=" + (text or ""), DEDUP_TTL))
-    for name, op in enumerate(stat_ops(settings, day_of(now), msg.channel, reply, outcome, who, parsed)):
-        post.add(f"stat{name}", op)
+    for n, op in enumerate(stat_ops(settings, day_of(now), msg.channel, reply, outcome, who, parsed)):
+        post.add(f"stat{n}", op)
     if state:
         post.run(svc)
     return Answer(reply, text, outcome)
@@ -130,30 +123,6 @@ def _duplicate(svc: Services, msg: InboundMessage, seen: str | None) -> Answer:
     if seen is None or not seen.startswith("="):
         return Answer(None, None, "duplicate")
     return Answer(None, seen[1:], "duplicate")
-
-
-def _limits(svc: Services, msg: InboundMessage, got: dict[str, Any], lang: Lang, who: str) -> Reply | Answer | None:
-    """None within the limits; the one "please wait" reply for the first message over the rate; else an Answer
-    saying nothing."""
-    settings, guarded = svc.settings, svc.metrics.guarded
-    loops = int(got.get("loop") or 0)
-    if settings.TONGDAI_LOOP_LIMIT and loops >= settings.TONGDAI_LOOP_LIMIT:
-        if loops == settings.TONGDAI_LOOP_LIMIT:  # logged and counted once per loop, not once per message
-            log.warning("%s sender %s sent the same text %d times in %d s: treated as a loop, not answered",
-                        msg.channel, who[:8], loops, LOOP_WINDOW)
-            svc.metrics.loops.labels(msg.channel).inc()
-        guarded.labels(msg.channel, "loop").inc()
-        return Answer(None, None, "loop")
-    count = int(got.get("rate") or 0)
-    if not settings.TONGDAI_RATE_LIMIT or count <= settings.TONGDAI_RATE_LIMIT:
-        return None
-    if count > settings.TONGDAI_RATE_LIMIT + 1:
-        guarded.labels(msg.channel, "dropped").inc()
-        return Answer(None, None, "dropped")
-    guarded.labels(msg.channel, "limited").inc()
-    log.info("%s sender %s is over %d messages a minute", msg.channel, who[:8], settings.TONGDAI_RATE_LIMIT)
-    return Reply("guard", "help", lang, pick(lang, "Bạn đã gửi nhiều tin nhắn liên tiếp.", "Too many messages."),
-                 hint=pick(lang, "Vui lòng đợi một phút rồi gửi lại.", "Please wait a minute and send again."))
 
 
 def _answer(svc: Services, msg: InboundMessage, now: datetime, key: str | None, choice: Choice | None,

@@ -71,7 +71,9 @@ def document() -> dict[str, Any]:
                 "type": "object", "required": ["text"],
                 "properties": {"text": {"type": "string", "maxLength": 2000, "examples": ["attp pho hoa le duan"]},
                                "channel": {"type": "string", "enum": ["sms", "zalo", "json"], "default": "json"},
-                               "sender": {"type": "string", "default": "operator"}}}}}},
+                               "sender": {"type": "string", "description":
+                                          "whose conversation this is: a reply such as 2 picks from the list last "
+                                          "offered to this sender; without it, no conversation is kept"}}}}}},
             "responses": {
                 "200": {"description": "The reply, and its rendering for the channel asked for",
                         "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -81,6 +83,7 @@ def document() -> dict[str, Any]:
                 "400": _error("Malformed request; the reason is in error"),
                 "401": _error("Missing or wrong X-API-Key"),
                 "413": _error("Body larger than TONGDAI_MAX_BODY"),
+                "429": _error("Over TONGDAI_API_RATE_LIMIT calls a minute for this API key; see Retry-After"),
             }}},
             "/api/v1/stats": {"get": {
                 "summary": "Query statistics of one day",
@@ -92,6 +95,7 @@ def document() -> dict[str, Any]:
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Stats"}}}},
                     "400": _error("day is not YYYY-MM-DD"),
                     "401": _error("Missing or wrong X-API-Key"),
+                    "429": _error("Over TONGDAI_API_RATE_LIMIT calls a minute for this API key; see Retry-After"),
                     "503": _error("The state store (Redis) cannot be reached"),
                 }}},
         },

@@ -69,6 +69,10 @@ class Services:
         if listeners is not None:
             listeners.append(lambda up: None if up else self.metrics.redis_outages.inc())
 
+    def now(self) -> datetime:
+        """The time every freshness check reads (one place, so that tests can move it)."""
+        return datetime.now(UTC)
+
     def answer(self, msg: InboundMessage, now: datetime | None = None) -> Reply:
         """The answer path of every channel: conversation, cache, lookup, statistics. Always a reply."""
         found = self._run(msg, now, guard=False)
@@ -86,7 +90,7 @@ class Services:
              render: Callable[[Reply], str] | None = None, fixed: Reply | None = None) -> Answer:
         started = time.perf_counter()
         with self.catalog.pinned():  # the cache key and the answer read the same dataset versions
-            found = exchange.run(self, msg, now or datetime.now(UTC), render=render, guard=guard, fixed=fixed)
+            found = exchange.run(self, msg, now or self.now(), render=render, guard=guard, fixed=fixed)
         if found.reply is not None and found.outcome == "answered":
             self.metrics.latency.labels(msg.channel).observe(time.perf_counter() - started)
             intent = "media" if fixed is not None else found.reply.intent

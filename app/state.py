@@ -29,8 +29,10 @@ class Op:
 
     get -> str | None; set -> True; setnx -> bool (set only if absent); delete -> int; incr -> int (a new key
     gets ``ttl``, an existing one keeps its own: fixed windows); hincr -> int and zincr -> float (``ttl`` is
-    renewed); pfadd -> int; hgetall -> dict[str, int]; ztop -> [(member, score)], highest first, ``count``
-    of them; pfcount -> int; ttl -> seconds left (-1 none, -2 no key); ping -> True.
+    renewed); pfadd -> int; count -> (added, size): ``value`` joins the set ``key`` (``ttl`` renewed), so that
+    counting the same member twice counts it once; uncount -> int (the member removed); hgetall -> dict[str, int];
+    ztop -> [(member, score)], highest first, ``count`` of them; pfcount -> int; ttl -> seconds left (-1 none,
+    -2 no key); ping -> True.
     """
 
     cmd: str
@@ -128,8 +130,13 @@ class MemoryStore:
             value = int(current or 0) + 1
             self._put(key, str(value), op.ttl, now, keep=current is not None)
             return value
-        if cmd in ("hincr", "zincr", "pfadd"):
+        if cmd in ("hincr", "zincr", "pfadd", "count"):
             return self._collection(cmd, key, op, current, now)
+        if cmd == "uncount":
+            members = current if isinstance(current, set) else set()
+            found = op.value in members
+            members.discard(op.value)
+            return int(found)
         if cmd == "hgetall":
             return {k: int(v) for k, v in (current or {}).items()}
         if cmd == "ztop":
@@ -147,12 +154,12 @@ class MemoryStore:
         raise ValueError(f"unknown state store command {cmd!r}")
 
     def _collection(self, cmd: str, key: str, op: Op, current: Any, now: float) -> Any:
-        if cmd == "pfadd":
+        if cmd in ("pfadd", "count"):
             members: set[str] = current if isinstance(current, set) else set()
             added = op.value not in members
             members.add(op.value)
             self._put(key, members, op.ttl, now)
-            return int(added)
+            return int(added) if cmd == "pfadd" else (added, len(members))
         table: dict[str, float] = current if isinstance(current, dict) else {}
         table[op.value] = table.get(op.value, 0) + 1
         self._put(key, table, op.ttl, now)

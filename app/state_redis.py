@@ -25,7 +25,9 @@ from redis.retry import Retry
 from app.state import Op
 
 log = logging.getLogger(__name__)
-Take = tuple[int, Callable[[Any], Any]]  # (position of the command's result in the pipeline, its conversion)
+# (position of the command's result in the pipeline, its conversion); a pair of positions gives the conversion
+# both results (``count``: SADD's and SCARD's).
+Take = tuple[int | tuple[int, int], Callable[[Any], Any]]
 
 
 def masked(url: str) -> str:
@@ -79,7 +81,7 @@ class RedisStore:
         self.round_trips += 1
         if self._down_since is not None:
             self._recovered()
-        return [convert(raw[at]) for at, convert in takes]
+        return [convert((raw[at[0]], raw[at[1]]) if isinstance(at, tuple) else raw[at]) for at, convert in takes]
 
     def ping(self) -> bool:
         return self.execute([Op("ping")]) is not None
@@ -126,6 +128,15 @@ class RedisStore:
             if ttl:
                 pipe.expire(key, ttl)
             return at, float if cmd == "zincr" else int
+        elif cmd == "count":
+            pipe.sadd(key, op.value)
+            if ttl:
+                pipe.expire(key, ttl)
+            pipe.scard(key)
+            return (at, at + (2 if ttl else 1)), lambda pair: (bool(pair[0]), int(pair[1]))
+        elif cmd == "uncount":
+            pipe.srem(key, op.value)
+            return at, int
         elif cmd == "hgetall":
             pipe.hgetall(key)
             return at, lambda found: {k: int(v) for k, v in found.items()}

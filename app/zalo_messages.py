@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from app.channels.base import InboundMessage
+from app.guard import please_wait
 from app.services import Services
 from handlers.help import menu
 from handlers.i18n import footer, t
@@ -17,6 +18,7 @@ from lookups.datasets.bus import distance_m
 from lookups.store import Catalog
 from lookups.transit import stops_near
 
+GUARD = "tongdai_guard"  # added to a stored event by the webhook: "limited", the sender was over the rate limit
 LIST_MAX = 5  # elements of a list template: the official SDK's cap (a third party says 10)
 BUTTONS_MAX = 5
 TITLE_MAX = 100  # element and button titles
@@ -95,6 +97,8 @@ def near(catalog: Catalog, lat: float, lon: float) -> Reply:
 
 def build(msg: InboundMessage, services: Services) -> dict[str, Any]:
     """The message answering ``msg`` (a stored event: text, location, follow or unsupported)."""
+    if msg.extra.get("guard") == "limited":
+        return text(render_zalo(please_wait("vi")))
     if msg.kind == "text":
         return render(services.answer(msg))
     if msg.kind == "follow":

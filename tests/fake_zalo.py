@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import socket
 import threading
 import time
@@ -172,11 +173,17 @@ def _valid_message(raw: bytes) -> bool:
 # Inbound events, as Zalo would post them (the tests compute the signature themselves, from the documented formula).
 FIXTURES = Path(__file__).parent / "fixtures" / "zalo"
 OA_SECRET_KEY = "fake-oa-secret-key"
+# The webhook refuses events older than its replay window, so the captured events are stamped with one time of
+# this test session (the same in every call, so that an event built twice is the same event).
+SESSION_MS = int(time.time() * 1000)
+_STAMP = re.compile(rb'"timestamp": "\d+"')
 
 
-def event(name: str, text: str | None = None, msg_id: str | None = None) -> bytes:
-    """A captured event's bytes exactly as captured; with ``text`` or ``msg_id``, re-serialised with them."""
-    raw = (FIXTURES / f"{name}.json").read_bytes()
+def event(name: str, text: str | None = None, msg_id: str | None = None, at_ms: int | None = None) -> bytes:
+    """A captured event's bytes as captured but for its timestamp (``at_ms``, default ``SESSION_MS``); with
+    ``text`` or ``msg_id``, re-serialised with them."""
+    stamp = f'"timestamp": "{SESSION_MS if at_ms is None else at_ms}"'.encode()
+    raw = _STAMP.sub(stamp, (FIXTURES / f"{name}.json").read_bytes())
     if text is None and msg_id is None:
         return raw
     body = json.loads(raw)

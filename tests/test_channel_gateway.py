@@ -13,6 +13,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -29,10 +30,19 @@ from lookups.store import Catalog
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gateway"
 KEY = "k3y-8188-danang"
+CPID = "1022DN"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def stamp(at: datetime | None = None) -> str:
+    """A receiverTime as the aggregator writes it (Vietnam time); now by default."""
+    return (at or datetime.now(UTC)).astimezone(VIETNAM).strftime("%Y%m%d%H%M%S")
 
 
 def mo(name: str, **changes: str | None) -> dict[str, str]:
+    """A captured MO, stamped now (MOs older than the replay window are refused), with ``changes``."""
     values: dict[str, str] = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    values["receiverTime"] = stamp()
     values.update({k: v for k, v in changes.items() if v is not None})
     return {k: v for k, v in values.items() if changes.get(k, "") is not None}
 
@@ -90,7 +100,8 @@ CASES = [
 @pytest.fixture
 def make_app(catalog: Catalog) -> Callable[..., Flask]:
     def make(**config: str) -> Flask:
-        return create_app({"SMS_GATEWAY_KEY": KEY, "TONGDAI_CHANNELS": "gateway", **config, "CATALOG": catalog})
+        return create_app({"SMS_GATEWAY_KEY": KEY, "SMS_GATEWAY_CPID": CPID, "TONGDAI_CHANNELS": "gateway", **config,
+                           "CATALOG": catalog})
 
     return make
 

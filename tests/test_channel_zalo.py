@@ -147,26 +147,47 @@ def test_a_replayed_event_is_stored_once_and_answered_once(app: Flask) -> None:
     assert sent(app) == [] and outbox(app).counts() == {"done": 1}
 
 
-def signed_json(body: Any) -> tuple[bytes, str]:
-    raw = json.dumps(body).encode()
-    return raw, "mac=" + hashlib.sha256(f"{APP_ID}{raw.decode()}1{OA_SECRET_KEY}".encode()).hexdigest()
+def signed_json(body: Any, stamp: str = "1") -> tuple[bytes, str]:
+    """``body`` (JSON-encoded unless bytes already) and the mac Zalo would send with it, for ``stamp``."""
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return raw, "mac=" + hashlib.sha256(APP_ID.encode() + raw + f"{stamp}{OA_SECRET_KEY}".encode()).hexdigest()
+
+
+HEAD = b'{"app_id": "' + APP_ID.encode() + b'", "timestamp": "1", '
 
 
 @pytest.mark.parametrize(("raw", "signature", "reason"), [
-    (b"{not json", "mac=00", "not JSON"),
-    (b"\xff\xfe{\"event_name\": 1}", "mac=00", "UTF-8"),
-    (b"[1, 2]", "mac=00", "object"),
-    (b"{\"event_name\": \"user_send_text\"}", "mac=00", "app_id"),
+    (*signed_json(HEAD + b"not json"), "not JSON"),
+    (*signed_json(HEAD + b'"text": "\xff\xfe"}'), "UTF-8"),
+    (*signed_json(HEAD + b'"deep": ' + b"[" * 20_000 + b"]" * 20_000 + b"}"), "nested too deeply"),
+    (*signed_json(b"[" + HEAD[:-2] + b"}]"), "object"),
     (*signed_json({"app_id": APP_ID, "timestamp": "1"}), "event_name"),
     (*signed_json({"app_id": APP_ID, "timestamp": "1", "event_name": "user_send_text", "message": {"text": "x"}}),
      "sender.id"),
     (*signed_json({"app_id": APP_ID, "timestamp": "1", "event_name": "user_send_text", "sender": {"id": "1"},
                    "message": {"msg_id": "x"}}), "message.text"),
+    (*signed_json(HEAD + b'"event_name": "user_send_text", "sender": {"id": "\\ud800"}, "message": {"text": "x"}}'),
+     "sender.id"),
+    (*signed_json(HEAD + b'"event_name": "user_send_text", "sender": {"id": "1"}, '
+                         b'"message": {"text": "x", "msg_id": "a\\udfffb"}}'), "msg_id"),
 ])
-def test_malformed_bodies_get_400_with_a_reason(app: Flask, raw: bytes, signature: str, reason: str) -> None:
+def test_signed_malformed_bodies_get_400_with_a_reason(app: Flask, raw: bytes, signature: str,
+                                                       reason: str) -> None:
     response = post(app.test_client(), raw, signature)
     assert response.status_code == 400 and reason in response.get_json()["error"]
     assert outbox(app).counts() == {}
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"\xff\xfe{", b"[" * 20_000, b"[1, 2]", HEAD + b"not json",
+                                 b'{"event_name": "user_send_text"}', b"", b"\x00" * 1000])
+def test_unsigned_garbage_is_refused_before_it_is_parsed(app: Flask, raw: bytes,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    def parsed(*args: object) -> None:
+        raise AssertionError("parsed before the signature was checked")
+
+    monkeypatch.setattr("app.channels.zalo.json.loads", parsed)
+    response = post(app.test_client(), raw, "mac=" + "0" * 64)
+    assert response.status_code == 401 and outbox(app).counts() == {}
 
 
 def test_a_huge_body_gets_413(app: Flask) -> None:

@@ -1,13 +1,22 @@
-"""The operators' JSON API: ask as any channel would, behind an API key."""
+"""The operators' JSON API: ask as any channel would, behind an API key.
+
+Calls are limited per API key (``TONGDAI_API_RATE_LIMIT`` a minute, 429 past it), not per ``sender``, which the
+caller chooses freely. A call with a ``sender`` keeps that sender's conversation (a ``2`` picks from the list it
+was offered); a call without one has none, so a bare ``2`` cannot pick from another caller's list.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, date, datetime
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from app.channels.base import BadRequest, BadSignature, InboundMessage, same_secret
+from app.channels.base import BadRequest, BadSignature, InboundMessage, WebhookError, has_surrogates, same_secret
+from app.channels.base import without_surrogates as clean
+from app.guard import api_allowance
 from app.openapi import document
 from app.services import services
 from app.stats import day_of, read_stats
@@ -20,31 +29,49 @@ CHANNELS = ("sms", "zalo", "json")
 MAX_TEXT = 2000
 
 
+class TooMany(WebhookError):
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def verify() -> None:
-    """``X-API-Key`` must equal ``TONGDAI_API_KEY``; without a key configured (development) anyone may ask."""
-    expected = services().settings.TONGDAI_API_KEY
-    if not expected:
-        return
-    given = request.headers.get("X-API-Key", "")
-    if not same_secret(given, expected):
-        services().metrics.rejected.labels("api", "api_key").inc()
+    """``X-API-Key`` must equal ``TONGDAI_API_KEY`` (without a key configured, in development, anyone may ask),
+    and the key must be within its calls a minute."""
+    svc = services()
+    expected, given = svc.settings.TONGDAI_API_KEY, request.headers.get("X-API-Key", "")
+    if expected and not same_secret(given, expected):
+        svc.metrics.rejected.labels("api", "api_key").inc()
         raise BadSignature("missing or wrong X-API-Key header")
+    wait = api_allowance(svc, given, svc.now())
+    if wait is not None:
+        raise TooMany(f"over {svc.settings.TONGDAI_API_RATE_LIMIT} calls a minute for this API key; "
+                      f"retry in {wait} s", wait)
+
+
+def _json_body() -> Any:
+    try:
+        return json.loads(request.get_data(cache=False))
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past the parser's depth
+        return None
 
 
 def parse_inbound() -> tuple[InboundMessage, str]:
-    body = request.get_json(silent=True)
+    body = _json_body()
     if not isinstance(body, dict):
         raise BadRequest('send a JSON object: {"text": "...", "channel": "sms|zalo|json", "sender": "..."}')
-    text, channel, sender = body.get("text"), body.get("channel", "json"), body.get("sender", "operator")
+    text, channel, sender = body.get("text"), body.get("channel", "json"), body.get("sender", "")
     if not isinstance(text, str):
         raise BadRequest('"text" is required and must be a string')
     if len(text) > MAX_TEXT:
         raise BadRequest(f'"text" is longer than {MAX_TEXT} characters')
     if channel not in CHANNELS:
         raise BadRequest(f'"channel" must be one of {", ".join(CHANNELS)}')
-    if not isinstance(sender, str):
-        raise BadRequest('"sender" must be a string')
-    msg = InboundMessage("api", sender, text, request.headers.get("X-Request-Id", ""), datetime.now(UTC))
+    if not isinstance(sender, str) or has_surrogates(sender):
+        raise BadRequest('"sender" must be a string of valid Unicode')
+    msg = InboundMessage("api", sender, clean(text), request.headers.get("X-Request-Id", ""), datetime.now(UTC))
     return msg, channel
 
 
@@ -68,6 +95,11 @@ def query() -> Response:
     verify()
     msg, channel = parse_inbound()
     return jsonify(render(services().answer(msg), channel))
+
+
+@blueprint.errorhandler(TooMany)
+def too_many(exc: TooMany) -> tuple[Response, int, dict[str, str]]:
+    return jsonify(error=str(exc)), exc.status, {"Retry-After": str(exc.retry_after)}
 
 
 @blueprint.get("/stats")

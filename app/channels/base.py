@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
 Kind = Literal["text", "location", "follow", "unsupported", "ignored"]
+# A JSON "\ud800" escape decodes to a lone surrogate, which no encoder (Redis, SQLite, hashing) accepts.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,15 @@ class BadSignature(WebhookError):
 
 class BadRequest(WebhookError):
     status = 400
+
+
+def has_surrogates(text: str) -> bool:
+    return _SURROGATE.search(text) is not None
+
+
+def without_surrogates(text: str) -> str:
+    """What a resident wrote, less the lone surrogates no phone sends: still worth an answer."""
+    return _SURROGATE.sub("", text)
 
 
 def same_secret(given: str | bytes, expected: str | bytes) -> bool:

@@ -4,6 +4,13 @@ Zalo expects its webhook to answer fast (and may retry for hours when it does no
 verified event goes into the outbox (``app.outbox``) before the 200, and ``app.worker`` builds the reply
 (``app.zalo_messages.render``) and sends it (``app.zalo_api``). Receipts, echoes of our own messages and events we
 cannot answer are acknowledged and counted, never stored.
+
+The signature is checked over the raw bytes before anything parses them (``verify``): the two values Zalo signs
+besides the body, app_id and timestamp, come from the settings and from a bounded scan of the bytes. Then the
+event's age: one outside ``TONGDAI_REPLAY_WINDOW`` (or more than ``CLOCK_SKEW`` ahead) is a replay that may have
+outlived its de-duplication, and is acknowledged with ``200 {"status": "stale"}``, neither stored nor answered:
+Zalo re-delivers what gets a non-2xx for hours, and a re-delivery can only be older, so an error would bring the
+same refused event back again and again. Then the sender's rate and loop limits (``app.guard.screen``), as on SMS.
 """
 
 from __future__ import annotations
@@ -11,22 +18,32 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, make_response, request
 from flask.blueprints import BlueprintSetupState
 
-from app.channels.base import BadRequest, BadSignature, InboundMessage, Kind, same_secret
+from app.channels.base import BadRequest, BadSignature, InboundMessage, Kind, has_surrogates, same_secret
+from app.channels.base import without_surrogates as clean
+from app.config import CLOCK_SKEW
+from app.guard import screen
 from app.outbox_base import OutboxStore, OutboxUnavailable, open_outbox
-from app.services import services
-from app.zalo_messages import render
+from app.services import Services, services
+from app.zalo_messages import GUARD, render
 
 __all__ = ["blueprint", "outbox", "parse_inbound", "render", "signature", "verify"]
 log = logging.getLogger(__name__)
 blueprint = Blueprint("zalo", __name__, url_prefix="/zalo")
 OUTBOX = "tongdai.zalo_outbox"
 HEADER = "X-ZEvent-Signature"
+# What the signature needs from the bytes, found without parsing them: a scan that cannot recurse or backtrack.
+# Inside a JSON string a quote is escaped, so only keys match; a few candidates (a nested "timestamp" before
+# the event's own) are each tried, and the parsed event must carry the ones that verified.
+_FIELD = {name: re.compile(rb'"' + name.encode() + rb'"\s{0,8}:\s{0,8}"?(\d{1,32})"?')
+          for name in ("app_id", "timestamp")}
+CANDIDATES = 4
 
 
 @blueprint.record_once
@@ -58,6 +75,8 @@ def decode(raw: bytes) -> dict[str, Any]:
         raise BadRequest("the body is not UTF-8") from exc
     except json.JSONDecodeError as exc:
         raise BadRequest(f"the body is not JSON: {exc.msg} at character {exc.pos}") from exc
+    except RecursionError:
+        raise BadRequest("the body is nested too deeply to be a Zalo event") from None
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
     return body
@@ -70,16 +89,30 @@ def _scalar(body: dict[str, Any], name: str) -> str:
     return str(value)
 
 
-def verify(raw: bytes, body: dict[str, Any], header: str, secret_key: str, app_id: str = "") -> None:
-    """Raise ``BadSignature`` unless ``header`` is ``mac=<signature of raw>``, and the event is for ``app_id``."""
+def _found(raw: bytes, name: str) -> list[str]:
+    return list(dict.fromkeys(m.decode() for m in _FIELD[name].findall(raw)))[:CANDIDATES]
+
+
+def verify(raw: bytes, header: str, secret_key: str, app_id: str = "") -> tuple[str, str]:
+    """Raise ``BadSignature`` unless ``header`` is ``mac=<signature of raw>`` for ``app_id`` (when configured);
+    return the app_id and timestamp it was made with. Only the raw bytes are read."""
     given = header.strip()
     if not given.lower().startswith("mac="):
         raise BadSignature(f"missing or malformed {HEADER} header")
-    expected = signature(_scalar(body, "app_id"), raw, _scalar(body, "timestamp"), secret_key)
-    if not same_secret(given[4:].strip().lower(), expected):
-        raise BadSignature(f"wrong {HEADER} signature")
-    if app_id and _scalar(body, "app_id") != app_id:
+    mac = given[4:].strip().lower()
+    for signed_app in [app_id] if app_id else _found(raw, "app_id"):
+        for stamp in _found(raw, "timestamp"):
+            if same_secret(mac, signature(signed_app, raw, stamp, secret_key)):
+                return signed_app, stamp
+    raise BadSignature(f"wrong {HEADER} signature")
+
+
+def _signed(body: dict[str, Any], app_id: str, stamp: str) -> None:
+    """The parsed event must be the one the signature was made for."""
+    if _scalar(body, "app_id") != app_id:
         raise BadSignature("the event is for another Zalo app")
+    if _scalar(body, "timestamp") != stamp:
+        raise BadSignature("the signed timestamp is not the event's")
 
 
 def _user(body: dict[str, Any], role: str) -> str:
@@ -87,6 +120,8 @@ def _user(body: dict[str, Any], role: str) -> str:
     user = who.get("id") if isinstance(who, dict) else None
     if not isinstance(user, str | int) or isinstance(user, bool) or user == "":
         raise BadRequest(f'"{role}.id" is missing')
+    if has_surrogates(str(user)):
+        raise BadRequest(f'"{role}.id" is not valid Unicode')
     return str(user)
 
 
@@ -114,9 +149,11 @@ def parse_inbound(body: dict[str, Any]) -> InboundMessage:
     stamp = body.get("timestamp")
     try:
         received = datetime.fromtimestamp(int(str(stamp)) / 1000, UTC)
-    except (ValueError, OverflowError, OSError):
-        received = datetime.now(UTC)
+    except (ValueError, OverflowError, OSError):  # no time we can read: as old as can be, so refused as stale
+        received = datetime.fromtimestamp(0, UTC)
     extra = {"event": event}
+    if body.get(GUARD) == "limited":  # stored so by the webhook: the sender was over the rate limit
+        extra["guard"] = "limited"
     if event == "follow":
         user = _user(body, "follower")
         return InboundMessage("zalo", user, "", f"follow:{user}:{stamp}", received, "follow", extra=extra)
@@ -128,12 +165,14 @@ def parse_inbound(body: dict[str, Any]) -> InboundMessage:
         raise BadRequest('"message" is missing')
     msg_id = message.get("msg_id")
     msg_id = msg_id if isinstance(msg_id, str) and msg_id else f"{event}:{user}:{stamp}"
+    if has_surrogates(msg_id):
+        raise BadRequest('"message.msg_id" is not valid Unicode')
     text, kind, where = "", "unsupported", None
     if event == "user_send_text":
         given, kind = message.get("text"), "text"
         if not isinstance(given, str):
             raise BadRequest('"message.text" is missing')
-        text = given
+        text = clean(given)
     elif event == "user_send_location" and (where := _coordinates(message)):
         kind = "location"
     lat, lon = where or (None, None)
@@ -152,13 +191,13 @@ def webhook() -> Response:
     svc = services()
     raw = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH
     secret_key = svc.settings.ZALO_OA_SECRET_KEY
-    header = request.headers.get(HEADER, "")
     try:
-        if secret_key and not header:  # refused before we even parse what an unknown caller sent
-            raise BadSignature(f"missing {HEADER} header")
+        # Without the key (development only: check() refuses production) events are not verified.
+        signed = verify(raw, request.headers.get(HEADER, ""), secret_key, svc.settings.ZALO_APP_ID) \
+            if secret_key else None
         body = decode(raw)
-        if secret_key:  # without it (development only: check() refuses production) events are not verified
-            verify(raw, body, header, secret_key, svc.settings.ZALO_APP_ID)
+        if signed:
+            _signed(body, *signed)
         msg = parse_inbound(body)
     except (BadSignature, BadRequest) as exc:
         svc.metrics.rejected.labels("zalo", "signature" if isinstance(exc, BadSignature) else "bad_request").inc()
@@ -167,11 +206,32 @@ def webhook() -> Response:
     if msg.kind == "ignored":
         svc.metrics.ignored.labels("zalo", msg.extra["event"]).inc()
         return jsonify(status="ignored")
+    if not fresh(svc, msg):
+        return jsonify(status="stale")
+    event = raw.decode("utf-8")
+    if msg.kind != "follow":
+        limited = screen(svc, msg, svc.now())
+        if isinstance(limited, str):  # over the rate, or a loop: acknowledged, counted, not answered
+            return jsonify(status="limited")
+        if limited is not None:  # the one "please wait": the worker sends that instead of an answer
+            event = json.dumps({**body, GUARD: "limited"})
     try:
-        stored = outbox().enqueue(msg.message_id, msg.sender, raw.decode("utf-8"))
+        stored = outbox().enqueue(msg.message_id, msg.sender, event)
     except OutboxUnavailable:  # logged by the store, once per outage; Zalo delivers the event again later
         svc.metrics.rejected.labels("zalo", "store_unavailable").inc()
         return make_response(jsonify(error="temporarily unavailable, retry later"), 503)
     if not stored:
         log.info("zalo event %s delivered again; already stored", msg.message_id)
     return jsonify(status="queued" if stored else "duplicate")
+
+
+def fresh(svc: Services, msg: InboundMessage) -> bool:
+    """Is the event within the replay window (see the module's docstring)? Counted and logged when not."""
+    now = svc.now()
+    age = now - msg.received_at
+    if timedelta(seconds=-CLOCK_SKEW) <= age <= timedelta(seconds=svc.settings.TONGDAI_REPLAY_WINDOW):
+        return True
+    svc.metrics.rejected.labels("zalo", "stale").inc()
+    log.warning("zalo event %s refused: its timestamp %s is outside the replay window (now %s)", msg.message_id,
+                msg.received_at.isoformat(timespec="seconds"), now.isoformat(timespec="seconds"))
+    return False
