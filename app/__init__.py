@@ -70,6 +70,10 @@ def _install_hooks(app: Flask) -> None:
     @app.before_request
     def assign_request_id() -> None:
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16]
+        try:  # Werkzeug decodes the query string strictly (raw bytes, not percent-escapes) when it is first read
+            request.query_string.decode()
+        except UnicodeDecodeError:
+            raise WebhookError("the query string is not UTF-8") from None
 
     @app.after_request
     def echo_request_id(response: Response) -> Response:

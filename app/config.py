@@ -82,10 +82,10 @@ class Settings:
         source = os.environ if env is None else env
         values: dict[str, object] = {}
         for f in fields(cls):
-            if f.name in overrides:
+            if f.name in overrides and not (isinstance(overrides[f.name], str) and f.type in ("int", int)):
                 values[f.name] = overrides[f.name]
-            elif f.name in source:
-                raw = source[f.name]
+            elif f.name in overrides or f.name in source:  # text, as the environment gives it
+                raw = str(overrides[f.name] if f.name in overrides else source[f.name])
                 try:
                     values[f.name] = int(raw) if f.type in ("int", int) else raw
                 except ValueError as exc:
