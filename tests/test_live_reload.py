@@ -98,7 +98,8 @@ def test_the_replaced_version_is_freed_once_no_request_holds_it(data_dir: Path) 
 def server(data_dir: Path, tmp_path: Path) -> Iterator[str]:
     env: dict[str, str | None] = {
         "TONGDAI_DATA_DIR": str(data_dir), "TONGDAI_CHANNELS": "api", "TONGDAI_API_KEY": "",
-        "TONGDAI_STATE_DIR": str(tmp_path / "state"), "TONGDAI_RELOAD_SECONDS": None}  # None: the default, as deployed
+        "TONGDAI_STATE_DIR": str(tmp_path / "state"), "TONGDAI_RELOAD_SECONDS": None,  # None: the default
+        "TONGDAI_API_RATE_LIMIT": "0"}  # the driver asks as fast as the server answers, far past any per-key limit
     with gunicorn(env, tmp_path, timeout=60) as url:
         yield url
 

@@ -8,7 +8,9 @@ import hashlib
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -27,7 +29,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {"TONGDAI_ENV": "production", "TONGDAI_CHANNELS": "twilio,gateway", "PUBLIC_BASE_URL": base,
-           "TWILIO_AUTH_TOKEN": TOKEN, "SMS_GATEWAY_KEY": KEY, "TONGDAI_STATE_DIR": str(tmp)}
+           "TWILIO_AUTH_TOKEN": TOKEN, "SMS_GATEWAY_KEY": KEY, "SMS_GATEWAY_CPID": "1022DN",
+           "TONGDAI_STATE_DIR": str(tmp)}
     with gunicorn(env, tmp, port=port) as url:
         yield url
 
@@ -56,6 +59,7 @@ def test_twilio_unsigned_request_is_refused(server: str) -> None:
 
 def test_gateway_signed_mo_gets_the_mt(server: str) -> None:
     mo = load("gateway/mo_keyword_stripped.json")
+    mo["receiverTime"] = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%Y%m%d%H%M%S")  # within the window
     plain = mo["cpid"] + mo["smsid"] + mo["content"] + mo["receiverTime"] + KEY
     sign = base64.b64encode(hashlib.md5(plain.encode()).digest()).decode()
     response = requests.get(f"{server}/sms/gateway", params={**mo, "sign": sign}, timeout=TIMEOUT)
