@@ -50,7 +50,8 @@ def limit_ops(settings: Settings, msg: InboundMessage, now: datetime, who: str) 
     member, tag, at = msg.message_id or uuid.uuid4().hex, f"{msg.channel}:{who}", int(now.timestamp())
     ops = []
     if settings.TONGDAI_RATE_LIMIT:
-        ops.append(("rate", Op("count", f"rate:{tag}:{at // RATE_WINDOW}", member, RATE_WINDOW)))
+        # ":ids": not the name the counters had as numbers, which a process of the previous version may still INCR
+        ops.append(("rate", Op("count", f"rate:{tag}:{at // RATE_WINDOW}:ids", member, RATE_WINDOW)))
     if settings.TONGDAI_LOOP_LIMIT:
         key = f"loop:{tag}:{text_hash(msg.text)}:{at // LOOP_WINDOW}"
         ops.append(("loop", Op("count", key, member, LOOP_WINDOW)))

@@ -148,3 +148,10 @@ def test_a_new_dataset_version_invalidates_its_entries_only(tmp_path: Path, stat
     assert (cache_count(app, "miss"), cache_count(app, "hit")) == (3, 2)
     keys = services(app).state.keys("cache:attp:*")
     assert len(keys) == 2 and {k.split(":")[4] for k in keys} == {old_version, catalog.food.meta.version}
+
+
+def test_counting_a_member_twice_counts_it_once(store: StateStore) -> None:
+    got = store.execute([Op("count", "c", "m1", 60), Op("count", "c", "m1", 60), Op("count", "c", "m2", 60),
+                         Op("uncount", "c", "m1"), Op("uncount", "c", "m1"), Op("count", "c", "m3", 60),
+                         Op("ttl", "c"), Op("uncount", "none", "m1")])
+    assert got == [(True, 1), (False, 1), (True, 2), 1, 0, (True, 2), 60, 0]
