@@ -20,11 +20,17 @@ from handlers.i18n import t
 from handlers.registry import COMMANDS, Command, Request, find, lang_of
 from handlers.reply import Lang, Reply
 from lookups.store import Catalog
-from lookups.text import fold, strip_marks
+from lookups.text import cap_marks, drop_format, fold, strip_marks
+from lookups.work import note
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 1000  # characters looked at; an SMS is at most a few hundred, a paste can be megabytes
+# Words looked at: a full three-segment SMS (459 characters) is about 80 Vietnamese syllables. Every lookup
+# bounds its own work too (lookups.vocab.MAX_QUERY_WORDS); this keeps what handlers scan and echo short.
+MAX_WORDS = 80
+RAW_TEXT = 4 * MAX_TEXT  # characters normalised: enough for MAX_TEXT after format characters and marks go
+SURROGATES = dict.fromkeys(range(0xD800, 0xE000))  # lone halves of a UTF-16 pair: not text, cannot be encoded
 FIRST_WORDS = re.compile(r"^[\W_]*(\w+)(?:[\W_]+(\w+))?")
 # The datasets each cacheable command reads; its cached answers are keyed on their versions. MT is missing on
 # purpose (departures depend on the clock), and so is HD (the menu costs nothing to build).
@@ -46,7 +52,7 @@ class UserError(Exception):
 class Parsed:
     """A message taken apart: ``command`` is None for an empty message or one without a keyword."""
 
-    text: str  # NFC, at most MAX_TEXT characters
+    text: str  # NFC, at most MAX_TEXT characters and MAX_WORDS words (see ``clean``)
     command: Command | None
     word: str  # the keyword as written, folded ("food", "attp"); "" without one
     lang: Lang
@@ -69,8 +75,23 @@ def safely(work: Callable[[], Reply], text: str) -> Reply:
         return Reply("none", "error", "vi", t("error", "vi"), hint=t("error", "en"))
 
 
+def clean(text: str) -> str:
+    """The part of a message that is read, NFC, without invisible format characters (a zero-width space inside
+    a word would split it), lone surrogates, or floods of combining marks; what is cut off is logged."""
+    whole = cap_marks(unicodedata.normalize("NFC", drop_format(text[:RAW_TEXT]).translate(SURROGATES)))
+    kept = whole[:MAX_TEXT]
+    words = kept.split()
+    if len(words) > MAX_WORDS:
+        kept = " ".join(words[:MAX_WORDS])
+    if len(text) > RAW_TEXT or len(whole) > MAX_TEXT or len(words) > MAX_WORDS:
+        read = min(len(words), MAX_WORDS)
+        note(ignored=len(whole.split()) - read)
+        log.info("long message (%d characters): read its first %d words", len(text), read)
+    return kept
+
+
 def parse(text: str, catalog: Catalog) -> Parsed:
-    text = unicodedata.normalize("NFC", text)[:MAX_TEXT]
+    text = clean(text)
     if not fold(text):
         return Parsed(text, None, "", "vi", "")
     found = split_keyword(text, catalog)

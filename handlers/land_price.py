@@ -13,6 +13,11 @@ from lookups.index import Index
 from lookups.text import fold
 from lookups.vocab import normalise_words
 
+# Leading words tried as a street name, longest first, one search each. The longest street name of the
+# gazetteer has 4 words; a ward after it ("phuong" and up to 3 words, old names included) is read as a
+# location and still finds the street, so 8 covers "street, ward". Without it a 2,000-character message
+# cost hundreds of searches, each as long as the message (3.8 s).
+SPLIT_MAX_WORDS = 8
 LAND_TYPE = {"urban_residential": ("Đất ở", "Residential"), "commercial": ("Đất TMDV", "Commercial"),
              "agricultural": ("Đất nông nghiệp", "Agricultural")}
 
@@ -27,12 +32,15 @@ def compact(vnd: int, lang: Lang) -> str:
 
 
 def split_argument(index: Index, argument: str) -> tuple[str, str]:
-    """``le duan tran phu`` -> (``le duan``, ``tran phu``): the longest leading words naming one street."""
+    """``le duan tran phu`` -> (``le duan``, ``tran phu``): the longest leading words naming one street.
+
+    At most ``SPLIT_MAX_WORDS`` leading words are tried, so at most that many searches are run.
+    """
     words = argument.split()
     # "đường Lê Duẩn", "d. Le Duan": the word "street" is not part of any street's name here.
     if words and normalise_words(words[0]) == ["duong"]:
         words = words[1:]
-    for size in range(len(words), 0, -1):
+    for size in range(min(len(words), SPLIT_MAX_WORDS), 0, -1):
         if index.lookup(" ".join(words[:size])).status == "found":
             return " ".join(words[:size]), " ".join(words[size:])
     return argument, ""

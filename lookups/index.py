@@ -21,9 +21,16 @@ from lookups.datasets.base import Entry
 from lookups.decide import Candidate, Decision, decide
 from lookups.pacing import paced
 from lookups.vocab import QueryToken, Vocabulary, normalise_words
+from lookups.work import note
 
-SHORTLIST = 32
-POSTINGS_BUDGET = 20_000
+# The work of one search is bounded whatever the query: at most ``vocab.MAX_QUERY_WORDS`` words, each with at
+# most three readings (``Vocabulary.correct``), so at most 96 posting lists plus the places named; of those,
+# the rarest up to POSTINGS_BUDGET row ids are counted, and only SHORTLIST rows are scored in detail.
+SHORTLIST = 32  # rows scored in detail (the costly step), so also the longest ranked list a search returns
+# Scoring a row costs about one step per query word: past SCORED_WORDS words, fewer rows are scored so that
+# rows x words stays at SHORTLIST x SCORED_WORDS. Every query a resident really sends has at most 16 words.
+SCORED_WORDS = 16
+POSTINGS_BUDGET = 20_000  # row ids counted per search: a handful of common words' lists at 100,000 records
 MARKERS = frozenset({"quan", "phuong", "duong", "xa", "kiet", "hem", "so", "tai", "o", "gan"})
 LOC_BONUS = 6.0
 PLACE_WEIGHT = 1.5  # shortlist credit per word of a street/ward the query names and the record is on
@@ -123,6 +130,7 @@ class Index:
         return self._idf.get(word, self._max_idf)
 
     def search(self, text: str, limit: int = 10) -> list[Candidate]:
+        note(searches=1)
         query = _Query(self.vocabulary.understand(text), [], {}, {})
         query.words = [t.word for t in query.tokens]
         query.word_set = frozenset(query.words)
@@ -162,9 +170,10 @@ class Index:
         weights = np.concatenate([np.full(len(arr), weight, dtype=np.float32) for arr, weight in taken])
         hits = np.bincount(ids, weights=weights, minlength=self._size)
         rows = np.flatnonzero(hits)
-        if len(rows) > SHORTLIST:
+        size = SHORTLIST * SCORED_WORDS // max(len(query.tokens), SCORED_WORDS)
+        if len(rows) > size:
             keys = hits[rows] - 0.01 * self._length[rows]
-            rows = rows[np.argpartition(-keys, SHORTLIST)[:SHORTLIST]]
+            rows = rows[np.argpartition(-keys, size)[:size]]
         return rows
 
     def _place_spans(self, words: list[str], lists: list[tuple[np.ndarray, float]]) -> set[int]:

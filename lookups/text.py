@@ -1,7 +1,9 @@
 """Vietnamese text folding: the one normalisation used for keywords, names and addresses.
 
 Folding removes tone marks and vowel hats after NFD decomposition, so NFC and NFD input, and
-old-style tone placement (``hoà`` vs ``hòa``), all reach the same key.
+old-style tone placement (``hoà`` vs ``hòa``), all reach the same key. Invisible format characters
+(zero-width space and joiners, soft hyphen, byte-order mark, direction marks) are removed first, so one
+pasted inside a word leaves the word whole (``ph\u200bo`` is ``pho``) instead of splitting it in two.
 """
 
 from __future__ import annotations
@@ -15,11 +17,58 @@ from importlib import resources
 _LETTER_MAP = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _VOWELS = set("aeiouy")
+# A letter carries at most two marks in Vietnamese (a hat or horn and a tone); a few more leave room for
+# other scripts. Hundreds of them stacked on one letter ("Zalgo" text) are noise, dropped before matching.
+MAX_MARKS = 4
+
+
+# Every format (Cf) and mark (M*) character is in planes 0, 1 or 14: scanning only those, once at import,
+# takes about 30 ms. Unicode has no other way to ask "all characters of a category" from the standard library.
+_SCANNED = (range(0x20000), range(0xE0000, 0xE1000))
+
+
+def _scan() -> tuple[dict[int, None], list[int]]:
+    """(format characters as a ``str.translate`` table that deletes them, combining marks)."""
+    formats: dict[int, None] = {}
+    marks: list[int] = []
+    for block in _SCANNED:
+        for cp in block:
+            cat = unicodedata.category(chr(cp))
+            if cat == "Cf":
+                formats[cp] = None
+            elif cat[0] == "M":
+                marks.append(cp)
+    return formats, marks
+
+
+def _ranges(points: list[int]) -> str:
+    """A regex character class body for sorted code points, as ranges."""
+    parts, start, prev = [], points[0], points[0]
+    for cp in (*points[1:], -1):
+        if cp != prev + 1:
+            parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
+            start = cp
+        prev = cp
+    return "".join(parts)
+
+
+FORMAT_CHARS, _MARKS = _scan()
+_MARK_FLOOD = re.compile(f"[{_ranges(_MARKS)}]{{{MAX_MARKS + 1},}}")
+
+
+def drop_format(text: str) -> str:
+    """``text`` without invisible format characters (U+200B-U+200F, U+2060, U+FEFF, U+00AD, ...)."""
+    return text.translate(FORMAT_CHARS)
+
+
+def cap_marks(text: str) -> str:
+    """Keep at most ``MAX_MARKS`` combining marks in a row; the rest of a longer run is dropped."""
+    return _MARK_FLOOD.sub(lambda run: run.group()[:MAX_MARKS], text)
 
 
 def strip_marks(text: str) -> str:
     """Remove tone marks and vowel hats, keep case and punctuation (used for SMS output)."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_LETTER_MAP))
+    decomposed = unicodedata.normalize("NFD", drop_format(text).translate(_LETTER_MAP))
     kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", kept)
 

@@ -15,6 +15,14 @@ from rapidfuzz.distance import OSA
 
 from lookups.pacing import paced
 from lookups.text import abbreviations, detelex, expand, tokens
+from lookups.work import note
+
+# Query words one search considers; the rest are ignored (and counted). A name has at most 11 words in the
+# sample pack, a street or ward up to 5, plus a marker or two and words a resident adds: the longest of 3,000
+# real-looking queries over every keyword (bus "from den to" included) has 16 words, and 24 leaves room.
+# Without it a message of hundreds of one-letter words was hundreds of typo look-ups and posting lists, and
+# every shortlisted record was scored against all of them.
+MAX_QUERY_WORDS = 24
 
 
 @dataclass(frozen=True)
@@ -63,9 +71,11 @@ class Vocabulary:
         """``counts``: how many records use each word; frequent words win ties between corrections."""
         self.words: Mapping[str, int] = counts
         self._by_delete: dict[str, list[str]] = {}
+        self._longest = 0  # a longer query word, less its allowed edits, can be no word of ours
         for word in paced(self.words):
             if word.isdigit() or len(word) < 2:
                 continue
+            self._longest = max(self._longest, len(word))
             for key in _deletes(word) | {word}:
                 self._by_delete.setdefault(key, []).append(word)
 
@@ -79,8 +89,9 @@ class Vocabulary:
         the scorer picks, per record, the one that record contains.
         """
         limit = max_edits(word)
-        if limit == 0:
+        if limit == 0 or len(word) - limit > self._longest:  # a pasted 1,000-letter "word" ends here
             return []
+        note(corrections=1)
         found: set[str] = set()
         for probe in _deletes(word) | {word}:
             found.update(self._by_delete.get(probe, ()))
@@ -93,9 +104,15 @@ class Vocabulary:
         return [(cand, dist) for dist, _, cand in ranked[:limit_results]]
 
     def understand(self, text: str) -> list[QueryToken]:
+        """The first ``MAX_QUERY_WORDS`` words of ``text`` as the vocabulary reads them."""
         protected = protected_words()
         out: list[QueryToken] = []
-        for raw in normalise_words(text):
+        words = normalise_words(text)
+        if len(words) > MAX_QUERY_WORDS:
+            note(ignored=len(words) - MAX_QUERY_WORDS)
+            words = words[:MAX_QUERY_WORDS]
+        note(words=len(words))
+        for raw in words:
             if raw in self.words or raw in protected:
                 out.append(QueryToken(raw, raw, 0, raw in self.words))
                 continue
