@@ -12,7 +12,7 @@ import sys
 from array import array
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -47,6 +47,8 @@ class _Query:
     spans: dict[int, tuple[int, int] | None]  # location phrase id -> where it occurs in words
     scores: dict[tuple[int, tuple[int, ...]], tuple[float, bool]]  # (name set, words used) -> score, exact
     word_set: frozenset[str] = frozenset()
+    likeliest: list[_Word] = field(default_factory=list)  # each word's reading when a record has none of them
+    readings: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)  # word -> (token, rank, edits)
 
 
 class Index:
@@ -96,7 +98,7 @@ class Index:
                     self._display_locs.append(loc)
                 if key:
                     locs[phrase_ids[key]] = None
-            loc_flat.extend(locs)
+            loc_flat.extend(sorted(locs, key=lambda p: -len(self._phrases[p])))  # longest first, as scored
             loc_start.append(len(loc_flat))
             for pid in locs:
                 phrase_rows.setdefault(pid, array("i")).append(row)
@@ -134,7 +136,13 @@ class Index:
         query = _Query(self.vocabulary.understand(text), [], {}, {})
         query.words = [t.word for t in query.tokens]
         query.word_set = frozenset(query.words)
+        for pos, tok in enumerate(query.tokens):
+            idf = self.idf(tok.word) if tok.known else self._max_idf
+            query.likeliest.append(_Word(tok.word, tok.edits, tok.known, len(tok.raw), idf))
+            for rank, (word, edits) in enumerate(tok.options()):
+                query.readings.setdefault(word, []).append((pos, rank, edits))
         rows = self._shortlist(query)
+        note(scored=len(rows) * len(query.tokens))
         scored = [self._score(int(row), query) for row in rows]
         scored.sort(key=lambda c: (-c.score, c.id))
         return scored[:limit]
@@ -213,7 +221,7 @@ class Index:
         used: set[int] = set()
         matched_locs: list[str] = []
         pids = self._loc_flat[self._loc_start[row]:self._loc_start[row + 1]].tolist()
-        for pid in sorted(pids, key=lambda p: -len(self._phrases[p])):
+        for pid in pids:
             span = self._span(query, pid)
             if span is None or all(w in name_words for w in self._phrases[pid]) or used & set(range(*span)):
                 continue
@@ -231,7 +239,7 @@ class Index:
     def _name_score(self, query: _Query, used: set[int], names: tuple[str, ...],
                     name_words: tuple[str, ...]) -> tuple[float, bool]:
         """How well the query words left after location matching name this place, and whether exactly."""
-        rest = [self._resolve(t, name_words) for i, t in enumerate(query.tokens) if i not in used]
+        rest = self._readings(query, used, name_words)
         text = " ".join(w.word for w in rest)
         best = max(
             (1 - SHAPE) * self._coverage(rest, name) + SHAPE * ratio
@@ -247,13 +255,24 @@ class Index:
         exact = text in names and not any(w.edits for w in rest)
         return best - typo - digits, exact
 
-    def _resolve(self, token: QueryToken, name_words: tuple[str, ...]) -> _Word:
-        """The reading of a query word that this record contains, else its likeliest reading."""
-        for word, edits in token.options():
-            if word in name_words:
-                return _Word(word, edits, True, len(token.raw), self.idf(word))
-        idf = self.idf(token.word) if token.known else self._max_idf
-        return _Word(token.word, token.edits, token.known, len(token.raw), idf)
+    def _readings(self, query: _Query, used: set[int], name_words: tuple[str, ...]) -> list[_Word]:
+        """Each query word not used by a location: the first of its readings this record contains, else its
+        likeliest. Found from the record's few words, so a long query costs little per record."""
+        picked: dict[int, tuple[int, str, int]] = {}  # token -> (rank of the reading, word, edits)
+        for word in name_words:
+            for pos, rank, edits in query.readings.get(word, ()):
+                if pos not in picked or rank < picked[pos][0]:
+                    picked[pos] = (rank, word, edits)
+        rest = []
+        for pos, likeliest in enumerate(query.likeliest):
+            if pos in used:
+                continue
+            if pos in picked:
+                _, word, edits = picked[pos]
+                rest.append(_Word(word, edits, True, likeliest.length, self.idf(word)))
+            else:
+                rest.append(likeliest)
+        return rest
 
     def _coverage(self, rest: list[_Word], name: str) -> float:
         """IDF-weighted recall of the query words and precision over the name words, 0..100."""

@@ -39,10 +39,13 @@ class QueryToken:
         return ((self.word, self.edits), *self.alternatives)
 
 
-def normalise_words(text: str) -> list[str]:
-    """Fold, expand abbreviations, drop leading zeros of numbers (``05`` and ``5`` are one route)."""
+def normalise_words(text: str, limit: int | None = None) -> list[str]:
+    """Fold, expand abbreviations, drop leading zeros of numbers (``05`` and ``5`` are one route).
+
+    With ``limit``, only the first ``limit`` words of ``text`` are read (expansions may make more).
+    """
     out = []
-    for word in expand(tokens(text)):
+    for word in expand(tokens(text)[:limit]):
         if word.isdigit():
             word = word.lstrip("0") or "0"
         out.append(word)
@@ -107,11 +110,8 @@ class Vocabulary:
         """The first ``MAX_QUERY_WORDS`` words of ``text`` as the vocabulary reads them."""
         protected = protected_words()
         out: list[QueryToken] = []
-        words = normalise_words(text)
-        if len(words) > MAX_QUERY_WORDS:
-            note(ignored=len(words) - MAX_QUERY_WORDS)
-            words = words[:MAX_QUERY_WORDS]
-        note(words=len(words))
+        words = normalise_words(text, MAX_QUERY_WORDS)[:MAX_QUERY_WORDS]
+        note(words=len(words), ignored=max(len(tokens(text)) - MAX_QUERY_WORDS, 0))
         for raw in words:
             if raw in self.words or raw in protected:
                 out.append(QueryToken(raw, raw, 0, raw in self.words))

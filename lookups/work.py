@@ -19,6 +19,7 @@ class Work:
     searches: int = 0  # Index.search calls (an Index.lookup is one)
     words: int = 0  # query words the vocabulary considered, summed over searches
     corrections: int = 0  # typo look-ups in a vocabulary (at most one or two per word)
+    scored: int = 0  # records scored in detail times the query words each is scored against
     ignored: int = 0  # words past a bound, not read at all
 
 
@@ -36,10 +37,11 @@ def measured() -> Iterator[Work]:
         _CURRENT.reset(token)
 
 
-def note(*, searches: int = 0, words: int = 0, corrections: int = 0, ignored: int = 0) -> None:
+def note(*, searches: int = 0, words: int = 0, corrections: int = 0, scored: int = 0, ignored: int = 0) -> None:
     work = _CURRENT.get()
     if work is not None:
         work.searches += searches
         work.words += words
         work.corrections += corrections
+        work.scored += scored
         work.ignored += ignored
