@@ -5,10 +5,13 @@ words, every street or ward name of the gazetteer, every stop, digits, emoji, co
 zero-width characters, separators for the bus "from, to" split, typos in every word. Each message is answered
 through the whole answer path ``tongdai ask`` uses (``handlers.dispatch.handle``; no result cache), and its
 time is printed against the median of normal queries measured in the same run, rounds interleaved so that
-other load on the machine hits both alike. A message's time is its best of the rounds, for normal queries
-and adversarial ones alike: on a shared machine the best run is the message's own cost, the others add
-whatever else was running (each message's first, cold run is shown too). Exits 1 when the worst is over
-``--limit`` times the normal median.
+other load on the machine hits both alike.
+
+Two clocks: the CPU time of this thread (the work a message costs; what a user waits for on a server with a
+core free, since the answer path does no I/O) decides; wall time is printed beside it. On a shared machine
+wall time mostly measures the others: a 10 ms answer is preempted in nearly every run where a 1 ms one often
+is not, which inflates ratios. A message's time is its best of the rounds (its first, cold run is shown too).
+Exits 1 when the worst CPU time is over ``--limit`` times the normal median.
 
     .venv/bin/python benchmarks/adversarial.py [--rounds 5] [--limit 10] [--show 15] [--data-dir DIR]
 """
@@ -96,13 +99,18 @@ def messages(catalog: Catalog) -> list[tuple[str, str]]:
             for kw in KEYWORDS for name, arg in arguments(catalog).items()]
 
 
-def timed(text: str, catalog: Catalog) -> float:
-    start = time.perf_counter()
+def timed(text: str, catalog: Catalog) -> tuple[float, float]:
+    """(CPU seconds of this thread, wall seconds) to answer ``text``."""
+    cpu, wall = time.thread_time(), time.perf_counter()
     reply = handle(text, catalog, NOW)
-    elapsed = time.perf_counter() - start
+    cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
     if reply.status == "error":
         raise SystemExit(f"error reply for {text[:60]!r}: {reply.title}")
-    return elapsed
+    return cpu, wall
+
+
+def _best(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    return min(cpu for cpu, _ in runs), min(wall for _, wall in runs)
 
 
 def main() -> int:
@@ -115,25 +123,34 @@ def main() -> int:
     catalog = Catalog(args.data_dir, reload_every=0)
     catalog.warm()
     normal, hostile = normal_queries(catalog), messages(catalog)
-    normal_times: list[list[float]] = [[] for _ in normal]
-    hostile_times: dict[str, list[float]] = {name: [] for name, _ in hostile}
+    normal_times: list[list[tuple[float, float]]] = [[] for _ in normal]
+    hostile_times: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in hostile}
     for _ in range(args.rounds):
         for times, text in zip(normal_times, normal, strict=True):
             times.append(timed(text, catalog))
         for name, text in hostile:
             hostile_times[name].append(timed(text, catalog))
-    best = sorted(min(times) for times in normal_times)
-    base = statistics.median(best)
-    print(f"normal queries: {len(normal)} x {args.rounds} runs, median {base * 1000:.2f} ms, "
-          f"p90 {statistics.quantiles(best, n=10)[-1] * 1000:.2f} ms, slowest {best[-1] * 1000:.2f} ms")
-    rows = sorted(((min(t), t[0], name) for name, t in hostile_times.items()), reverse=True)
-    print(f"adversarial messages: {len(hostile)} x {args.rounds} runs (best run; first run in brackets)")
-    for med, first, name in rows[:args.show or None]:
-        print(f"  {med * 1000:8.2f} ms  x{med / base:5.1f}   ({first * 1000:7.2f} ms)  {name}")
+    best = [_best(times) for times in normal_times]
+    base_cpu = statistics.median(cpu for cpu, _ in best)
+    base_wall = statistics.median(wall for _, wall in best)
+    print(f"normal queries: {len(normal)} x {args.rounds} runs, median {base_cpu * 1000:.2f} ms CPU "
+          f"({base_wall * 1000:.2f} ms wall), slowest {max(cpu for cpu, _ in best) * 1000:.2f} ms CPU")
+    rows = sorted(((*_best(t), t[0][1], name) for name, t in hostile_times.items()), reverse=True)
+    print(f"adversarial messages: {len(hostile)} x {args.rounds} runs, best run "
+          "(CPU ms, x normal; wall ms, x normal; first run's wall ms)")
+    for cpu, wall, first, name in rows[:args.show or None]:
+        print(f"  {cpu * 1000:7.2f} x{cpu / base_cpu:5.1f}   {wall * 1000:7.2f} x{wall / base_wall:5.1f}   "
+              f"({first * 1000:6.2f})  {name}")
+    print("worst per keyword:")
+    for kw in KEYWORDS:
+        cpu, wall, _, name = max(row for row in rows if row[3].split(" ", 1)[0] == (kw or "(none)"))
+        print(f"  {kw or '(none)':7s} {cpu * 1000:6.2f} ms CPU x{cpu / base_cpu:4.1f}  "
+              f"{wall * 1000:6.2f} ms wall x{wall / base_wall:4.1f}  {name.split(' ', 1)[1]}")
     worst = rows[0]
-    ok = worst[0] <= args.limit * base
-    print(f"worst: {worst[2]}: {worst[0] * 1000:.2f} ms = x{worst[0] / base:.1f} the normal median "
-          f"(limit x{args.limit:g}): {'OK' if ok else 'TOO SLOW'}")
+    ok = worst[0] <= args.limit * base_cpu
+    print(f"worst: {worst[3]}: {worst[0] * 1000:.2f} ms CPU = x{worst[0] / base_cpu:.1f} the normal median "
+          f"(limit x{args.limit:g}): {'OK' if ok else 'TOO SLOW'}; worst wall time "
+          f"x{max(wall for _, wall, _, _ in rows) / base_wall:.1f}")
     return 0 if ok else 1
 
 

@@ -20,40 +20,13 @@ _VOWELS = set("aeiouy")
 # A letter carries at most two marks in Vietnamese (a hat or horn and a tone); a few more leave room for
 # other scripts. Hundreds of them stacked on one letter ("Zalgo" text) are noise, dropped before matching.
 MAX_MARKS = 4
-
-
-# Every format (Cf) and mark (M*) character is in planes 0, 1 or 14: scanning only those, once at import,
-# takes about 30 ms. Unicode has no other way to ask "all characters of a category" from the standard library.
-_SCANNED = (range(0x20000), range(0xE0000, 0xE1000))
-
-
-def _scan() -> tuple[dict[int, None], list[int]]:
-    """(format characters as a ``str.translate`` table that deletes them, combining marks)."""
-    formats: dict[int, None] = {}
-    marks: list[int] = []
-    for block in _SCANNED:
-        for cp in block:
-            cat = unicodedata.category(chr(cp))
-            if cat == "Cf":
-                formats[cp] = None
-            elif cat[0] == "M":
-                marks.append(cp)
-    return formats, marks
-
-
-def _ranges(points: list[int]) -> str:
-    """A regex character class body for sorted code points, as ranges."""
-    parts, start, prev = [], points[0], points[0]
-    for cp in (*points[1:], -1):
-        if cp != prev + 1:
-            parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
-            start = cp
-        prev = cp
-    return "".join(parts)
-
-
-FORMAT_CHARS, _MARKS = _scan()
-_MARK_FLOOD = re.compile(f"[{_ranges(_MARKS)}]{{{MAX_MARKS + 1},}}")
+# Marks are not ASCII, so a flood is inside a run of non-ASCII characters at least this long: searching for
+# such runs is cheap, where a class of every Unicode mark costs a millisecond per 4,000 characters.
+_LONG_RUN = re.compile(f"[^\\x00-\\x7f]{{{MAX_MARKS + 1},}}")
+# Every format character (category Cf) is in planes 0, 1 or 14: scanning only those, once at import, takes
+# about 20 ms. The standard library has no other way to list the characters of a category.
+FORMAT_CHARS: dict[int, None] = {cp: None for block in (range(0x20000), range(0xE0000, 0xE1000)) for cp in block
+                                 if unicodedata.category(chr(cp)) == "Cf"}
 
 
 def drop_format(text: str) -> str:
@@ -63,7 +36,17 @@ def drop_format(text: str) -> str:
 
 def cap_marks(text: str) -> str:
     """Keep at most ``MAX_MARKS`` combining marks in a row; the rest of a longer run is dropped."""
-    return _MARK_FLOOD.sub(lambda run: run.group()[:MAX_MARKS], text)
+    return _LONG_RUN.sub(lambda run: _cap_run(run.group()), text)
+
+
+def _cap_run(run: str) -> str:
+    kept: list[str] = []
+    marks = 0
+    for ch in run:
+        marks = marks + 1 if unicodedata.category(ch)[0] == "M" else 0
+        if marks <= MAX_MARKS:
+            kept.append(ch)
+    return "".join(kept)
 
 
 def strip_marks(text: str) -> str:
