@@ -24,7 +24,7 @@ from lookups.vocab import QueryToken, Vocabulary, normalise_words
 from lookups.work import note
 
 # The work of one search is bounded whatever the query: at most ``vocab.MAX_QUERY_WORDS`` words, each with at
-# most three readings (``Vocabulary.correct``), so at most 96 posting lists plus the places named; of those,
+# most ``vocab.MAX_READINGS`` readings, so at most 72 posting lists plus the places named; of those,
 # the rarest up to POSTINGS_BUDGET row ids are counted, and only SHORTLIST rows are scored in detail.
 SHORTLIST = 32  # rows scored in detail (the costly step), so also the longest ranked list a search returns
 # Scoring a row costs about one step per query word: past SCORED_WORDS words, fewer rows are scored so that

@@ -23,6 +23,9 @@ from lookups.work import note
 # Without it a message of hundreds of one-letter words was hundreds of typo look-ups and posting lists, and
 # every shortlisted record was scored against all of them.
 MAX_QUERY_WORDS = 24
+# Readings kept per misspelled word (the likeliest and its rivals, ``lhanh``: ``thanh`` or ``khanh``): each is
+# a posting list the search counts, so a query of MAX_QUERY_WORDS words has at most 3 x 24 of them.
+MAX_READINGS = 3
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ class Vocabulary:
     def __contains__(self, word: object) -> bool:
         return word in self.words
 
-    def correct(self, word: str, limit_results: int = 3) -> list[tuple[str, int]]:
+    def correct(self, word: str, limit_results: int = MAX_READINGS) -> list[tuple[str, int]]:
         """Close vocabulary words within the allowed edits, best first: fewest edits, then most used.
 
         Several are kept because the likeliest is not always meant (``lhanh``: ``thanh`` or ``khanh``);
