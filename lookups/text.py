@@ -56,10 +56,21 @@ def strip_marks(text: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
-@lru_cache(maxsize=8192)  # keywords and frequent queries; names are folded once at index build
+# Longest text whose fold is cached: the dispatcher reads at most 1,000 characters. Longer ones (a pasted page
+# tested as a numbered choice) are folded each time, or 8,192 of them could hold gigabytes in the cache.
+FOLD_CACHED = 1000
+
+
 def fold(text: str) -> str:
     """Fold to the matching key: no marks, ``đ -> d``, lower case, punctuation to spaces, one space."""
+    return _fold_cached(text) if len(text) <= FOLD_CACHED else _fold(text)
+
+
+def _fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", strip_marks(text).casefold()).split())
+
+
+_fold_cached = lru_cache(maxsize=8192)(_fold)  # keywords and frequent queries; names are folded once at build
 
 
 def tokens(text: str) -> list[str]:

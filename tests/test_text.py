@@ -41,6 +41,15 @@ def test_a_flood_of_combining_marks_is_cut_to_a_few() -> None:
     assert cap_marks(vietnamese) == vietnamese
 
 
+def test_only_texts_the_dispatcher_reads_are_cached_when_folded() -> None:
+    from lookups import text
+
+    before = text._fold_cached.cache_info().currsize
+    page = "Phở " * 20_000
+    assert fold(page) == ("pho " * 20_000).strip()
+    assert text._fold_cached.cache_info().currsize == before
+
+
 def test_nfc_and_nfd_fold_to_the_same_key() -> None:
     text = "Nguyễn Văn Linh, phường Hải Châu"
     assert fold(unicodedata.normalize("NFC", text)) == fold(unicodedata.normalize("NFD", text))
