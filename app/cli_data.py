@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lookups.datasets.base import DATASET_IDS, DataError
+from lookups.datasets.base import DataError
 from lookups.importing import pipeline, versions
 from lookups.store import Catalog
 
@@ -26,7 +26,7 @@ def _max_loss() -> float:
 
 
 def _checks(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dataset", choices=DATASET_IDS)
+    parser.add_argument("dataset", help="a dataset of the data directory (tongdai data list)")
     parser.add_argument("path", type=Path, help="CSV, XLSX, JSON or JSON lines file; GTFS zip or folder for bus")
     parser.add_argument("--mapping", type=Path, help="column mapping (TOML), read on top of the shipped one")
     parser.add_argument("--as-of", type=date.fromisoformat, help="date the data is valid for (default: today)")
@@ -46,9 +46,9 @@ def add_parsers(acts: Any) -> None:
                                         help="import even if the new version loses many records")
     _checks(acts.add_parser("validate", help="the import's checks, switching nothing"))
     history = acts.add_parser("history", help="versions of a dataset and the switches between them")
-    history.add_argument("dataset", choices=DATASET_IDS)
+    history.add_argument("dataset", help="a dataset of the data directory")
     rollback = acts.add_parser("rollback", help="make an earlier version current again")
-    rollback.add_argument("dataset", choices=DATASET_IDS)
+    rollback.add_argument("dataset", help="a dataset of the data directory")
     rollback.add_argument("--to", help="version id (or prefix, or 'base'); default: the one before the current")
 
 
@@ -95,6 +95,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     data_dir = catalog.data_dir
     if args.action == "list":
         return cmd_list(catalog)
+    catalog.declaration(args.dataset)  # an unknown dataset is a DataError naming the known ones
     if args.action == "history":
         return cmd_history(data_dir, args.dataset)
     if args.action == "validate":

@@ -8,9 +8,9 @@ from typing import Any
 
 from app.channels.base import InboundMessage
 from app.services import Services
-from handlers.help import menu
+from handlers.help import groups, menu
 from handlers.i18n import footer, t
-from handlers.registry import ORDER
+from handlers.registry import keywords
 from handlers.render import render_zalo, shorten
 from handlers.reply import Field, Option, Reply
 from lookups.datasets.bus import distance_m
@@ -53,15 +53,17 @@ def list_template(options: tuple[Option, ...]) -> dict[str, Any]:
     return {"attachment": {"type": "template", "payload": {"template_type": "list", "elements": elements}}}
 
 
-def welcome() -> dict[str, Any]:
-    """The menu as text, and one button per keyword; a tap sends the keyword, which answers with its syntax."""
-    reply = menu("vi", WELCOME)
+def welcome(catalog: Catalog) -> dict[str, Any]:
+    """The menu's first page as text, and one button per category; a tap sends ``HD <category>``, which lists
+    that category's keywords. With more categories than buttons, the last button opens the whole menu."""
+    reply = menu(catalog, "vi", WELCOME)
     body = render_zalo(replace(reply, fields=(*reply.fields, Field("", LOCATION_TIP))))
-    buttons = []
-    for cmd in [c for c in ORDER if c.keyword != "hd"][:BUTTONS_MAX]:
-        what = cmd.help("vi").split(":", 1)[-1].strip()
-        buttons.append({"title": shorten(f"{cmd.keyword.upper()}: {what}", TITLE_MAX), "type": "oa.query.show",
-                        "payload": cmd.keyword.upper()})
+    found = groups(keywords(catalog), "vi")
+    shown = found if len(found) <= BUTTONS_MAX else found[:BUTTONS_MAX - 1]
+    buttons = [{"title": shorten(f"{name}: {', '.join(c.keyword.upper() for c in cmds)}", TITLE_MAX),
+                "type": "oa.query.show", "payload": f"HD {name}"} for name, cmds in shown]
+    if len(shown) < len(found):
+        buttons.append({"title": "Tất cả: HD", "type": "oa.query.show", "payload": "HD"})
     return {"text": body, "attachment": {"type": "template", "payload": {"buttons": buttons}}}
 
 
@@ -98,7 +100,7 @@ def build(msg: InboundMessage, services: Services) -> dict[str, Any]:
     if msg.kind == "text":
         return render(services.answer(msg))
     if msg.kind == "follow":
-        return welcome()
+        return welcome(services.catalog)
     if msg.kind == "location" and msg.latitude is not None and msg.longitude is not None:
         reply = near(services.catalog, msg.latitude, msg.longitude)
         services.metrics.messages.labels(msg.channel, reply.intent, reply.status).inc()

@@ -16,6 +16,7 @@ class Field:
 
     label: str
     value: str
+    sms: bool = True  # False: too long or too minor for an SMS; Zalo and JSON still show it
 
 
 @dataclass(frozen=True)
