@@ -102,8 +102,8 @@ class Checker:
         return self._keyword(key, self.text(raw, key, required=required))
 
     def _keyword(self, key: str, value: str) -> str:
-        word = fold(value).replace(" ", "")
-        if not KEYWORD.match(word):
+        word = fold(value)
+        if not value.isalnum() or not KEYWORD.match(word):
             self.fail(key, f"{value!r} is not a keyword: one word of 2 to 20 letters and digits, starting with a "
                            "letter")
         return word
