@@ -67,10 +67,10 @@ def _writable(args: argparse.Namespace) -> None:
 
 
 def cmd_list(catalog: Catalog) -> int:
-    print(f"{'dataset':<12} {'records':>9}  {'as of':<10}  {'version':<12}  {'current':<12}  title")
+    print(f"{'dataset':<16} {'records':>9}  {'as of':<10}  {'version':<12}  {'current':<12}  title")
     for meta, count in catalog.metas():
         current = catalog.versions().get(meta.id, versions.BASE)
-        print(f"{meta.id:<12} {count:>9}  {meta.as_of.isoformat():<10}  {meta.version:<12}  {current:<12}  "
+        print(f"{meta.id:<16} {count:>9}  {meta.as_of.isoformat():<10}  {meta.version:<12}  {current:<12}  "
               f"{meta.title}")
     return 0
 

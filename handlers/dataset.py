@@ -59,7 +59,7 @@ def show(data: TableData, decl: Declaration, record: Record, req: Request, inten
         text = value_text(decl.spec(shown.field), record.get(shown.field), lang)
         if text:
             fields.append(Field(pick(lang, shown.vi, shown.en), text, sms=shown.sms))
-    title = value_text(decl.spec(decl.title_field), record.get(decl.title_field), lang)
+    title = " - ".join(t for t in (value_text(decl.spec(n), record.get(n), lang) for n in decl.title_fields) if t)
     return Reply(intent, "found", lang, title, fields=tuple(fields), footer=footer(data.meta))
 
 
@@ -68,7 +68,7 @@ def table(req: Request) -> Reply:
     data: TableData = req.catalog.data(req.dataset)
     decl = req.catalog.declaration(req.dataset)
     records, index = data.records, req.catalog.index(req.dataset)
-    places = [decl.where(k) for k in ("street", "ward", "district", "address") if decl.where(k)]
+    places = [*decl.qualifiers, *(decl.where(k) for k in ("street", "ward", "district", "address") if decl.where(k))]
     subject = decl.spec(decl.name).title or decl.name
     return resolve(
         req, intent=decl.keyword, dataset=req.dataset, index=index, footer=footer(data.meta),

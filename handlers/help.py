@@ -35,16 +35,24 @@ def _page_reply(chosen: list[Group], lang: Lang, title: str, page: int, pages: i
     return Reply("hd", "help", lang, title or t("menu_title", lang), fields=_fields(chosen, lang), hint=hint)
 
 
+def _add(page: list[Group], name: str, cmd: Command) -> list[Group]:
+    """``page`` with ``cmd`` added under its category (a category split over two pages is named on both)."""
+    if page and page[-1][0] == name:
+        return [*page[:-1], (name, (*page[-1][1], cmd))]
+    return [*page, (name, (cmd,))]
+
+
 def pages(catalog: Catalog, lang: Lang, title: str = "") -> list[list[Group]]:
-    """Whole categories per page, as many as one SMS holds (a category too long for one SMS gets a page)."""
+    """The menu cut into pages of whole lines, as many as one SMS holds."""
     found: list[list[Group]] = [[]]
-    for group in groups(keywords(catalog), lang):
-        trial = [*found[-1], group]
-        # Page numbers in the hint are at most two digits: measure with a wide one.
-        if found[-1] and len(render_sms(_page_reply(trial, lang, title, 1, 99), budget=UNCUT)) > SMS_FIT:
-            found.append([group])
-        else:
-            found[-1] = trial
+    for name, cmds in groups(keywords(catalog), lang):
+        for cmd in cmds:
+            trial = _add(found[-1], name, cmd)
+            # Page numbers in the hint are at most two digits: measure with a wide one.
+            if found[-1] and len(render_sms(_page_reply(trial, lang, title, 1, 99), budget=UNCUT)) > SMS_FIT:
+                found.append(_add([], name, cmd))
+            else:
+                found[-1] = trial
     return found
 
 

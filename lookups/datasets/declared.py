@@ -78,6 +78,7 @@ class Declaration:
     name: str  # the field residents search by
     alias_field: str
     location: tuple[tuple[str, str], ...]  # (street|ward|district|address|lat|lon, field)
+    qualifiers: tuple[str, ...]  # other fields that tell records of one name apart, searched like a street
     help_vi: str
     help_en: str
     example: str
@@ -88,7 +89,7 @@ class Declaration:
     encoding: str
     fields: tuple[FieldSpec, ...]
     primary_key: str
-    title_field: str
+    title_fields: tuple[str, ...]  # joined by " - " into the reply's title
     shown: tuple[Shown, ...]
     line: tuple[str, ...]
     status: StatusRule | None
@@ -136,11 +137,20 @@ def _shown(ck: Checker, raw: dict[str, Any], names: set[str]) -> tuple[Shown, ..
     return tuple(out)
 
 
-def _line(ck: Checker, raw: dict[str, Any], names: set[str]) -> tuple[str, ...]:
-    found = ck.strings(raw, "line")
+def _line(ck: Checker, raw: dict[str, Any], names: set[str], key: str) -> tuple[str, ...]:
+    """A list of field names under ``key``."""
+    found = ck.strings(raw, key)
     if stray := [n for n in found if n not in names]:
-        ck.fail("line", f"names {stray[0]!r}, which is not a field of the schema")
+        ck.fail(key, f"names {stray[0]!r}, which is not a field of the schema")
     return found
+
+
+def _title(ck: Checker, raw: dict[str, Any], names: set[str]) -> tuple[str, ...]:
+    """``title``: one field, or a list of fields joined into the title."""
+    if isinstance(raw.get("title"), list):
+        return _line(ck, raw, names, "title")
+    one = ck.field(raw, "title", names)
+    return (one,) if one else ()
 
 
 def _status(ck: Checker, raw: dict[str, Any], names: set[str]) -> StatusRule | None:
@@ -210,14 +220,15 @@ def parse(folder: Path, name: str | None = None) -> Declaration:
         licence=str(licenses[0].get("name", "")), plugin=plugin, keyword=keyword, aliases=aliases, english=english,
         name=searched, alias_field=td.field(tongdai, "alias_field", field_names),
         location=tuple((k, loc.field(location, k, field_names)) for k in LOCATION_KEYS if k in location),
+        qualifiers=_line(td, tongdai, names, "qualifiers"),
         help_vi=td.inside("help").text(td.obj(tongdai, "help", required=True), "vi", required=True),
         help_en=td.inside("help").text(tongdai["help"], "en", required=True),
         example=td.text(tongdai, "example", required=True),
         category=_pair(td, tongdai, "category", required=True), order=int(td.number(tongdai, "order") or 100),
         resource=res_ck.text(resource, "path", required=True), format=res_ck.choice(resource, "format", FORMATS, "csv"),
         encoding=res_ck.text(resource, "encoding") or "utf-8", fields=fields, primary_key=str(primary or ""),
-        title_field=rp.field(reply, "title", field_names) or searched, shown=_shown(rp, reply, names),
-        line=_line(rp, reply, names),
+        title_fields=_title(rp, reply, names) or (searched,), shown=_shown(rp, reply, names),
+        line=_line(rp, reply, names, "line"),
         status=_status(td.inside("status"), td.obj(tongdai, "status"), names),
         as_of=as_of, sample=td.flag(tongdai, "sample", default=False), note=td.text(tongdai, "note"))
 

@@ -36,7 +36,7 @@ class TableData:
         if decl.alias_field:
             names += [a.strip() for a in text(record.get(decl.alias_field)).split(ALIAS_SEPARATOR) if a.strip()]
         places = [text(record.get(decl.where(k))) for k in ("address", "street", "ward", "district")
-                  if decl.where(k)]
+                  if decl.where(k)] + [text(record.get(q)) for q in decl.qualifiers]
         return Entry(text(record.get(decl.primary_key)), tuple(n for n in names if n),
                      tuple(dict.fromkeys(p for p in places if p)))
 
