@@ -9,12 +9,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app import cli_declare
 from lookups.datasets.base import DataError
 from lookups.importing import pipeline, versions
 from lookups.store import Catalog
 
 log = logging.getLogger(__name__)
-ACTIONS = ("list", "import", "validate", "history", "rollback")
+ACTIONS = ("list", "import", "validate", "history", "rollback", *cli_declare.ACTIONS)
 
 
 def _max_loss() -> float:
@@ -41,6 +42,7 @@ def _checks(parser: argparse.ArgumentParser) -> None:
 
 def add_parsers(acts: Any) -> None:
     """The subcommands this module serves, on ``tongdai data``'s sub-parsers (``list`` is made by cli.py)."""
+    cli_declare.add_parsers(acts)
     _checks(acts.add_parser("import", help="check a file and make it the current version"))
     acts.choices["import"].add_argument("--force", action="store_true",
                                         help="import even if the new version loses many records")
@@ -95,6 +97,11 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     data_dir = catalog.data_dir
     if args.action == "list":
         return cmd_list(catalog)
+    if args.action == "new":
+        _writable(args)
+        return cli_declare.cmd_new(catalog, args)
+    if args.action == "check":
+        return cli_declare.cmd_check(catalog, args.dataset)
     catalog.declaration(args.dataset)  # an unknown dataset is a DataError naming the known ones
     if args.action == "history":
         return cmd_history(data_dir, args.dataset)
