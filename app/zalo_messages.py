@@ -8,12 +8,14 @@ from typing import Any
 
 from app.channels.base import InboundMessage
 from app.services import Services
+from handlers.dataset import line
 from handlers.help import groups, menu
 from handlers.i18n import footer, t
 from handlers.registry import keywords
 from handlers.render import render_zalo, shorten
 from handlers.reply import Field, Option, Reply
 from lookups.datasets.bus import distance_m
+from lookups.datasets.table import TableData
 from lookups.store import Catalog
 from lookups.transit import stops_near
 
@@ -90,9 +92,27 @@ def near(catalog: Catalog, lat: float, lon: float) -> Reply:
     fields = [Field("Y tế", f"{f.name} — {', '.join(p for p in (f.address, f.ward) if p)} ({metres(d)})")
               for f, d in facilities if d <= NEAR_MAX_M]
     fields += [Field("Trạm xe buýt", f"{s.code} {s.name} ({metres(d)})") for s, d in stops if d <= NEAR_MAX_M]
+    fields += near_tables(catalog, lat, lon)
     return Reply("location", "found", "vi", "Gần vị trí của bạn:", fields=tuple(fields),
                  hint="Soạn KCB <tên> để xem chi tiết cơ sở y tế, MT <mã trạm> để xem xe sắp đến.",
                  footer=footer(catalog.clinics.meta))
+
+
+def near_tables(catalog: Catalog, lat: float, lon: float) -> list[Field]:
+    """The nearest record of every declared table with lat/lon fields (``tongdai.location``)."""
+    fields = []
+    for decl in catalog.declarations:
+        lat_field, lon_field = decl.where("lat"), decl.where("lon")
+        if decl.plugin or not (lat_field and lon_field):
+            continue
+        data: TableData = catalog.data(decl.id)
+        placed = [(distance_m(lat, lon, float(r[lat_field]), float(r[lon_field])), n)
+                  for n, r in enumerate(data.records) if r.get(lat_field) is not None and r.get(lon_field) is not None]
+        if placed and (best := min(placed))[0] <= NEAR_MAX_M:
+            record = data.records[best[1]]
+            fields.append(Field(decl.category[0], f"{record[decl.name]} — {line(data.decl, record, 'vi')} "
+                                                  f"({metres(best[0])}; soạn {decl.keyword.upper()} <tên>)"))
+    return fields
 
 
 def build(msg: InboundMessage, services: Services) -> dict[str, Any]:

@@ -94,3 +94,27 @@ def test_the_bundled_pack_declares_every_dataset() -> None:
     found = {d.id: d for d in declarations(default_data_dir())}
     assert {"food_safety", "bus", "land_price", "clinics"} <= set(found)
     assert all(found[p].plugin == p for p in ("food_safety", "bus", "land_price", "clinics"))
+
+
+def test_the_reference_page_example_is_a_working_dataset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    doc = (Path(__file__).parents[1] / "docs" / "datasets.md").read_text(encoding="utf-8")
+    blocks = dict(re.findall(r"```(csv|json)\n(.*?)```", doc, re.S))
+    (tmp_path / "parks").mkdir()
+    (tmp_path / "parks" / "parks.csv").write_text(blocks["csv"], encoding="utf-8")
+    (tmp_path / "parks" / "datapackage.json").write_text(blocks["json"], encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path), "ask", "CONGVIEN cong vien apec"]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("Cong vien APEC\nGiay phep: con hieu luc (den 01/01/2030)\n"), shown
+    assert "Dien tich (m2): 42.000\nGio mo cua: 05:00-22:00\n" in shown
+
+
+def test_a_data_directory_from_before_declarations_keeps_its_datasets(tmp_path: Path) -> None:
+    from lookups.datasets.base import default_data_dir
+
+    old = tmp_path / "old"
+    shutil.copytree(default_data_dir() / "land_price", old / "land_price")
+    (old / "land_price" / "datapackage.json").unlink()
+    assert main(["--data-dir", str(old), "ask", "--channel", "json", "GIADAT le duan"]) == 0
+    assert [d.id for d in declarations(old)] == ["land_price"]

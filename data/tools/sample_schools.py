@@ -40,7 +40,10 @@ def _row(n: int, rng: random.Random, level: str, name: str, alias: str, public: 
             "ownership": "Công lập" if public else "Tư thục",
             "address": f"{house(rng)} {place['street']}" if numbered else place["street"],
             "street": place["street"], "ward": place["ward"], "district": place["district"], "phone": phone(n),
-            "students": rng.randint(*pupils[level]) // 10 * 10}
+            "students": rng.randint(*pupils[level]) // 10 * 10,
+            # the street's gazetteer point, moved a little: near it, not on it
+            "lat": f"{float(place['lat']) + rng.uniform(-0.002, 0.002):.5f}",
+            "lon": f"{float(place['lon']) + rng.uniform(-0.002, 0.002):.5f}"}
 
 
 def rows(seed: int = 1022) -> list[dict[str, Any]]:
@@ -76,11 +79,14 @@ def write_schools() -> int:
               field("ownership", "string", "Loại hình", enum=["Công lập", "Tư thục"]),
               field("address", "string", "Địa chỉ"), field("street", "string", "Đường"),
               field("ward", "string", "Phường/Xã"), field("district", "string", "Quận/Huyện (trước 2025)"),
-              field("phone", "string", "Điện thoại"), field("students", "integer", "Số học sinh", minimum=0)]
+              field("phone", "string", "Điện thoại"), field("students", "integer", "Số học sinh", minimum=0),
+              field("lat", "number", "Vĩ độ", "Gần đúng: điểm của tuyến đường"),
+              field("lon", "number", "Kinh độ", "Gần đúng: điểm của tuyến đường")]
     tongdai = {
         "keyword": "TRUONG", "aliases": ["TRUONGHOC", "SCHOOL"], "english": ["SCHOOL"], "name": "name",
         "alias_field": "aliases", "qualifiers": ["level"],
-        "location": {"address": "address", "street": "street", "ward": "ward", "district": "district"},
+        "location": {"address": "address", "street": "street", "ward": "ward", "district": "district",
+                     "lat": "lat", "lon": "lon"},
         "help": {"vi": "TRUONG <tên trường> [phường]: cấp học, công lập/tư thục, địa chỉ, điện thoại",
                  "en": "SCHOOL <school name> [ward]: level, public or private, address, phone"},
         "example": "TRUONG thcs le loi", "category": {"vi": "Giáo dục", "en": "Education"}, "order": 40,

@@ -9,103 +9,25 @@ datasets) or is a plain table served by the generic loader, index and handler.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from lookups.datasets.base import DataError
+from lookups.datasets.declaration import Declaration, FieldSpec, Shown, StatusRule
 from lookups.datasets.declared_check import Checker
 from lookups.text import fold
 
+__all__ = ["FILE", "FORMATS", "PLUGINS", "TYPES", "Declaration", "FieldSpec", "Shown", "StatusRule", "declarations",
+           "parse"]
+
 FILE = "datapackage.json"
+BUNDLED = Path(__file__).resolve().parents[2] / "data"
 PLUGINS = ("food_safety", "bus", "land_price", "clinics")  # the kinds implemented in code (lookups.datasets.kinds)
 LOCATION_KEYS = ("address", "street", "ward", "district", "lat", "lon")
 # Table Schema field types (all accepted; the generic loader reads the ones it knows and keeps the rest as text)
 TYPES = ("string", "number", "integer", "boolean", "object", "array", "list", "datetime", "date", "time", "year",
          "yearmonth", "duration", "geopoint", "geojson", "any")
 FORMATS = ("csv", "json", "jsonl")
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One Table Schema field."""
-
-    name: str
-    type: str
-    title: str
-    description: str
-    required: bool = False
-    enum: tuple[str, ...] = ()
-    minimum: float | None = None
-    maximum: float | None = None
-
-
-@dataclass(frozen=True)
-class Shown:
-    """One line of a record's reply: the field, its labels, and whether it fits an SMS."""
-
-    field: str
-    vi: str
-    en: str
-    sms: bool = True
-
-
-@dataclass(frozen=True)
-class StatusRule:
-    """A date field compared with the data's as-of date: on or after it reads ``valid``, before it ``expired``."""
-
-    field: str
-    vi: str
-    en: str
-    valid: tuple[str, str]
-    expired: tuple[str, str]
-    missing: tuple[str, str]
-
-
-@dataclass(frozen=True)
-class Declaration:
-    id: str
-    path: Path  # the datapackage.json it was read from
-    title: str
-    description: str
-    source: str
-    licence: str
-    plugin: str  # "" for a generic table
-    keyword: str  # folded, lower case
-    aliases: tuple[str, ...]
-    english: tuple[str, ...]
-    name: str  # the field residents search by
-    alias_field: str
-    location: tuple[tuple[str, str], ...]  # (street|ward|district|address|lat|lon, field)
-    qualifiers: tuple[str, ...]  # other fields that tell records of one name apart, searched like a street
-    help_vi: str
-    help_en: str
-    example: str
-    category: tuple[str, str]  # (vi, en)
-    order: int
-    resource: str  # the data file, relative to the folder
-    format: str
-    encoding: str
-    fields: tuple[FieldSpec, ...]
-    primary_key: str
-    title_fields: tuple[str, ...]  # joined by " - " into the reply's title
-    shown: tuple[Shown, ...]
-    line: tuple[str, ...]
-    status: StatusRule | None
-    as_of: date | None
-    sample: bool
-    note: str
-
-    def words(self) -> tuple[str, ...]:
-        return (self.keyword, *self.aliases)
-
-    def where(self, key: str) -> str:
-        """The field that holds a location part, or ""."""
-        return dict(self.location).get(key, "")
-
-    def spec(self, name: str) -> FieldSpec:
-        return next(f for f in self.fields if f.name == name)
 
 
 def _pair(ck: Checker, raw: dict[str, Any], key: str, *, required: bool = False) -> tuple[str, str]:
@@ -161,76 +83,96 @@ def _status(ck: Checker, raw: dict[str, Any], names: set[str]) -> StatusRule | N
                       _pair(ck, raw, "expired", required=True), _pair(ck, raw, "missing"))
 
 
-def parse(folder: Path, name: str | None = None) -> Declaration:
-    """The declaration of the dataset in ``folder`` (a version folder of dataset ``name``, else the dataset's own
-    folder); raises DataError naming the file, the key and the problem."""
-    path = folder / FILE
+def _read(path: Path) -> dict[str, Any]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DataError(f"{path}: {exc}") from exc
-    ck = Checker(path, "")
     if not isinstance(raw, dict):
-        ck.fail("", "must be a JSON object")
-    name = name or folder.name
-    if raw.get("name") != name:
-        ck.fail("name", f"must be the folder name {name!r}, got {raw.get('name')!r}")
+        Checker(path, "").fail("", "must be a JSON object")
+    return raw
+
+
+def _resource(ck: Checker, raw: dict[str, Any], table: bool) -> tuple[dict[str, Any], tuple[FieldSpec, ...], str]:
+    """The first resource, its fields and its primary key ("" when it has none)."""
     resources = ck.objects(raw, "resources", required=True)
     if not resources:
         ck.fail("resources", "must list at least one resource")
-    res_ck = ck.inside("resources[0]")
-    resource = resources[0]
-    schema = res_ck.obj(resource, "schema", required=True)
-    fields = _fields(res_ck.inside("schema"), schema)
-    names = {f.name for f in fields}
+    at = ck.inside("resources[0]")
+    schema = at.obj(resources[0], "schema", required=True)
+    fields = _fields(at.inside("schema"), schema)
     pk = schema.get("primaryKey", "")
     primary = pk[0] if isinstance(pk, list) and len(pk) == 1 else pk
-    if primary and (not isinstance(primary, str) or primary not in names):
-        res_ck.fail("schema.primaryKey", f"must name one declared field, got {pk!r}")
-    td = ck.inside("tongdai")
-    tongdai = ck.obj(raw, "tongdai", required=True)
-    plugin = td.text(tongdai, "plugin")
-    if plugin and plugin not in PLUGINS:
-        td.fail("plugin", f"unknown plugin {plugin!r} (known: {', '.join(PLUGINS)}; leave it out for a table)")
-    generic = not plugin
+    if primary and (not isinstance(primary, str) or primary not in {f.name for f in fields}):
+        at.fail("schema.primaryKey", f"must name one declared field, got {pk!r}")
+    if table and not primary:
+        at.fail("schema.primaryKey", "a table needs a primary key: the field that identifies a record")
+    return resources[0], fields, str(primary or "")
+
+
+def _keywords(td: Checker, tongdai: dict[str, Any]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     keyword = td.keyword(tongdai, "keyword", required=True)
     aliases = tuple(td.keyword_list(tongdai, "aliases"))
     english = tuple(td.keyword_list(tongdai, "english"))
     if stray := [e for e in english if e not in (keyword, *aliases)]:
         td.fail("english", f"{', '.join(stray)} is not the keyword or one of the aliases")
     td.unique([keyword, *aliases], "aliases", "keyword")
-    field_names = names if generic else None
-    searched = td.field(tongdai, "name", field_names, required=True)
-    reply = td.obj(tongdai, "reply", required=generic)
-    rp = td.inside("reply")
+    return keyword, aliases, english
+
+
+def _first(ck: Checker, raw: dict[str, Any], key: str, inner: str) -> str:
+    """``sources[0].title``, ``licenses[0].name``: "" when absent."""
+    items = raw.get(key) or [{}]
+    if not isinstance(items, list) or not isinstance(items[0], dict):
+        ck.fail(key, "must be a list of objects")
+    return str(items[0].get(inner, ""))
+
+
+def _location(td: Checker, tongdai: dict[str, Any], names: set[str] | None) -> tuple[tuple[str, str], ...]:
     location = td.obj(tongdai, "location")
     loc = td.inside("location")
     if bad := sorted(set(location) - set(LOCATION_KEYS)):
         loc.fail(bad[0], f"unknown location key (known: {', '.join(LOCATION_KEYS)})")
-    sources = raw.get("sources") or [{}]
-    licenses = raw.get("licenses") or [{}]
-    if not isinstance(sources, list) or not isinstance(licenses, list):
-        ck.fail("sources" if not isinstance(sources, list) else "licenses", "must be a list")
-    as_of = td.day(tongdai, "as_of", required=generic)
-    if generic and primary == "":
-        res_ck.fail("schema.primaryKey", "a table needs a primary key: the field that identifies a record")
+    return tuple((k, loc.field(location, k, names)) for k in LOCATION_KEYS if k in location)
+
+
+def parse(folder: Path, name: str | None = None) -> Declaration:
+    """The declaration of the dataset in ``folder`` (a version folder of dataset ``name``, else the dataset's own
+    folder); raises DataError naming the file, the key and the problem."""
+    path = folder / FILE
+    raw = _read(path)
+    ck, td = Checker(path, ""), Checker(path, "tongdai")
+    name = name or folder.name
+    if raw.get("name") != name:
+        ck.fail("name", f"must be the folder name {name!r}, got {raw.get('name')!r}")
+    tongdai = ck.obj(raw, "tongdai", required=True)
+    plugin = td.text(tongdai, "plugin")
+    if plugin and plugin not in PLUGINS:
+        td.fail("plugin", f"unknown plugin {plugin!r} (known: {', '.join(PLUGINS)}; leave it out for a table)")
+    table = not plugin
+    resource, fields, primary = _resource(ck, raw, table)
+    names = {f.name for f in fields}
+    checked = names if table else None  # a plugin's reply is code: its fields need not be in the schema
+    keyword, aliases, english = _keywords(td, tongdai)
+    searched = td.field(tongdai, "name", checked, required=True)
+    reply, rp, res = td.obj(tongdai, "reply", required=table), td.inside("reply"), ck.inside("resources[0]")
+    helps = td.obj(tongdai, "help", required=True)
     return Declaration(
         id=name, path=path, title=ck.text(raw, "title", required=True), description=ck.text(raw, "description"),
-        source=td.text(tongdai, "source") or str(sources[0].get("title", "")),
-        licence=str(licenses[0].get("name", "")), plugin=plugin, keyword=keyword, aliases=aliases, english=english,
-        name=searched, alias_field=td.field(tongdai, "alias_field", field_names),
-        location=tuple((k, loc.field(location, k, field_names)) for k in LOCATION_KEYS if k in location),
-        qualifiers=_line(td, tongdai, names, "qualifiers"),
-        help_vi=td.inside("help").text(td.obj(tongdai, "help", required=True), "vi", required=True),
-        help_en=td.inside("help").text(tongdai["help"], "en", required=True),
+        source=td.text(tongdai, "source") or _first(ck, raw, "sources", "title"),
+        licence=_first(ck, raw, "licenses", "name"), plugin=plugin, keyword=keyword, aliases=aliases,
+        english=english, name=searched, alias_field=td.field(tongdai, "alias_field", checked),
+        location=_location(td, tongdai, checked), qualifiers=_line(td, tongdai, names, "qualifiers"),
+        help_vi=td.inside("help").text(helps, "vi", required=True),
+        help_en=td.inside("help").text(helps, "en", required=True),
         example=td.text(tongdai, "example", required=True),
         category=_pair(td, tongdai, "category", required=True), order=int(td.number(tongdai, "order") or 100),
-        resource=res_ck.text(resource, "path", required=True), format=res_ck.choice(resource, "format", FORMATS, "csv"),
-        encoding=res_ck.text(resource, "encoding") or "utf-8", fields=fields, primary_key=str(primary or ""),
+        resource=res.text(resource, "path", required=True), format=res.choice(resource, "format", FORMATS, "csv"),
+        encoding=res.text(resource, "encoding") or "utf-8", fields=fields, primary_key=primary,
         title_fields=_title(rp, reply, names) or (searched,), shown=_shown(rp, reply, names),
-        line=_line(rp, reply, names, "line"),
-        status=_status(td.inside("status"), td.obj(tongdai, "status"), names),
-        as_of=as_of, sample=td.flag(tongdai, "sample", default=False), note=td.text(tongdai, "note"))
+        line=_line(rp, reply, names, "line"), status=_status(td.inside("status"), td.obj(tongdai, "status"), names),
+        as_of=td.day(tongdai, "as_of", required=table), sample=td.flag(tongdai, "sample", default=False),
+        note=td.text(tongdai, "note"))
 
 
 def declarations(data_dir: Path) -> tuple[Declaration, ...]:
@@ -238,6 +180,10 @@ def declarations(data_dir: Path) -> tuple[Declaration, ...]:
     by two datasets is an error naming both."""
     found = [parse(folder) for folder in sorted(data_dir.iterdir()) if (folder / FILE).is_file()] \
         if data_dir.is_dir() else []
+    # A data directory made before declarations existed (a plugin's folder with only metadata.json) keeps its
+    # datasets: they get the bundled pack's declaration.
+    found += [parse(BUNDLED / name) for name in PLUGINS if (data_dir / name / "metadata.json").is_file()
+              and not (data_dir / name / FILE).is_file() and (BUNDLED / name / FILE).is_file()]
     owner: dict[str, Declaration] = {}
     for decl in found:
         for word in decl.words():
