@@ -4,6 +4,7 @@ round trip, rollback."""
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import re
@@ -124,3 +125,27 @@ def test_export_imports_back_unchanged(data_dir: Path, tmp_path: Path, capsys: p
     assert capsys.readouterr().out == first
     assert main(["--data-dir", str(data_dir), "data", "list"]) == 0
     assert re.search(r"^parks\s+7\s", capsys.readouterr().out, re.M)
+    assert main(["--data-dir", str(data_dir), "data", "validate", "parks", str(FIXTURES / "parks-2027.csv")]) == 0
+    assert "valid: an import would make a version of 7 records" in capsys.readouterr().out
+
+
+def test_a_line_kept_from_sms_is_on_zalo_and_in_json(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--data-dir", str(data_dir), "ask", "--channel", "zalo", "CONGVIEN cong vien apec"]) == 0
+    assert "Cải tạo: 01/11/2017" in capsys.readouterr().out
+    assert main(["--data-dir", str(data_dir), "ask", "--channel", "json", "PARK apec park"]) == 0
+    reply = json.loads(capsys.readouterr().out)
+    assert {"label": "Renovated", "value": "2017-11-01", "sms": False} in reply["fields"]
+
+
+def test_a_table_may_be_json_lines(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = data_dir / "parks"
+    with (folder / "parks.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    (folder / "parks.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                        encoding="utf-8")
+    (folder / "parks.csv").unlink()
+    doc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    doc["resources"][0].update(path="parks.jsonl", format="jsonl")
+    (folder / "datapackage.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert main(["--data-dir", str(data_dir), "ask", "CONGVIEN cong vien chau a"]) == 0
+    assert capsys.readouterr().out.startswith("Cong vien Chau A\n")
