@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 
 from handlers import attp, bus, clinics, dataset, help, land_price  # noqa: F401  (registers the commands)
 from handlers.help import keyword_help, menu
-from handlers.i18n import t
+from handlers.i18n import footer, t
 from handlers.registry import Command, Request, keywords, lang_of
-from handlers.reply import Lang, Reply
+from handlers.reply import Lang, Option, Reply
 from lookups.store import Catalog
 from lookups.text import fold, strip_marks
 
@@ -135,9 +135,18 @@ def route(text: str, catalog: Catalog, now: datetime) -> Reply:
 
 
 def guess(text: str, catalog: Catalog, now: datetime) -> Reply:
-    """No keyword: answer only when exactly one dataset has one clear winner, else show the menu."""
-    wins = [cmd for cmd in keywords(catalog).datasets if catalog.index(cmd.dataset).lookup(text).status == "found"]
+    """No keyword: answer when exactly one dataset has one clear winner; offer the winners when several have
+    one ("tran phu": a street's land prices, a school); else show the menu."""
+    wins = [(cmd, found.candidates[0]) for cmd in keywords(catalog).datasets
+            if (found := catalog.index(cmd.dataset).lookup(text)).status == "found"]
+    query = " ".join(text.split())
     if len(wins) == 1:
-        cmd = wins[0]
-        return cmd.handler(Request(" ".join(text.split()), cmd.keyword, "vi", catalog, now, cmd.dataset))
-    return menu(catalog, "vi", t("unknown", "vi", query=" ".join(text.split())[:40]))
+        cmd = wins[0][0]
+        return cmd.handler(Request(query, cmd.keyword, "vi", catalog, now, cmd.dataset))
+    if wins:
+        options = tuple(Option(n, best.name, footer(catalog.meta(cmd.dataset)).source,
+                               f"{cmd.keyword.upper()} {best.name}") for n, (cmd, best) in enumerate(wins[:5], 1))
+        return Reply("guess", "ambiguous", "vi", t("ambiguous", "vi", count=len(wins), query=query[:40]),
+                     options=options, more=len(wins) - len(options),
+                     hint=t("choose", "vi", example=options[0].command))
+    return menu(catalog, "vi", t("unknown", "vi", query=query[:40]))

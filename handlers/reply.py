@@ -46,7 +46,7 @@ class Match:
 
 @dataclass(frozen=True)
 class Reply:
-    intent: str  # the handler's keyword in lower case (attp, bus, mt, giadat, kcb, hd), or "none"
+    intent: str  # the handler's keyword in lower case (attp, bus, mt, giadat, kcb, hd, truong...), "guess" or "none"
     status: Status
     lang: Lang
     title: str

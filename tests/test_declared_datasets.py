@@ -149,3 +149,11 @@ def test_a_table_may_be_json_lines(data_dir: Path, capsys: pytest.CaptureFixture
     (folder / "datapackage.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     assert main(["--data-dir", str(data_dir), "ask", "CONGVIEN cong vien chau a"]) == 0
     assert capsys.readouterr().out.startswith("Cong vien Chau A\n")
+
+
+def test_text_without_a_keyword_found_in_two_datasets_offers_both(app: Flask) -> None:
+    listing = sms(app, "tran phu")
+    assert listing.startswith('Co 2 ket qua cho "tran phu":\n1. Tran Phu - Gia dat theo doan duong\n'
+                              "2. Truong THPT Tran Phu - Truong hoc"), listing
+    assert sms(app, "2").startswith("Truong THPT Tran Phu\nCap hoc: THPT\n")
+    assert sms(app, "pho hoa le duan").startswith("Pho Hoa\n")  # one dataset's winner: answered directly
