@@ -67,10 +67,13 @@ def content_hash(files: list[Path]) -> str:
     return digest.hexdigest()[:12]
 
 
+BUNDLED_DATA = Path(__file__).resolve().parents[2] / "data"  # the sample pack next to the packages
+
+
 def default_data_dir() -> Path:
-    """``TONGDAI_DATA_DIR`` or the bundled sample pack next to the packages."""
+    """``TONGDAI_DATA_DIR`` or the bundled sample pack."""
     env = os.environ.get("TONGDAI_DATA_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
+    return Path(env) if env else BUNDLED_DATA
 
 
 def parse_date(value: str | None) -> date | None:

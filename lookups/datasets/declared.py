@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from lookups.datasets.base import DataError
+from lookups.datasets.base import BUNDLED_DATA, DataError
 from lookups.datasets.declaration import Declaration, FieldSpec, Shown, StatusRule
 from lookups.datasets.declared_check import Checker
 from lookups.text import fold
@@ -21,7 +21,6 @@ __all__ = ["FILE", "FORMATS", "PLUGINS", "TYPES", "Declaration", "FieldSpec", "S
            "parse"]
 
 FILE = "datapackage.json"
-BUNDLED = Path(__file__).resolve().parents[2] / "data"
 PLUGINS = ("food_safety", "bus", "land_price", "clinics")  # the kinds implemented in code (lookups.datasets.kinds)
 LOCATION_KEYS = ("address", "street", "ward", "district", "lat", "lon")
 # Table Schema field types (all accepted; the generic loader reads the ones it knows and keeps the rest as text)
@@ -182,8 +181,8 @@ def declarations(data_dir: Path) -> tuple[Declaration, ...]:
         if data_dir.is_dir() else []
     # A data directory made before declarations existed (a plugin's folder with only metadata.json) keeps its
     # datasets: they get the bundled pack's declaration.
-    found += [parse(BUNDLED / name) for name in PLUGINS if (data_dir / name / "metadata.json").is_file()
-              and not (data_dir / name / FILE).is_file() and (BUNDLED / name / FILE).is_file()]
+    found += [parse(BUNDLED_DATA / name) for name in PLUGINS if (data_dir / name / "metadata.json").is_file()
+              and not (data_dir / name / FILE).is_file() and (BUNDLED_DATA / name / FILE).is_file()]
     owner: dict[str, Declaration] = {}
     for decl in found:
         for word in decl.words():
