@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from handlers.common import MAX_QUERY, resolve
 from handlers.i18n import footer, money, pick
-from handlers.registry import Request, command
+from handlers.registry import Request, command, plugin
 from handlers.reply import Field, Lang, Reply
 from lookups.datasets.bus import BusData, Route, Stop
 from lookups.decide import BAND, CLOSE_MIN, SUGGEST_MIN, Candidate
@@ -108,10 +108,7 @@ def between(req: Request, origin: str, destination: str) -> Reply:
     return Reply("bus", "found", lang, title, fields=tuple(fields), footer=footer(data.meta))
 
 
-@command("BUS", aliases=("XEBUYT", "XB"), english=("BUS",),
-         help_vi="BUS <tuyến | điểm dừng | điểm đi, điểm đến>: tuyến xe buýt, giờ chạy, giá vé",
-         help_en="BUS <route | stop | from, to>: bus routes, hours, fares, how to get there",
-         example="BUS cho han, san bay")
+@plugin("bus")  # keyword, aliases and help: data/bus/datapackage.json
 def bus(req: Request) -> Reply:
     data = req.catalog.bus
     parts = [p for p in BETWEEN.split(req.argument) if p.strip()]
@@ -132,7 +129,8 @@ def bus(req: Request) -> Reply:
 
 
 @command("MT", aliases=("MATRAM",), help_vi="MT <mã trạm>: các chuyến xe buýt sắp đến trạm",
-         help_en="MT <stop code>: next buses at a stop", example="MT HC103")
+         help_en="MT <stop code>: next buses at a stop", example="MT HC103", dataset="bus",
+         category=("Giao thông", "Transport"), order=21)
 def departures(req: Request) -> Reply:
     data, lang = req.catalog.bus, req.lang
     stop = stop_by_code(data, req.argument)

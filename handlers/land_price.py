@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from handlers.common import resolve
 from handlers.i18n import day, footer, pick
-from handlers.registry import Request, command
+from handlers.registry import Request, plugin
 from handlers.reply import Field, Lang, Reply
 from lookups.datasets.land_price import Segment, Street
 from lookups.index import Index
@@ -70,10 +70,7 @@ def show(street: Street, segment: str, lang: Lang, req: Request) -> Reply:
     return Reply("giadat", "found", lang, title, fields=tuple(fields), footer=footer(req.catalog.land.meta))
 
 
-@command("GIADAT", aliases=("GD", "LAND"), english=("LAND",),
-         help_vi="GIADAT <tên đường> [đoạn]: giá đất theo đoạn đường, vị trí VT1-VT5",
-         help_en="LAND <street> [segment]: land prices per street segment, positions VT1-VT5",
-         example="GIADAT le duan")
+@plugin("land_price")  # keyword, aliases and help: data/land_price/datapackage.json
 def land(req: Request) -> Reply:
     index = req.catalog.land_index
     streets = req.catalog.land.streets

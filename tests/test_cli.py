@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from lookups.datasets.base import DATASET_IDS
+from lookups.datasets.declared import PLUGINS as DATASET_IDS
 from lookups.datasets.food_safety import load as load_food
 
 ROOT = Path(__file__).resolve().parents[1]
