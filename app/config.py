@@ -61,6 +61,10 @@ class Settings:
     TONGDAI_LOOP_LIMIT: int = 20  # the same text from one sender this often in 5 minutes is a loop; 0 = off
     TONGDAI_SENDER_SALT: str = ""
     TONGDAI_STATS_DAYS: int = 90
+    # Citizen reports (app.reports): PostgreSQL in production, else a SQLite file in the state directory.
+    DATABASE_URL: str = ""
+    TONGDAI_REPORTS_DAILY_LIMIT: int = 5  # new tickets per sender per day; 0 turns the limit off
+    TONGDAI_OPEN311_KEY: str = ""  # api_key of Open311 POST requests.json; TONGDAI_API_KEY when empty
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

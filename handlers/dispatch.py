@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from handlers import attp, bus, clinics, help, land_price  # noqa: F401  (registers the commands)
+from handlers import attp, bus, clinics, help, land_price, reports  # noqa: F401  (registers the commands)
 from handlers.help import keyword_help, menu
 from handlers.i18n import t
 from handlers.registry import COMMANDS, Command, Request, find, lang_of
@@ -110,7 +110,7 @@ def answer(parsed: Parsed, catalog: Catalog, now: datetime) -> Reply:
     cmd = parsed.command
     if cmd is None:
         return guess(parsed.text, catalog, now)
-    if not fold(parsed.argument) and cmd.keyword != "hd":
+    if not fold(parsed.argument) and cmd.keyword not in ("hd", "tt"):  # HD and TT alone have answers of their own
         return keyword_help(cmd, parsed.lang)
     return cmd.handler(Request(parsed.argument, parsed.word, parsed.lang, catalog, now))
 

@@ -102,5 +102,6 @@ def _every_keyword() -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize(("word", "keyword", "argument"), _every_keyword())
 def test_every_keyword_and_alias_reaches_its_handler(ask: Ask, word: str, keyword: str, argument: str) -> None:
     reply = ask(f"{word.upper()} {argument}", at="2026-11-04T07:00+07:00")
-    expected = {"hd": "hd", "mt": "mt", "bus": "bus", "attp": "attp", "giadat": "giadat", "kcb": "kcb"}[keyword]
+    expected = {"hd": "hd", "mt": "mt", "bus": "bus", "attp": "attp", "giadat": "giadat", "kcb": "kcb", "pa": "pa",
+                "tt": "tt"}[keyword]
     assert reply["intent"] == expected and reply["status"] != "error", reply

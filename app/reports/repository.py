@@ -1,0 +1,100 @@
+"""``TicketStore`` on SQLAlchemy: what the PA/TT keywords and Open311 read and write."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from app.reports.models import HistoryRow, TicketRow
+from handlers.reports import codes
+from handlers.reports.store import NewTicket, Place, Status, Ticket
+
+log = logging.getLogger(__name__)
+CODE_TRIES = 8  # fresh codes tried before one more character is used (a nearly full space of 4 characters)
+
+
+def to_ticket(row: TicketRow, media_base: str = "") -> Ticket:
+    return Ticket(
+        code=row.code, description=row.description, service_code=row.service_code, agency=row.agency,
+        status=_status(row.status), public_note=row.public_note, duplicate_of=row.duplicate_of,
+        place=Place(row.street, row.ward, row.address, row.lat, row.lon), channel=row.channel,
+        anonymous=row.anonymous, created_at=row.created_at, updated_at=row.updated_at, due_at=row.due_at,
+        closed_at=row.closed_at, lang=row.lang,
+        media_urls=tuple(f"{media_base}/{a.path}" for a in row.attachments if a.path) if media_base else ())
+
+
+def _status(value: str) -> Status:
+    for status in ("received", "in_progress", "resolved", "duplicate", "rejected"):
+        if value == status:
+            return status
+    raise ValueError(f"unknown ticket status {value!r}")
+
+
+class SqlTicketStore:
+    def __init__(self, engine: Engine, media_base: str = "") -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.media_base = media_base  # the URL prefix attachments are served under, for media_urls
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def create(self, ticket: NewTicket, now: datetime) -> Ticket:
+        for attempt in range(CODE_TRIES * 2):
+            code = codes.new_code(codes.BODY if attempt < CODE_TRIES else codes.BODY + 1)
+            row = TicketRow(
+                code=code, description=ticket.description, service_code=ticket.service_code, agency=ticket.agency,
+                status="received", public_note="", duplicate_of="", street=ticket.place.street,
+                ward=ticket.place.ward, address=ticket.place.address, lat=ticket.place.lat, lon=ticket.place.lon,
+                channel=ticket.channel, sender_hash=ticket.sender_hash, contact=ticket.contact,
+                text_hash=ticket.text_hash, lang=ticket.lang, anonymous=ticket.anonymous, token=ticket.token,
+                created_at=now, updated_at=now, due_at=ticket.due_at, closed_at=None, purged_at=None, attachments=[])
+            row.history.append(HistoryRow(at=now, actor=f"resident:{ticket.channel}", action="created",
+                                          from_status="", to_status="received", public_note="",
+                                          detail=f"service {ticket.service_code}, agency {ticket.agency}"))
+            try:
+                with self.session() as session, session.begin():
+                    session.add(row)
+                return to_ticket(row, self.media_base)
+            except IntegrityError:
+                log.info("ticket code %s taken; drawing another", code)
+        raise RuntimeError("no free ticket code after repeated draws")
+
+    def same_text(self, sender_hash: str, text_hash: str, since: datetime) -> Ticket | None:
+        with self.session() as session:
+            row = session.scalars(
+                select(TicketRow).options(selectinload(TicketRow.attachments))
+                .where(TicketRow.sender_hash == sender_hash, TicketRow.text_hash == text_hash,
+                       TicketRow.created_at >= since).order_by(TicketRow.id.desc()).limit(1)).first()
+            return to_ticket(row, self.media_base) if row else None
+
+    def filed_since(self, sender_hash: str, since: datetime) -> int:
+        with self.session() as session:
+            return session.scalar(select(func.count()).select_from(TicketRow).where(
+                TicketRow.sender_hash == sender_hash, TicketRow.created_at >= since)) or 0
+
+    def get(self, code: str) -> Ticket | None:
+        row = self.row(code)
+        return to_ticket(row, self.media_base) if row else None
+
+    def row(self, code: str) -> TicketRow | None:
+        with self.session() as session:
+            return session.scalars(select(TicketRow).options(selectinload(TicketRow.attachments))
+                                   .where(TicketRow.code == code.upper())).first()
+
+    def existing(self, codes_: set[str]) -> set[str]:
+        if not codes_:
+            return set()
+        with self.session() as session:
+            return set(session.scalars(select(TicketRow.code).where(TicketRow.code.in_(sorted(codes_)))))
+
+    def latest(self, sender_hash: str, limit: int) -> list[Ticket]:
+        with self.session() as session:
+            rows = session.scalars(select(TicketRow).options(selectinload(TicketRow.attachments))
+                                   .where(TicketRow.sender_hash == sender_hash)
+                                   .order_by(TicketRow.created_at.desc(), TicketRow.id.desc()).limit(limit))
+            return [to_ticket(row, self.media_base) for row in rows]
