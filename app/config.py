@@ -65,6 +65,7 @@ class Settings:
     DATABASE_URL: str = ""
     TONGDAI_REPORTS_DAILY_LIMIT: int = 5  # new tickets per sender per day; 0 turns the limit off
     TONGDAI_OPEN311_KEY: str = ""  # api_key of Open311 POST requests.json; TONGDAI_API_KEY when empty
+    TONGDAI_OPEN311_TOKENS: int = 0  # 1: POST requests answers with a token (tokens/<token>), not the id
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

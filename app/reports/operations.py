@@ -71,8 +71,9 @@ class Operations:
             row = self._row(session, typed)
             return {**self.summary(row), "description": row.description,
                     "history": [_history(h) for h in row.history],
-                    "attachments": [{"kind": a.kind, "url": f"{self.store.media_base}/{a.path}",
-                                     "created_at": a.created_at.isoformat()} for a in row.attachments]}
+                    "attachments": [{"kind": a.kind, "created_at": a.created_at.isoformat(),
+                                     "url": f"{self.store.media_base}/{a.path}" if a.path else a.source_url}
+                                    for a in row.attachments]}
 
     def update(self, typed: str, *, status: str = "", note: str = "", agency: str = "", actor: str,
                now: datetime) -> dict[str, Any]:

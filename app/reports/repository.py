@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from app.reports.models import HistoryRow, TicketRow
+from app.reports.models import AttachmentRow, HistoryRow, TicketRow
 from handlers.reports import codes
 from handlers.reports.store import NewTicket, Place, Status, Ticket
 
@@ -24,7 +24,7 @@ def to_ticket(row: TicketRow, media_base: str = "") -> Ticket:
         place=Place(row.street, row.ward, row.address, row.lat, row.lon), channel=row.channel,
         anonymous=row.anonymous, created_at=row.created_at, updated_at=row.updated_at, due_at=row.due_at,
         closed_at=row.closed_at, lang=row.lang,
-        media_urls=tuple(f"{media_base}/{a.path}" for a in row.attachments if a.path) if media_base else ())
+        media_urls=tuple(f"{media_base}/{a.path}" if a.path else a.source_url for a in row.attachments))
 
 
 def _status(value: str) -> Status:
@@ -53,7 +53,11 @@ class SqlTicketStore:
                 channel=ticket.channel, sender_hash=ticket.sender_hash, contact=ticket.contact,
                 text_hash=ticket.text_hash, lang=ticket.lang, anonymous=ticket.anonymous, token=ticket.token,
                 created_at=now, updated_at=now, due_at=ticket.due_at, closed_at=None, purged_at=None, attachments=[])
-            row.history.append(HistoryRow(at=now, actor=f"resident:{ticket.channel}", action="created",
+            if ticket.media_url:  # given by an Open311 client: kept as its link
+                row.attachments.append(AttachmentRow(kind="photo", source_url=ticket.media_url, path="",
+                                                     content_type="", created_at=now))
+            actor = "open311" if ticket.channel == "open311" else f"resident:{ticket.channel}"
+            row.history.append(HistoryRow(at=now, actor=actor, action="created",
                                           from_status="", to_status="received", public_note="",
                                           detail=f"service {ticket.service_code}, agency {ticket.agency}"))
             try:
