@@ -23,6 +23,7 @@ from lookups.text import fold
 MAX_DESCRIPTION = 4000  # Open311's limit for a description
 SAME_TEXT = timedelta(hours=24)
 LISTED = 3
+RECENT = 200  # of a sender's tickets of the last day read at once (the daily limit is far below)
 ANONYMOUS = frozenset({"an", "andanh"})
 # "an" begins ordinary phrases ("an toàn", "ăn uống"): followed by one of these it is the report's first word.
 NOT_ANONYMOUS = frozenset({"toan", "uong", "ninh", "cap", "xin", "trom", "nhau", "com", "sang", "trua", "toi",
@@ -78,11 +79,15 @@ def file_report(reporter: Reporter, text: str, lang: Lang, now: datetime, anonym
     desk = reporter.desk
     text_hash = hashlib.sha256(fold(text).encode()).hexdigest()[:32]
     if reporter.sender_hash:
-        same = desk.store.same_text(reporter.sender_hash, text_hash, now - SAME_TEXT)
-        if same is not None:
-            return _filed(same, reporter, lang, again=True)
         midnight = now.astimezone(LOCAL).replace(hour=0, minute=0, second=0, microsecond=0)
-        if desk.daily_limit and desk.store.filed_since(reporter.sender_hash, midnight) >= desk.daily_limit:
+        since = min(midnight, now - SAME_TEXT)
+        filed = desk.store.recent(reporter.sender_hash, since, max(RECENT, desk.daily_limit + 1))
+        same = next((f for f in filed if f.text_hash == text_hash and f.created_at >= now - SAME_TEXT), None)
+        ticket = desk.store.get(same.code) if same else None
+        if ticket is not None:
+            return _filed(ticket, reporter, lang, again=True)
+        today = sum(1 for f in filed if f.created_at >= midnight)
+        if desk.daily_limit and today >= desk.daily_limit:
             return Reply("pa", "error", lang, pick(
                 lang, f"Bạn đã gửi {desk.daily_limit} phản ánh hôm nay, mức tối đa trong một ngày.",
                 f"You have filed {desk.daily_limit} reports today, the most a day allows."),

@@ -44,6 +44,13 @@ class NewTicket:
 
 
 @dataclass(frozen=True)
+class Filed:
+    code: str
+    text_hash: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class Ticket:
     code: str  # without "PA-"
     description: str
@@ -67,11 +74,9 @@ class TicketStore(Protocol):
     def create(self, ticket: NewTicket, now: datetime) -> Ticket:
         """Store a new ticket with a fresh code and its first history entry."""
 
-    def same_text(self, sender_hash: str, text_hash: str, since: datetime) -> Ticket | None:
-        """The sender's ticket with this text filed since ``since``, if any."""
-
-    def filed_since(self, sender_hash: str, since: datetime) -> int:
-        """How many tickets the sender filed since ``since``."""
+    def recent(self, sender_hash: str, since: datetime, limit: int) -> list[Filed]:
+        """The sender's tickets filed since ``since``, newest first, at most ``limit``: one query answers both
+        "the same text again?" and "how many today?"."""
 
     def get(self, code: str) -> Ticket | None: ...
 
