@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from app.channels.base import InboundMessage
+from app.reports.media import on_zalo
 from app.services import Services
 from handlers.help import menu
 from handlers.i18n import footer, t
@@ -99,6 +100,8 @@ def build(msg: InboundMessage, services: Services) -> dict[str, Any]:
         return render(services.answer(msg))
     if msg.kind == "follow":
         return welcome()
+    if msg.kind in ("location", "unsupported") and (said := on_zalo(services, msg)):  # a report's place or photo
+        return text(said)
     if msg.kind == "location" and msg.latitude is not None and msg.longitude is not None:
         reply = near(services.catalog, msg.latitude, msg.longitude)
         services.metrics.messages.labels(msg.channel, reply.intent, reply.status).inc()

@@ -45,7 +45,7 @@ def store_of(desk: Desk) -> SqlTicketStore:
 
 
 def init_app(app: Flask) -> None:
-    from app.reports import open311, operators
+    from app.reports import media, open311, operators
     from app.services import services
 
     svc = services(app)
@@ -55,6 +55,7 @@ def init_app(app: Flask) -> None:
     if "api" in svc.settings.channels:  # behind the operators' API key, which only that channel requires
         app.register_blueprint(operators.blueprint)
     app.register_blueprint(open311.blueprint)
+    app.register_blueprint(media.blueprint)
 
 
 _OPERATIONS: weakref.WeakKeyDictionary[SqlTicketStore, Operations] = weakref.WeakKeyDictionary()

@@ -94,3 +94,20 @@ class AttachmentRow(Base):
     content_type: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ticket: Mapped[TicketRow] = relationship(back_populates="attachments")
+
+
+class PendingMediaRow(Base):
+    """A Zalo location or photo sent before its PA: attached when the PA comes within 10 minutes."""
+
+    __tablename__ = "pending_media"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_hash: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(16))  # location | photo
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    source_url: Mapped[str] = mapped_column(Text, default="")
+    path: Mapped[str] = mapped_column(Text, default="")
+    content_type: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_pending_media_sender_created", "sender_hash", "created_at"),)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from app.reports.models import AttachmentRow, HistoryRow, TicketRow
+from app.reports.media_types import Media
+from app.reports.models import AttachmentRow, HistoryRow, PendingMediaRow, TicketRow
 from handlers.reports import codes
 from handlers.reports.store import Filed, NewTicket, Place, Status, Ticket
 
 log = logging.getLogger(__name__)
+MEDIA_WINDOW = timedelta(minutes=10)  # a Zalo location or photo belongs to a PA sent this close to it
 CODE_TRIES = 8  # fresh codes tried before one more character is used (a nearly full space of 4 characters)
 
 
@@ -66,13 +69,70 @@ class SqlTicketStore:
                         conn.execute(insert(AttachmentRow).values(ticket_id=ticket_id, kind="photo",
                                                                   source_url=ticket.media_url, path="",
                                                                   content_type="", created_at=now))
+                    waiting = self._pending(conn, ticket.sender_hash, now) if ticket.sender_hash else []
+                    place, urls = self._apply(conn, ticket_id, place, waiting, now, "resident:zalo")
             except IntegrityError:
                 log.info("ticket code %s taken; drawing another", code)
                 continue
+            urls = ((ticket.media_url,) if ticket.media_url else ()) + urls
             return Ticket(code, ticket.description, ticket.service_code, ticket.agency, "received", "", "", place,
-                          ticket.channel, ticket.anonymous, now, now, ticket.due_at, None, ticket.lang,
-                          (ticket.media_url,) if ticket.media_url else ())
+                          ticket.channel, ticket.anonymous, now, now, ticket.due_at, None, ticket.lang, urls)
         raise RuntimeError("no free ticket code after repeated draws")
+
+    def attach(self, sender_hash: str, media: list[Media], now: datetime, window: timedelta) -> str | None:
+        """Attach ``media`` to the sender's latest ticket filed within ``window`` and return its code; without one,
+        keep the media for the sender's next PA (``create`` takes what is younger than ``window``)."""
+        with self.engine.begin() as conn:
+            found = conn.execute(select(TicketRow.id, TicketRow.code, TicketRow.street, TicketRow.ward,
+                                        TicketRow.address, TicketRow.lat, TicketRow.lon)
+                                 .where(TicketRow.sender_hash == sender_hash, TicketRow.created_at >= now - window)
+                                 .order_by(TicketRow.created_at.desc()).limit(1)).first()
+            if found is None:
+                for item in media:
+                    conn.execute(insert(PendingMediaRow).values(
+                        sender_hash=sender_hash, kind=item.kind, lat=item.lat, lon=item.lon,
+                        source_url=item.source_url, path=item.path, content_type=item.content_type, created_at=now))
+                conn.execute(delete(PendingMediaRow).where(PendingMediaRow.created_at < now - window))
+                return None
+            place = Place(found.street, found.ward, found.address, found.lat, found.lon)
+            self._apply(conn, found.id, place, media, now, "resident:zalo")
+            return str(found.code)
+
+    def latest_code(self, sender_hash: str, since: datetime) -> str | None:
+        with self.engine.connect() as conn:
+            found = conn.execute(select(TicketRow.code).where(TicketRow.sender_hash == sender_hash,
+                                                              TicketRow.created_at >= since)
+                                 .order_by(TicketRow.created_at.desc()).limit(1)).scalar()
+            return str(found) if found else None
+
+    def _pending(self, conn: Connection, sender_hash: str, now: datetime) -> list[Media]:
+        rows = conn.execute(select(PendingMediaRow).where(PendingMediaRow.sender_hash == sender_hash,
+                                                          PendingMediaRow.created_at >= now - MEDIA_WINDOW)
+                            .order_by(PendingMediaRow.id)).all()
+        if rows:
+            conn.execute(delete(PendingMediaRow).where(PendingMediaRow.sender_hash == sender_hash))
+        return [Media(r.kind, r.lat, r.lon, r.source_url, r.path, r.content_type) for r in rows]
+
+    def _apply(self, conn: Connection, ticket_id: int, place: Place, media: list[Media], now: datetime,
+               actor: str) -> tuple[Place, tuple[str, ...]]:
+        """Store ``media`` on a ticket: the last location sets its coordinates, each photo is an attachment."""
+        urls: list[str] = []
+        for item in media:
+            if item.kind == "location" and item.lat is not None and item.lon is not None:
+                place = replace(place, lat=item.lat, lon=item.lon)
+                conn.execute(update(TicketRow).where(TicketRow.id == ticket_id).values(lat=item.lat, lon=item.lon))
+                detail = f"location {item.lat:.6f}, {item.lon:.6f}"
+            elif item.kind == "photo":
+                conn.execute(insert(AttachmentRow).values(ticket_id=ticket_id, kind="photo", source_url=item.source_url,
+                                                          path=item.path, content_type=item.content_type,
+                                                          created_at=now))
+                urls.append(f"{self.media_base}/{item.path}" if item.path else item.source_url)
+                detail = f"photo {item.path or item.source_url[:80]}"
+            else:
+                continue
+            conn.execute(insert(HistoryRow).values(ticket_id=ticket_id, at=now, actor=actor, action="attachment",
+                                                   from_status="", to_status="", public_note="", detail=detail))
+        return place, tuple(urls)
 
     def recent(self, sender_hash: str, since: datetime, limit: int) -> list[Filed]:
         with self.engine.connect() as conn:

@@ -114,10 +114,14 @@ def _filed(ticket: Ticket, reporter: Reporter, lang: Lang, *, again: bool, words
              pick(lang, f"Đã nhận phản ánh {code} ({kind}).", f"Report {code} received ({kind})."))
     fields = [Field(pick(lang, "Địa điểm", "Place"), ticket.place.address)] if ticket.place.address else []
     fields.append(Field(pick(lang, "Cơ quan xử lý", "Agency"), ticket.agency))
+    if ticket.place.lat is not None and not ticket.place.address:
+        fields.append(Field(pick(lang, "Vị trí", "Location"), pick(lang, "đã ghi từ Zalo", "taken from Zalo")))
+    if ticket.media_urls:
+        fields.append(Field(pick(lang, "Ảnh", "Photos"), str(len(ticket.media_urls))))
     if ticket.anonymous:
         fields.append(Field("", pick(lang, "Phản ánh ẩn danh: không lưu liên hệ nên bạn sẽ không nhận thông báo.",
                                      "Anonymous: no contact kept, so you will not be notified.")))
-    elif not ticket.place.address:
+    elif not ticket.place.address and ticket.place.lat is None:
         fields.append(Field("", pick(lang, "Chưa rõ địa điểm: gửi thêm tên đường/phường hoặc vị trí Zalo.",
                                      "No place found: send the street or ward, or a Zalo location.")))
     return Reply("pa", "found", lang, title, fields=tuple(fields),
