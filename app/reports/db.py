@@ -6,6 +6,7 @@ Heroku's ``postgres://`` and plain ``postgresql://`` URLs are read as psycopg 3 
 
 from __future__ import annotations
 
+import fcntl
 import logging
 from pathlib import Path
 
@@ -84,13 +85,20 @@ def where(engine: Engine) -> str:
 
 
 def ensure_migrated(engine: Engine, settings: Settings) -> None:
-    """Production refuses an unmigrated database (one line naming the command); development migrates it."""
+    """Production refuses an unmigrated ``DATABASE_URL`` (one line naming the command): migrating a shared
+    database is a release step, not something each starting worker may do. The default SQLite file is local
+    state, like the Zalo outbox: it is migrated where it is, one process at a time (a file lock), as is any
+    database in development."""
     at, latest = current(engine), head()
     if at == latest:
         return
-    if settings.production:
+    if settings.production and settings.DATABASE_URL:
         raise ConfigError(f"the reports database {where(engine)} is at revision {at or 'none'}, not {latest}: "
                           f"run `{UPGRADE}`")
-    log.warning("DEVELOPMENT MODE: migrating the reports database %s from %s to %s", where(engine), at or "empty",
-                latest)
-    upgrade(engine)
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.state_dir / "reports-migrate.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        at = current(engine)
+        if at != latest:
+            log.warning("migrating the reports database %s from %s to %s", where(engine), at or "empty", latest)
+            upgrade(engine)

@@ -70,7 +70,15 @@ def photo(name: str) -> Response:
 
 def on_zalo(svc: Services, msg: InboundMessage) -> str | None:
     """What to answer a Zalo location or photo that belongs to a report; None when it is not one (a location then
-    gets the places near it, as without reports)."""
+    gets the places near it, as without reports). A database failure is logged and answered as no report."""
+    try:
+        return _on_zalo(svc, msg)
+    except Exception:
+        log.exception("zalo %s %s could not be matched with a report", msg.kind, msg.message_id)
+        return None
+
+
+def _on_zalo(svc: Services, msg: InboundMessage) -> str | None:
     from app.exchange import sender_hash
     from app.reports import store_of
 

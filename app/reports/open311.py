@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,20 +22,19 @@ from sqlalchemy.orm import selectinload
 from app.channels.base import same_secret
 from app.reports import store_of
 from app.reports.models import TicketRow
-from app.reports.open311_xml import to_xml
+from app.reports.open311_format import request_fields, service_notice, to_xml
 from app.reports.repository import to_ticket
 from app.services import services
 from handlers.reports import codes
 from handlers.reports.catalog import Service
-from handlers.reports.store import CLOSED, NewTicket, Place, Ticket
-from handlers.reports.view import LOCAL, status_label
+from handlers.reports.store import CLOSED, NewTicket, Place
+from handlers.reports.view import LOCAL
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("open311", __name__, url_prefix="/open311/v2")
 WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000
 MAX_DESCRIPTION = 4000
-PHONE_LIKE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){8,10}(?!\d)")
 CHANGESET = "2026-12-01T00:00:00+07:00"
 
 
@@ -63,10 +60,6 @@ def answer(items: Any, root: str, item: str, status: int = 200) -> Response:
     response = Response(body, mimetype="text/xml" if xml else "application/json")
     response.status_code = status
     return response
-
-
-def stamp(moment: datetime | None) -> str | None:
-    return moment.astimezone(LOCAL).isoformat(timespec="seconds") if moment else None
 
 
 @blueprint.get("/discovery.<any(json, xml):fmt>")
@@ -152,15 +145,11 @@ def create(fmt: str) -> Response:
         due_at=now + timedelta(days=service.days),
         media_url=form.get("media_url", "").strip()[:1000], token=token), now)
     log.info("open311 request PA-%s filed (%s)", ticket.code, code)
-    notice = _notice(service)
+    notice = service_notice(service)
     if svc.settings.TONGDAI_OPEN311_TOKENS:
         return answer([{"token": token, "service_notice": notice, "account_id": None}], "service_requests", "request")
     return answer([{"service_request_id": codes.display(ticket.code), "service_notice": notice, "account_id": None}],
                   "service_requests", "request")
-
-
-def _notice(service: Service) -> str:
-    return f"Thời hạn xử lý {service.days} ngày làm việc."
 
 
 @blueprint.get("/tokens/<token>.<any(json, xml):fmt>")
@@ -232,24 +221,5 @@ def _requests(query: Any) -> list[dict[str, Any]]:
     desk = services().reports
     with store_of(desk).session() as session:
         tickets = [to_ticket(row, store_of(desk).media_base) for row in session.scalars(query)]
-    return [_fields(t, desk.services.services.get(t.service_code)) for t in tickets]
-
-
-def _fields(ticket: Ticket, service: Service | None) -> dict[str, Any]:
-    closed = ticket.status in CLOSED
-    notes = status_label(ticket, "vi") + (f". {ticket.public_note}" if ticket.public_note else "")
-    return {"service_request_id": codes.display(ticket.code), "status": "closed" if closed else "open",
-            "status_notes": notes, "service_name": service.name_vi if service else ticket.service_code,
-            "service_code": ticket.service_code, "description": PHONE_LIKE.sub("[số điện thoại]", ticket.description),
-            "agency_responsible": ticket.agency, "service_notice": _notice(service) if service else "",
-            "requested_datetime": stamp(ticket.created_at),
-            "updated_datetime": stamp(ticket.closed_at if closed and ticket.closed_at else ticket.updated_at),
-            "expected_datetime": stamp(ticket.due_at), "address": ticket.place.address, "address_id": "",
-            "zipcode": "", "lat": ticket.place.lat, "long": ticket.place.lon, "media_url": _media(ticket.media_urls)}
-
-
-def _media(urls: Sequence[str]) -> str:
-    if not urls:
-        return ""
-    url = urls[0]
-    return request.url_root.rstrip("/") + url if url.startswith("/") else url
+    root = request.url_root.rstrip("/")
+    return [request_fields(t, desk.services.services.get(t.service_code), root) for t in tickets]
