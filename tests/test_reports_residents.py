@@ -93,3 +93,16 @@ def test_english_keyword_gets_english_reply(reports_app: Callable[..., Flask]) -
     reply = twilio_sms(app, "REPORT pothole outside 12 Bach Dang")
     assert reply.startswith("Report PA-") and "(Roads: pothole)" in reply and "Send STATUS" in reply
     assert "In progress" not in twilio_sms(app, f"STATUS {code_in(reply)}")
+
+
+def test_a_report_without_a_place_gets_one_by_its_code(reports_app: Callable[..., Flask]) -> None:
+    app = reports_app()
+    reply = twilio_sms(app, "PA nap ho ga bi mat rat nguy hiem")
+    code = code_in(reply)
+    assert f"soan PA {code} <ten duong/phuong>" in reply
+    assert "Khong nhan ra" in twilio_sms(app, f"PA {code} gan nha toi")
+    placed = twilio_sms(app, f"pa pa-{code.lower()} truoc 45 Tran Phu")
+    assert placed.startswith(f"Da ghi dia diem cho PA-{code}: 45 Tran Phu, Hai Chau")
+    assert "45 Tran Phu" in twilio_sms(app, f"TT {code}")
+    other = twilio_sms(app, f"PA {code} truoc 45 Tran Phu", sender="+84905777666")  # not theirs: a report of its own
+    assert code_in(other) != code

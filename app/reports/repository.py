@@ -98,6 +98,18 @@ class SqlTicketStore:
             self._apply(conn, found.id, place, media, now, "resident:zalo")
             return str(found.code)
 
+    def set_place(self, code: str, sender_hash: str, place: Place, now: datetime) -> Ticket | None:
+        with self.engine.begin() as conn:
+            found = conn.execute(update(TicketRow).where(TicketRow.code == code, TicketRow.sender_hash == sender_hash)
+                                 .values(street=place.street, ward=place.ward, address=place.address, updated_at=now)
+                                 .returning(TicketRow.id)).scalar()
+            if found is None:
+                return None
+            conn.execute(insert(HistoryRow).values(ticket_id=found, at=now, actor="resident", action="place",
+                                                   from_status="", to_status="", public_note="",
+                                                   detail=f"place {place.address}"))
+        return self.get(code)
+
     def latest_code(self, sender_hash: str, since: datetime) -> str | None:
         with self.engine.connect() as conn:
             found = conn.execute(select(TicketRow.code).where(TicketRow.sender_hash == sender_hash,

@@ -23,6 +23,7 @@ from lookups.text import fold
 MAX_DESCRIPTION = 4000  # Open311's limit for a description
 SAME_TEXT = timedelta(hours=24)
 LISTED = 3
+OWN = 20  # of a sender's latest tickets, those that "PA <code> <place>" may still give a place
 RECENT = 200  # of a sender's tickets of the last day read at once (the daily limit is far below)
 ANONYMOUS = frozenset({"an", "andanh"})
 # "an" begins ordinary phrases ("an toàn", "ăn uống"): followed by one of these it is the report's first word.
@@ -44,7 +45,32 @@ def report(req: Request) -> Reply:
                                                   "Send REPORT <what> with the street or ward."),
                      hint=pick(req.lang, "Ví dụ: PA o ga lon truoc 120 Le Duan",
                                "Example: REPORT pothole outside 120 Le Duan"))
+    head, _, rest = text.partition(" ")
+    code = codes.normalise(head)
+    if code is not None and codes.valid(code) and rest.strip() and not anonymous:
+        placed = _add_place(reporter, code, rest, req.lang, req.now)
+        if placed is not None:
+            return placed
     return file_report(reporter, text[:MAX_DESCRIPTION], req.lang, req.now, anonymous)
+
+
+def _add_place(reporter: Reporter, code: str, text: str, lang: Lang, now: datetime) -> Reply | None:
+    """``PA 7KQ3M 120 Le Duan``: the place of a report filed without one. None when the code is not the sender's
+    ticket (the text is then a report of its own)."""
+    desk = reporter.desk
+    if not reporter.sender_hash or code not in {t.code for t in desk.store.latest(reporter.sender_hash, OWN)}:
+        return None
+    found = desk.places.find(text)
+    if found is None:
+        return Reply("pa", "not_found", lang, pick(lang, f"Không nhận ra tên đường hoặc phường trong \"{text[:40]}\".",
+                                                   f"No street or ward recognised in \"{text[:40]}\"."),
+                     hint=pick(lang, f"Ví dụ: PA {code} 120 Le Duan", f"Example: REPORT {code} 120 Le Duan"))
+    ticket = desk.store.set_place(code, reporter.sender_hash, Place(found.street, found.ward, found.address), now)
+    if ticket is None:
+        return None
+    return Reply("pa", "found", lang, pick(lang, f"Đã ghi địa điểm cho {codes.display(code)}: {found.address}.",
+                                           f"Place of {codes.display(code)} noted: {found.address}."),
+                 hint=pick(lang, f"Soạn TT {code} để xem tình trạng.", f"Send STATUS {code} to follow it."))
 
 
 @command("TT", aliases=("TINHTRANG", "STATUS"), english=("STATUS",),
@@ -122,8 +148,9 @@ def _filed(ticket: Ticket, reporter: Reporter, lang: Lang, *, again: bool, words
         fields.append(Field("", pick(lang, "Phản ánh ẩn danh: không lưu liên hệ nên bạn sẽ không nhận thông báo.",
                                      "Anonymous: no contact kept, so you will not be notified.")))
     elif not ticket.place.address and ticket.place.lat is None:
-        fields.append(Field("", pick(lang, "Chưa rõ địa điểm: gửi thêm tên đường/phường hoặc vị trí Zalo.",
-                                     "No place found: send the street or ward, or a Zalo location.")))
+        fields.append(Field("", pick(lang, f"Chưa rõ địa điểm: soạn PA {ticket.code} <tên đường/phường> hoặc gửi "
+                                           f"vị trí Zalo trong 10 phút.", f"No place found: send REPORT {ticket.code} "
+                                           f"<street or ward>, or a Zalo location within 10 minutes.")))
     return Reply("pa", "found", lang, title, fields=tuple(fields),
                  hint=pick(lang, f"Soạn TT {ticket.code} để xem tình trạng.",
                            f"Send STATUS {ticket.code} to follow it."))

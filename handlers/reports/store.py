@@ -80,6 +80,9 @@ class TicketStore(Protocol):
 
     def get(self, code: str) -> Ticket | None: ...
 
+    def set_place(self, code: str, sender_hash: str, place: Place, now: datetime) -> Ticket | None:
+        """Give the sender's own ticket a place (street, ward, address); None when it is not theirs."""
+
     def existing(self, codes: set[str]) -> set[str]:
         """Those of ``codes`` that are tickets."""
 
