@@ -5,11 +5,15 @@ Redis) and each database (SQLite, PostgreSQL)."""
 from __future__ import annotations
 
 import json
+import os
+import threading
+import time
+from pathlib import Path
 
 import pytest
 from fake_zalo import FakeZalo
 from reports_kit import code_in
-from zalo_kit import USER, Rig
+from zalo_kit import USER, Rig, WorkerProcess, wait_for, zalo_env
 
 from app.cli import main
 from app.reports.notify import Notice, ZaloOutboxNotifier
@@ -72,3 +76,30 @@ def test_a_notice_is_stored_once_per_change(zalo_reports: Rig) -> None:
     notice = Notice("zalo", USER, code, "", f"notice:{code}:99")
     assert notifier.notify(notice) and notifier.notify(notice)  # stored, then recognised as stored
     assert rig.drain() == {"done": 1}
+
+
+def test_a_worker_killed_mid_send_sends_the_notice_once_or_twice(zalo_reports: Rig, tmp_path: Path,
+                                                                 database: dict[str, str]) -> None:
+    rig = zalo_reports
+    code = file(rig, "PA rác thải ứ đọng ở chợ Cồn", "pa-k1")
+    assert main(["reports", "update", code, "--status", "in_progress", "--note", "Đã báo công ty môi trường."]) == 0
+    gate = threading.Event()
+    rig.fake.on_send = lambda seen: gate.wait(10)  # Zalo takes the request and hangs
+    before = len(rig.fake.sends)
+    env = {**os.environ, **zalo_env(rig.fake, Path(database["TONGDAI_STATE_DIR"])), "TONGDAI_WORKER_POLL": "0.05",
+           **({"DATABASE_URL": database["DATABASE_URL"]} if "DATABASE_URL" in database else {}),
+           **({"REDIS_URL": rig.svc.settings.REDIS_URL, "TONGDAI_REDIS_PREFIX": rig.svc.settings.TONGDAI_REDIS_PREFIX}
+              if rig.svc.settings.REDIS_URL else {})}
+    worker = WorkerProcess(env)
+    try:
+        wait_for(lambda: len(rig.fake.sends) > before, 20)  # the notice is on the wire...
+        worker.process.kill()  # ... when the worker dies
+        worker.process.wait(10)
+    finally:
+        gate.set()
+        if worker.process.poll() is None:
+            worker.process.kill()
+    rig.fake.on_send = None
+    assert rig.drain(time.time() + rig.box.lease + 1) == {"done": 1}  # taken again once its lease ran out
+    notices = [text for _, text in said(rig.fake)[before:] if text.startswith(f"PA-{code}: Đang xử lý")]
+    assert 1 <= len(notices) <= 2
