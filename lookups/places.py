@@ -21,7 +21,8 @@ from lookups.text import expand, fold
 log = logging.getLogger(__name__)
 MAX_WORDS = 120  # words of a report looked at; a pasted essay costs no more than this
 LONGEST = 4  # words in the longest name
-FUZZY_FROM = 8  # letters (spaces included) from which one typo is forgiven
+FUZZY_FROM = 8  # letters (spaces included) from which one typo is forgiven, in names of two words or more
+ONE_WORD = 5  # letters a one-word name needs to be recognised alone (exactly)
 WARD_WORDS = frozenset({"phuong", "p", "xa", "quan", "q"})
 
 
@@ -100,13 +101,15 @@ class Gazetteer:
     def _name_at(self, words: list[str], at: int) -> tuple[int, str, str] | None:
         """(end, folded name, street|ward) of the longest name starting at word ``at``."""
         after_ward_word = at > 0 and words[at - 1] in WARD_WORDS
-        for size in range(min(LONGEST, len(words) - at), 1, -1):
+        for size in range(min(LONGEST, len(words) - at), 0, -1):
             span = " ".join(words[at:at + size])
+            if size == 1 and len(span) < ONE_WORD:  # "Pasteur", "DT602"; not "an" or "hoa"
+                continue
             for kind, table in (("ward", self.wards), ("street", self.streets)) if after_ward_word else (
                     ("street", self.streets), ("ward", self.wards)):
                 if span in table:
                     return at + size, span, kind
-                if len(span) >= FUZZY_FROM:
+                if size > 1 and len(span) >= FUZZY_FROM:
                     close = process.extractOne(span, table.keys(), scorer=Levenshtein.distance, processor=None,
                                                score_cutoff=1)
                     if close is not None:
