@@ -36,3 +36,11 @@ def test_near_names_the_code_a_typo_came_from() -> None:
                  code[:4], code[1] + code[0] + code[2:], code[:2] + "0" + code[3:]):
         assert code in codes.near(typo), typo
     assert codes.normalise("hello world") is None
+
+
+def test_codes_that_begin_with_pa() -> None:
+    code = "PA26" + codes.check_char("PA26")
+    for typed in (code, code.lower(), f"PA-{code}", f"pa {code}"):
+        assert codes.normalise(typed) == code
+    glued = "7KQ3" + codes.check_char("7KQ3")
+    assert codes.normalise("PA" + glued) == glued and codes.normalise("pa" + glued[:4]) == glued[:4]

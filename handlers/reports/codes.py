@@ -15,7 +15,8 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 PREFIX = "PA-"
 BODY = 4  # random characters; 31**4 = 923,521 codes before the check character
 _VALUE = {ch: n for n, ch in enumerate(ALPHABET)}
-_TYPED = re.compile(r"^\s*(?:P\s*A\s*[-_.:\s]?\s*)?([0-9A-Z]{3,8})\s*$")
+_APART = re.compile(r"^PA(?:\s*[-_.:]\s*|\s+)([0-9A-Z]{3,8})$")
+_COMPACT = re.compile(r"[0-9A-Z]{3,10}")
 
 
 def check_char(body: str) -> str:
@@ -34,16 +35,20 @@ def valid(code: str) -> bool:
 
 
 def normalise(typed: str) -> str | None:
-    """What a resident typed (``pa-7kq3m``, ``PA 7KQ3M``, ``7kq3m``) as a bare upper-case code, or None when it
-    cannot be a code at all."""
-    found = _TYPED.match(typed.upper())
-    if found is None:
+    """What a resident typed (``pa-7kq3m``, ``PA 7KQ3M``, ``7kq3m``, ``PA7KQ3M``) as a bare upper-case code, or
+    None when it cannot be a code at all (several words, punctuation). A code may itself begin with ``PA``
+    (``PA26Q``): a prefix is only taken off when it is set apart (``PA-``, ``PA ``) or when what it is glued to
+    is too long to be a code."""
+    text = typed.strip().upper()
+    apart = _APART.match(text)
+    if apart:
+        return apart.group(1)
+    if not _COMPACT.fullmatch(text):
         return None
-    code = found.group(1)
-    # "PA7KQ3M" is the code with the prefix glued on, unless "PA..." is itself a valid code.
-    if code.startswith("PA") and not valid(code) and valid(code[2:]):
-        return code[2:]
-    return code
+    # Codes have BODY + 1 characters (BODY + 2 once the short ones run out): longer with "PA" in front is glued.
+    if text.startswith("PA") and (len(text) > BODY + 2 or (len(text) == BODY + 2 and not valid(text))):
+        return text[2:]
+    return text
 
 
 def near(code: str) -> set[str]:

@@ -47,7 +47,7 @@ def report(req: Request) -> Reply:
                                "Example: REPORT pothole outside 120 Le Duan"))
     head, _, rest = text.partition(" ")
     code = codes.normalise(head)
-    if code is not None and codes.valid(code) and rest.strip() and not anonymous:
+    if code is not None and len(code) > codes.BODY and codes.valid(code) and rest.strip() and not anonymous:
         placed = _add_place(reporter, code, rest, req.lang, req.now)
         if placed is not None:
             return placed
