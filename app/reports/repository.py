@@ -69,7 +69,9 @@ class SqlTicketStore:
                         conn.execute(insert(AttachmentRow).values(ticket_id=ticket_id, kind="photo",
                                                                   source_url=ticket.media_url, path="",
                                                                   content_type="", created_at=now))
-                    waiting = self._pending(conn, ticket.sender_hash, now) if ticket.sender_hash else []
+                    # locations and photos arrive by Zalo only: other channels need not look for them
+                    zalo = ticket.channel == "zalo" and ticket.sender_hash
+                    waiting = self._pending(conn, ticket.sender_hash, now) if zalo else []
                     place, urls = self._apply(conn, ticket_id, place, waiting, now, "resident:zalo")
             except IntegrityError:
                 log.info("ticket code %s taken; drawing another", code)
