@@ -76,6 +76,11 @@ class Settings:
     TONGDAI_REPLAY_WINDOW: int = 82800  # seconds a Zalo event or gateway MO may be old (<= a day minus skew)
     SMS_GATEWAY_CPID: str = ""  # the cpid the aggregator gave us; MOs for another are refused
     SMS_GATEWAY_ALLOW: str = ""  # aggregator addresses or CIDRs, comma-separated; empty: any address
+    # Citizen reports (app.reports): PostgreSQL in production, else a SQLite file in the state directory.
+    DATABASE_URL: str = ""
+    TONGDAI_REPORTS_DAILY_LIMIT: int = 5  # new tickets per sender per day; 0 turns the limit off
+    TONGDAI_OPEN311_KEY: str = ""  # api_key of Open311 POST requests.json; TONGDAI_API_KEY when empty
+    TONGDAI_OPEN311_TOKENS: int = 0  # 1: POST requests answers with a token (tokens/<token>), not the id
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.reports import openapi_paths as reports
+
 _REPLY = {
     "type": "object",
     "required": ["intent", "status", "lang", "title", "fields", "options", "more", "hint", "footer", "matches"],
@@ -63,7 +65,8 @@ def document() -> dict[str, Any]:
         "info": {"title": "tongdai operators' API", "version": "1",
                  "description": "Ask the hotline as a resident would, and see the reply per channel."},
         "components": {"securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
-                       "schemas": {"Reply": _REPLY, "Option": _OPTION, "Stats": _STATS, "Error": _ERROR}},
+                       "schemas": {"Reply": _REPLY, "Option": _OPTION, "Stats": _STATS, "Error": _ERROR,
+                                   "Ticket": reports.TICKET}},
         "security": [{"apiKey": []}],
         "paths": {"/api/v1/query": {"post": {
             "summary": "Answer a message",
@@ -98,5 +101,6 @@ def document() -> dict[str, Any]:
                     "429": _error("Over TONGDAI_API_RATE_LIMIT calls a minute for this API key; see Retry-After"),
                     "503": _error("The state store (Redis) cannot be reached"),
                 }}},
+            **reports.paths(),
         },
     }

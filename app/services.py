@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,8 +16,10 @@ from app import exchange
 from app.channels.base import InboundMessage
 from app.config import Settings
 from app.exchange import Answer
+from app.guard import sender_hash
 from app.state import StateStore, open_store
 from handlers.reply import Reply
+from handlers.reports.context import Desk, Reporter, reporting
 from lookups.store import Catalog
 
 log = logging.getLogger(__name__)
@@ -60,6 +63,8 @@ class Services:
     catalog: Catalog
     metrics: Metrics = field(default_factory=Metrics)
     state: StateStore = field(default=None)  # type: ignore[assignment]  # opened from settings when not given
+    desk: Desk | None = None  # citizen reports (app.reports); opened on first use when not given
+    _desk_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         if self.state is None:
@@ -72,6 +77,15 @@ class Services:
     def now(self) -> datetime:
         """The time every freshness check reads (one place, so that tests can move it)."""
         return datetime.now(UTC)
+
+    @property
+    def reports(self) -> Desk:
+        with self._desk_lock:
+            if self.desk is None:
+                from app.reports import open_desk
+
+                self.desk = open_desk(self.settings, self.catalog.data_dir)
+            return self.desk
 
     def answer(self, msg: InboundMessage, now: datetime | None = None) -> Reply:
         """The answer path of every channel: conversation, cache, lookup, statistics. Always a reply."""
@@ -89,7 +103,10 @@ class Services:
     def _run(self, msg: InboundMessage, now: datetime | None, *, guard: bool,
              render: Callable[[Reply], str] | None = None, fixed: Reply | None = None) -> Answer:
         started = time.perf_counter()
-        with self.catalog.pinned():  # the cache key and the answer read the same dataset versions
+        who = sender_hash(self.settings.sender_salt, msg.channel, msg.sender) if msg.sender else ""
+        reporter = Reporter(lambda: self.reports, msg.channel, msg.sender, who)
+        # the cache key and the answer read the same dataset versions; PA and TT learn who is asking
+        with self.catalog.pinned(), reporting(reporter):
             found = exchange.run(self, msg, now or self.now(), render=render, guard=guard, fixed=fixed)
         if found.reply is not None and found.outcome == "answered":
             self.metrics.latency.labels(msg.channel).observe(time.perf_counter() - started)

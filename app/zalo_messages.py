@@ -8,6 +8,7 @@ from typing import Any
 
 from app.channels.base import InboundMessage
 from app.guard import please_wait
+from app.reports.media import on_zalo
 from app.services import Services
 from handlers.dataset import line
 from handlers.help import groups, menu
@@ -125,6 +126,8 @@ def build(msg: InboundMessage, services: Services) -> dict[str, Any]:
         return render(services.answer(msg))
     if msg.kind == "follow":
         return welcome(services.catalog)
+    if msg.kind in ("location", "unsupported") and (said := on_zalo(services, msg)):  # a report's place or photo
+        return text(said)
     if msg.kind == "location" and msg.latitude is not None and msg.longitude is not None:
         reply = near(services.catalog, msg.latitude, msg.longitude)
         services.metrics.messages.labels(msg.channel, reply.intent, reply.status).inc()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from handlers import attp, bus, clinics, dataset, help, land_price  # noqa: F401  (registers the commands)
+from handlers import attp, bus, clinics, dataset, help, land_price, reports  # noqa: F401  (registers the commands)
 from handlers.help import keyword_help, menu
 from handlers.i18n import footer, t
 from handlers.registry import Command, Request, keywords, lang_of
@@ -124,7 +124,7 @@ def answer(parsed: Parsed, catalog: Catalog, now: datetime) -> Reply:
     cmd = parsed.command
     if cmd is None:
         return guess(parsed.text, catalog, now)
-    if not fold(parsed.argument) and cmd.keyword != "hd":
+    if not fold(parsed.argument) and cmd.keyword not in ("hd", "tt"):  # HD and TT alone have answers of their own
         return keyword_help(cmd, parsed.lang)
     return cmd.handler(Request(parsed.argument, parsed.word, parsed.lang, catalog, now, cmd.dataset))
 

@@ -15,6 +15,8 @@ from zalo_kit import BACKENDS, Rig, backend_env, make_rig, shared_catalog
 from app.cli import main
 from lookups.store import Catalog
 
+pytest_plugins = ("reports_kit",)  # the reports database fixtures (SQLite and PostgreSQL)
+
 
 @pytest.fixture
 def ask(capsys: pytest.CaptureFixture[str]) -> Callable[..., Any]:

@@ -141,6 +141,15 @@ def _coordinates(message: dict[str, Any]) -> tuple[float, float] | None:
     return None
 
 
+def _image_urls(message: dict[str, Any]) -> list[str]:
+    found = []
+    for item in message.get("attachments") or []:
+        url = (item.get("payload") or {}).get("url") if isinstance(item, dict) else None
+        if isinstance(url, str) and url.startswith(("https://", "http://")) and " " not in url:
+            found.append(url)
+    return found
+
+
 def parse_inbound(body: dict[str, Any]) -> InboundMessage:
     """The event as a channel-neutral message; ``kind`` "ignored" for what gets no reply."""
     event = body.get("event_name")
@@ -175,6 +184,8 @@ def parse_inbound(body: dict[str, Any]) -> InboundMessage:
         text = clean(given)
     elif event == "user_send_location" and (where := _coordinates(message)):
         kind = "location"
+    elif event == "user_send_image" and (images := _image_urls(message)):
+        extra["images"] = " ".join(images)  # a photo may belong to a citizen report (app.reports.media)
     lat, lon = where or (None, None)
     chosen: Kind = kind  # type: ignore[assignment]
     return InboundMessage("zalo", user, text, msg_id, received, chosen, lat, lon, extra=extra)

@@ -1,0 +1,90 @@
+"""What the PA/TT keywords need from wherever tickets are kept, and the ticket as they see it.
+
+The keywords never touch a database: ``app.reports.repository`` implements ``TicketStore`` on SQLAlchemy, and
+tests may implement it with a dict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+Status = Literal["received", "in_progress", "resolved", "duplicate", "rejected"]
+STATUSES: tuple[Status, ...] = ("received", "in_progress", "resolved", "duplicate", "rejected")
+CLOSED: frozenset[str] = frozenset({"resolved", "duplicate", "rejected"})
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a report is, as far as the text (or a Zalo location) says."""
+
+    street: str = ""
+    ward: str = ""
+    address: str = ""  # as it will be shown: "120 Lê Duẩn, Hải Châu"
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    description: str
+    service_code: str
+    agency: str
+    place: Place
+    channel: str  # twilio | gateway | zalo | api | open311
+    sender_hash: str  # salted; "" for none (Open311 without a device id)
+    contact: str  # the phone number or Zalo id notifications go to; "" when anonymous
+    text_hash: str  # same text, same sender, same day: the same ticket
+    lang: str
+    due_at: datetime | None
+    anonymous: bool = False
+    media_url: str = ""
+    token: str = ""
+
+
+@dataclass(frozen=True)
+class Filed:
+    code: str
+    text_hash: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Ticket:
+    code: str  # without "PA-"
+    description: str
+    service_code: str
+    agency: str
+    status: Status
+    public_note: str
+    duplicate_of: str
+    place: Place
+    channel: str
+    anonymous: bool
+    created_at: datetime
+    updated_at: datetime
+    due_at: datetime | None
+    closed_at: datetime | None
+    lang: str = "vi"
+    media_urls: tuple[str, ...] = field(default=())
+
+
+class TicketStore(Protocol):
+    def create(self, ticket: NewTicket, now: datetime) -> Ticket:
+        """Store a new ticket with a fresh code and its first history entry."""
+
+    def recent(self, sender_hash: str, since: datetime, limit: int) -> list[Filed]:
+        """The sender's tickets filed since ``since``, newest first, at most ``limit``: one query answers both
+        "the same text again?" and "how many today?"."""
+
+    def get(self, code: str) -> Ticket | None: ...
+
+    def set_place(self, code: str, sender_hash: str, place: Place, now: datetime) -> Ticket | None:
+        """Give the sender's own ticket a place (street, ward, address); None when it is not theirs."""
+
+    def existing(self, codes: set[str]) -> set[str]:
+        """Those of ``codes`` that are tickets."""
+
+    def latest(self, sender_hash: str, limit: int) -> list[Ticket]:
+        """The sender's most recent tickets, newest first."""

@@ -1,0 +1,33 @@
+"""Streets and wards named in a report's free text, as the gazetteer knows them (old ward names included)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lookups.datasets.base import default_data_dir
+from lookups.places import Gazetteer
+
+GAZETTEER = Gazetteer.load(default_data_dir())
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("o ga lon truoc 120 Le Duan", "120 Lê Duẩn, Hải Châu"),
+    ("Ổ gà lớn trước 120 Lê Duẩn", "120 Lê Duẩn, Hải Châu"),
+    ("ngap nuoc Nguyen Van Linh q hai chau", "Nguyễn Văn Linh, Hải Châu"),
+    ("ngap nuoc Nguyen Van Lnh", "Nguyễn Văn Linh, Hải Châu"),  # one typo in a long name
+    ("rac o phuong Thach Thang", "Hải Châu"),  # the ward's name before 2025
+    ("ngap o Pasteur", "Pasteur, Hải Châu"),  # a one-word street
+    ("o ga tren DT602", "ĐT602, Bà Nà"),
+])
+def test_places_found(text: str, address: str) -> None:
+    found = GAZETTEER.find(text)
+    assert found is not None and found.address == address
+
+
+@pytest.mark.parametrize("text", ["an toan thuc pham o cho", "co nguoi lam dieu gi do", "", "xin chao ban " * 500])
+def test_no_place(text: str) -> None:
+    assert GAZETTEER.find(text) is None
+
+
+def test_titled_ward() -> None:
+    assert GAZETTEER.titled("Hải Châu") == "phường Hải Châu" and GAZETTEER.titled("Hòa Vang") == "xã Hòa Vang"
