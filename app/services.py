@@ -14,6 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from app import exchange
 from app.channels.base import InboundMessage
 from app.config import Settings
+from app.consent import ConsentStore, open_consent
 from app.exchange import Answer
 from app.state import StateStore, open_store
 from handlers.reply import Reply
@@ -60,10 +61,13 @@ class Services:
     catalog: Catalog
     metrics: Metrics = field(default_factory=Metrics)
     state: StateStore = field(default=None)  # type: ignore[assignment]  # opened from settings when not given
+    consent: ConsentStore = field(default=None)  # type: ignore[assignment]  # opt-outs, durable (app.consent)
 
     def __post_init__(self) -> None:
         if self.state is None:
             self.state = open_store(self.settings)
+        if self.consent is None:
+            self.consent = open_consent(self.settings)
         self.metrics.redis_up.set_function(lambda: 1.0 if self.state.available else 0.0)
         listeners = getattr(self.state, "listeners", None)
         if listeners is not None:
@@ -75,9 +79,13 @@ class Services:
 
     def answer(self, msg: InboundMessage, now: datetime | None = None) -> Reply:
         """The answer path of every channel: conversation, cache, lookup, statistics. Always a reply."""
-        found = self._run(msg, now, guard=False)
-        assert found.reply is not None  # nothing is held back without guard
-        return found.reply
+        found = self.answer_or_nothing(msg, now)
+        assert found is not None  # only a repeated STOP goes unanswered, and only on a channel one can opt out of
+        return found
+
+    def answer_or_nothing(self, msg: InboundMessage, now: datetime | None = None) -> Reply | None:
+        """``answer``, or None when nothing is to be said (a STOP from a sender already opted out)."""
+        return self._run(msg, now, guard=False).reply
 
     def respond(self, msg: InboundMessage, render: Callable[[Reply], str] | None = None, *,
                 reply: Reply | None = None, now: datetime | None = None) -> Answer:

@@ -95,12 +95,14 @@ def near(catalog: Catalog, lat: float, lon: float) -> Reply:
                  footer=footer(catalog.clinics.meta))
 
 
-def build(msg: InboundMessage, services: Services) -> dict[str, Any]:
-    """The message answering ``msg`` (a stored event: text, location, follow or unsupported)."""
+def build(msg: InboundMessage, services: Services) -> dict[str, Any] | None:
+    """The message answering ``msg`` (a stored event: text, location, follow or unsupported); None when nothing is
+    to be said (a STOP from a user already opted out)."""
     if msg.extra.get("guard") == "limited":
         return text(render_zalo(please_wait("vi")))
     if msg.kind == "text":
-        return render(services.answer(msg))
+        found = services.answer_or_nothing(msg)
+        return None if found is None else render(found)
     if msg.kind == "follow":
         return welcome()
     if msg.kind == "location" and msg.latitude is not None and msg.longitude is not None:

@@ -1,7 +1,9 @@
 """Twilio Programmable Messaging: inbound SMS answered inline with TwiML, and delivery status callbacks.
 
 Twilio has no two-way SMS in Vietnam, so this channel serves testing and deployments elsewhere; the Da Nang
-short code goes through ``sms_gateway``. Nothing here depends on the other.
+short code goes through ``sms_gateway``. Nothing here depends on the other. Proactive SMS (notices) go out through
+the outbox and Twilio's REST API (``app.senders.TwilioSender``); a status callback with error 21610 (the recipient
+texted STOP to the carrier) is recorded as an opt-out.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
-from app.channels.base import BadRequest, InboundMessage, Kind
+from app.channels.base import BadRequest, InboundMessage, Kind, WebhookError
 from app.channels.sms_common import answer, check_text, mask, outcome, refuse_signature, require
+from app.guard import sender_hash
+from app.senders import TWILIO_OPTED_OUT
 from app.services import services
-from handlers.reply import Reply
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("twilio", __name__)
@@ -103,15 +106,6 @@ def render(text: str | None) -> str:
     return str(twiml)
 
 
-def send(reply: Reply, to: str) -> None:
-    """Not used: every Twilio reply goes inline in the webhook's TwiML answer, well inside Twilio's 15 s.
-
-    Proactive sending would need ``twilio.rest.Client`` with an account SID and a sender number, which this
-    service is not configured with; add both to ``Settings`` before implementing it.
-    """
-    raise NotImplementedError("Twilio replies are sent inline as TwiML; there is no proactive send")
-
-
 @blueprint.post("/sms/twilio")
 def inbound() -> Response:
     verify()
@@ -130,4 +124,22 @@ def status_callback() -> Response:
     error = request.form.get("ErrorCode", "")
     if error:
         log.warning("twilio %s: %s, error %s", fields["MessageSid"], fields["MessageStatus"], error)
+    if error == str(TWILIO_OPTED_OUT) and request.form.get("To"):
+        opted_out(request.form["To"])
     return Response(status=204)
+
+
+def opted_out(number: str) -> None:
+    """The carrier's own STOP (error 21610 on a long code): the number is opted out here too, so no notice is
+    queued for it until it sends START. Not recorded: a 503, so that Twilio's callback is retried."""
+    svc = services()
+    try:
+        svc.consent.set_out(CHANNEL, sender_hash(svc.settings.sender_salt, CHANNEL, number), True, "twilio-21610")
+    except Exception:
+        log.exception("could not record a Twilio opt-out (error 21610)")
+        raise Unavailable("the opt-out could not be recorded; retry later") from None
+    log.info("twilio recipient %s opted out (error 21610)", mask(number))
+
+
+class Unavailable(WebhookError):
+    status = 503

@@ -1,0 +1,125 @@
+"""Proactive messages on any channel: a notice to a resident that is not the reply to their message (a report's new
+status, an operator's announcement). The one public entry point is ``Outbound.send``, reached from a request with
+``outbound(current_app)`` or from a command with ``Outbound.for_settings``::
+
+    from app.outbound import outbound
+    queued = outbound(current_app).send("zalo", user_id, "Phản ánh PA-123 đã được xử lý.", key="report:123:closed")
+    if queued.status != "queued": ...   # opted_out | duplicate | not_deliverable: nothing will be sent
+
+A notice is stored in the outbox (durably, before ``send`` returns) and sent by the outbox worker with its retries,
+back-off and dead letters: delivered at least once, at most twice. Each channel's rules are honoured, at enqueue and
+again at each send: nothing to a recipient who opted out on that channel (``app.consent``); SMS (``twilio``,
+``gateway``) only outside ``TONGDAI_QUIET_HOURS`` (a notice queued at night waits for the morning); Zalo only inside
+the free consultation window after the user's last message (``TONGDAI_ZALO_WINDOW_HOURS``), else not deliverable.
+SMS text is sent accent-free (GSM-7), at most ``TONGDAI_SMS_BUDGET`` characters; Zalo text at most 2,000.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+from flask import Flask
+
+from app.config import Settings
+from app.consent import ConsentStore, open_consent
+from app.guard import sender_hash
+from app.outbox_base import OutboxStore, open_outbox
+from app.quiet import parse_quiet_hours, quiet_until
+from app.senders import SMS_CHANNELS
+from handlers.gsm7 import to_gsm7
+
+log = logging.getLogger(__name__)
+OUTBOX = "tongdai.outbox"
+ZALO_MAX = 2000
+Status = Literal["queued", "duplicate", "opted_out", "not_deliverable"]
+
+
+class NoticeError(ValueError):
+    """A notice that cannot be queued as asked (unknown or unconfigured channel, empty or too long text)."""
+
+
+@dataclass(frozen=True)
+class Queued:
+    status: Status  # queued: it will be sent; anything else: nothing will be
+    key: str  # the outbox message id (``notice:<key>``)
+    due: float  # when it may go first (epoch seconds): later than now in the quiet hours
+    reason: str = ""
+
+
+def outbox(app: Flask) -> OutboxStore:
+    """The app's outbox (Redis when ``REDIS_URL`` is set, else SQLite), opened once and shared by every channel."""
+    found: OutboxStore | None = app.extensions.get(OUTBOX)
+    if found is None:
+        from app.services import services
+
+        found = app.extensions[OUTBOX] = open_outbox(services(app).settings)
+    return found
+
+
+def outbound(app: Flask) -> Outbound:
+    from app.services import services
+
+    svc = services(app)
+    return Outbound(svc.settings, outbox(app), svc.consent)
+
+
+class Outbound:
+    def __init__(self, settings: Settings, box: OutboxStore, consent: ConsentStore) -> None:
+        self.settings, self.box, self.consent = settings, box, consent
+        self.quiet = parse_quiet_hours(settings.TONGDAI_QUIET_HOURS)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Outbound:
+        return cls(settings, open_outbox(settings), open_consent(settings))
+
+    def send(self, channel: str, to: str, text: str, key: str | None = None, now: float | None = None) -> Queued:
+        """Queue ``text`` for ``to`` on ``channel`` (twilio, gateway or zalo: the channel the resident wrote on;
+        ``to`` is their phone number or Zalo user id). ``key`` makes it idempotent: a second call with the same key
+        (for at least a day) is a ``duplicate`` and queues nothing. Raises ``NoticeError`` for a notice that cannot
+        be sent as asked, ``app.outbox_base.OutboxUnavailable`` when the store cannot be reached."""
+        now = time.time() if now is None else now
+        body = self._body(channel, to, text)
+        msg_id = f"notice:{key or uuid.uuid4().hex}"
+        who = sender_hash(self.settings.sender_salt, channel, to)
+        if self.consent.is_out(channel, who):
+            log.info("%s notice %s not queued: the recipient opted out", channel, msg_id)
+            return Queued("opted_out", msg_id, now, "the recipient opted out on this channel")
+        if channel == "zalo" and now - (self.consent.last_seen("zalo", who) or 0.0) \
+                > self.settings.TONGDAI_ZALO_WINDOW_HOURS * 3600:
+            log.info("zalo notice %s not deliverable: outside the free consultation window", msg_id)
+            return Queued("not_deliverable", msg_id, now, "outside Zalo's free consultation window")
+        due = (quiet_until(self.quiet, now) if channel in SMS_CHANNELS else None) or now
+        if channel in SMS_CHANNELS:
+            body["request_id"] = msg_id[-50:]  # the gateway refuses a RequestId it has seen: no double send there
+        stored = self.box.enqueue(msg_id, to, "", now, channel=channel, message=json.dumps(body, ensure_ascii=False),
+                                  due=due)
+        return Queued("queued" if stored else "duplicate", msg_id, due)
+
+    def _body(self, channel: str, to: str, text: str) -> dict[str, object]:
+        if channel not in self.settings.outbound_channels():
+            raise NoticeError(f"the {channel} channel cannot send here: it must be in TONGDAI_CHANNELS and configured"
+                              f" ({CONFIGURE.get(channel, 'one of twilio, gateway, zalo')})")
+        if not to.strip():
+            raise NoticeError("no recipient")
+        text = " ".join(text.split()) if channel in SMS_CHANNELS else text.strip()
+        if not text:
+            raise NoticeError("the text is empty")
+        if channel == "zalo":
+            if len(text) > ZALO_MAX:
+                raise NoticeError(f"a Zalo message is at most {ZALO_MAX} characters; this one has {len(text)}")
+            return {"recipient": {"user_id": to}, "message": {"text": text}}
+        text = to_gsm7(text)
+        budget = self.settings.TONGDAI_SMS_BUDGET
+        if len(text) > budget:
+            raise NoticeError(f"an SMS notice is at most {budget} characters (TONGDAI_SMS_BUDGET); this one has "
+                              f"{len(text)}")
+        return {"to": to.strip(), "text": text}
+
+
+CONFIGURE = {"twilio": "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID",
+             "gateway": "SMS_GATEWAY_API_KEY and SMS_GATEWAY_SECRET_KEY", "zalo": "the Zalo OA settings"}
