@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from app import cli_data, cli_ops, cli_stats
+from app import cli_data, cli_ops, cli_send, cli_stats
 from handlers.dispatch import handle
 from handlers.render import render
 from handlers.reply import Reply
@@ -133,6 +133,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     cli_ops.add_commands(sub)
     cli_stats.add_commands(sub)
+    cli_send.add_commands(sub)
     return top
 
 
@@ -145,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cli_ops.run(args, catalog)
     if args.command in cli_stats.COMMANDS:
         return cli_stats.run(args, catalog)
+    if args.command in cli_send.COMMANDS:
+        return cli_send.run(args, catalog)
     handlers = {"ask": cmd_ask, "data": cmd_data, "serve": cmd_serve}
     try:
         return handlers[args.command](args, catalog)

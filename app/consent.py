@@ -11,6 +11,7 @@ lives in one process's memory. No phone number or Zalo id is stored here, only `
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -24,6 +25,7 @@ import redis
 from app.config import Settings
 from app.outbox_redis_tokens import safe_url
 
+log = logging.getLogger(__name__)
 FILENAME = "consent.sqlite3"
 CHANNELS = ("twilio", "gateway", "zalo")  # where residents can opt out: the channels that send proactively
 SCHEMA = """
@@ -183,6 +185,15 @@ class RedisConsent:
                 pipe.scard(f"{self.prefix}optouts:{channel}")
             found = pipe.execute()
         return {channel: int(n) for channel, n in zip(self.CHANNELS, found, strict=True) if n}
+
+
+def opted_out(store: ConsentStore) -> dict[str, int] | None:
+    """Senders opted out now, per channel, for ``tongdai stats`` and the stats API; None when unreadable."""
+    try:
+        return store.counts()
+    except Exception:
+        log.exception("cannot read the opt-outs in %s", store.where)
+        return None
 
 
 def open_consent(settings: Settings) -> ConsentStore:

@@ -60,14 +60,16 @@ class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]  # the library 
     """The twilio library's HTTP client, sending every request to ``base`` instead of Twilio's own host."""
 
     def __init__(self, base: str, timeout: tuple[float, float]) -> None:
-        super().__init__(timeout=None)
-        self.base, self.connect_read = base.rstrip("/"), timeout
+        super().__init__()
+        self.base = base.rstrip("/")
+        # (connect, read), which requests takes; the library's own type says one number and checks one passed to
+        # ``request``, but uses its default as it is.
+        self.timeout = timeout
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> TwilioResponse:
         parts = urlsplit(url)
         url = self.base + parts.path + (f"?{parts.query}" if parts.query else "")
-        # requests takes (connect, read); the library's own type says one number.
-        kwargs["timeout"] = self.connect_read
+        kwargs["timeout"] = None
         return super().request(method, url, *args, **kwargs)
 
 

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from app.channels.base import BadRequest, BadSignature, InboundMessage, WebhookError, has_surrogates, same_secret
 from app.channels.base import without_surrogates as clean
+from app.consent import opted_out
 from app.guard import api_allowance
 from app.openapi import document
 from app.services import services
@@ -114,4 +115,4 @@ def stats() -> tuple[Response, int]:
     found = read_stats(services().state, day)
     if found is None:
         return jsonify(error="the state store (Redis) cannot be reached; try again shortly"), 503
-    return jsonify(found), 200
+    return jsonify({**found, "opted_out": opted_out(services().consent)}), 200
