@@ -105,6 +105,16 @@ def test_twilio_error_21610_is_an_opt_out_from_rest_and_from_a_status_callback(
     assert "opted out of notices: twilio 2" in capsys.readouterr().out
 
 
+def test_twilio_advanced_opt_out_is_recorded_without_a_second_answer(sms_rig: SmsRig) -> None:
+    form = {"MessageSid": "SM" + "2" * 32, "From": PHONE, "To": "+14155550123", "Body": "STOP", "NumMedia": "0",
+            "OptOutType": "STOP"}
+    assert said(sms_rig.post("/sms/twilio", form)) == ""  # Twilio has sent its own confirmation
+    assert sms_rig.send("twilio", PHONE, "Thong bao").status == "opted_out"
+    form.update(MessageSid="SM" + "3" * 32, Body="START", OptOutType="START")
+    assert said(sms_rig.post("/sms/twilio", form)) == ""
+    assert sms_rig.send("twilio", PHONE, "Thong bao").status == "queued"
+
+
 def test_the_short_code_gateway_takes_stop_too(sms_rig: SmsRig) -> None:
     stamp = datetime.now(VIETNAM).strftime("%Y%m%d%H%M%S")
     query = {"sender": "84905123456", "content": "DUNG", "serviceNumber": "8041", "keyword": "DUNG", "smsid": "77",

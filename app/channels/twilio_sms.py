@@ -110,6 +110,10 @@ def render(text: str | None) -> str:
 def inbound() -> Response:
     verify()
     msg = parse_inbound()
+    handled = request.form.get("OptOutType", "").upper()
+    if handled in ("STOP", "START"):  # Advanced Opt-Out: Twilio has answered it already; we only record it
+        record_consent(msg.sender, handled == "STOP", "twilio-opt-out-type")
+        return Response(render(None), mimetype="text/xml")
     said = answer(msg)
     log.info("twilio %s from %s (%s): %s", msg.message_id, mask(msg.sender), msg.kind, outcome(said))
     return Response(render(said.text), mimetype="text/xml")
@@ -125,20 +129,21 @@ def status_callback() -> Response:
     if error:
         log.warning("twilio %s: %s, error %s", fields["MessageSid"], fields["MessageStatus"], error)
     if error == str(TWILIO_OPTED_OUT) and request.form.get("To"):
-        opted_out(request.form["To"])
+        record_consent(request.form["To"], True, "twilio-21610")
     return Response(status=204)
 
 
-def opted_out(number: str) -> None:
-    """The carrier's own STOP (error 21610 on a long code): the number is opted out here too, so no notice is
-    queued for it until it sends START. Not recorded: a 503, so that Twilio's callback is retried."""
+def record_consent(number: str, out: bool, source: str) -> None:
+    """What Twilio knows of a STOP or START that our own words did not see: the carrier's STOP on a long code
+    (error 21610 in a status callback), or Advanced Opt-Out's ``OptOutType`` on an inbound message. Not recorded:
+    a 503, so that Twilio tries again."""
     svc = services()
     try:
-        svc.consent.set_out(CHANNEL, sender_hash(svc.settings.sender_salt, CHANNEL, number), True, "twilio-21610")
+        svc.consent.set_out(CHANNEL, sender_hash(svc.settings.sender_salt, CHANNEL, number), out, source)
     except Exception:
-        log.exception("could not record a Twilio opt-out (error 21610)")
+        log.exception("could not record a Twilio %s (%s)", "opt-out" if out else "opt-in", source)
         raise Unavailable("the opt-out could not be recorded; retry later") from None
-    log.info("twilio recipient %s opted out (error 21610)", mask(number))
+    log.info("twilio number %s opted %s (%s)", mask(number), "out" if out else "in", source)
 
 
 class Unavailable(WebhookError):
