@@ -21,17 +21,22 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from flask import Flask
 
 from app.config import Settings
 from app.consent import ConsentStore, open_consent
 from app.guard import sender_hash
-from app.outbox_base import OutboxStore, open_outbox
+from app.outbox_base import Job, OutboxStore, open_outbox
 from app.quiet import parse_quiet_hours, quiet_until
 from app.senders import SMS_CHANNELS
+from app.zalo_api import masked
 from handlers.gsm7 import to_gsm7
+
+if TYPE_CHECKING:
+    from app.services import Services
+    from app.worker import WorkerConfig
 
 log = logging.getLogger(__name__)
 OUTBOX = "tongdai.outbox"
@@ -89,8 +94,7 @@ class Outbound:
         if self.consent.is_out(channel, who):
             log.info("%s notice %s not queued: the recipient opted out", channel, msg_id)
             return Queued("opted_out", msg_id, now, "the recipient opted out on this channel")
-        if channel == "zalo" and now - (self.consent.last_seen("zalo", who) or 0.0) \
-                > self.settings.TONGDAI_ZALO_WINDOW_HOURS * 3600:
+        if channel == "zalo" and outside_window(self.consent, who, now, self.settings.TONGDAI_ZALO_WINDOW_HOURS * 3600):
             log.info("zalo notice %s not deliverable: outside the free consultation window", msg_id)
             return Queued("not_deliverable", msg_id, now, "outside Zalo's free consultation window")
         due = (quiet_until(self.quiet, now) if channel in SMS_CHANNELS else None) or now
@@ -123,3 +127,53 @@ class Outbound:
 
 CONFIGURE = {"twilio": "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID",
              "gateway": "SMS_GATEWAY_API_KEY and SMS_GATEWAY_SECRET_KEY", "zalo": "the Zalo OA settings"}
+
+
+def outside_window(consent: ConsentStore, who: str, now: float, window: float) -> bool:
+    """Is ``now`` past Zalo's free consultation window of this user (or did they never write)?"""
+    return now - (consent.last_seen("zalo", who) or 0.0) > window
+
+
+def hold(job: Job, svc: Services, box: OutboxStore, config: WorkerConfig, now: float) -> str | None:
+    """What keeps a claimed notice from going now, recorded in ``box``: the recipient opted out or Zalo's window
+    closed ("failed", for good), quiet hours or an unreadable consent store ("postponed"). None: it may go."""
+    who = sender_hash(svc.settings.sender_salt, job.channel, job.user_id)
+    try:
+        if svc.consent.is_out(job.channel, who):
+            reason = "opted out"
+        elif job.channel == "zalo" and outside_window(svc.consent, who, now, config.zalo_window):
+            reason = "not deliverable: outside Zalo's free consultation window"
+        else:
+            reason = ""
+    except Exception as exc:  # never send on a guess; try again later
+        log.warning("%s notice %s waits: the consent store cannot be read (%s)", job.channel, job.id, exc)
+        box.postpone(job.id, "consent store unavailable", max(now, time.time()) + config.delay(job.attempts))
+        return "postponed"
+    if reason:
+        svc.metrics.send_failures.labels(job.channel, reason.split(":")[0].replace(" ", "_")).inc()
+        log.info("%s notice %s to %s not sent: %s", job.channel, job.id, masked(job.user_id), reason)
+        box.fail(job.id, reason)
+        return "failed"
+    until = quiet_until(config.quiet, now) if job.channel in SMS_CHANNELS else None
+    if until is not None:
+        box.postpone(job.id, "quiet hours", until)
+        return "postponed"
+    return None
+
+
+def note_contact(svc: Services, user: str, at: float) -> None:
+    """When a Zalo user last wrote, which opens the window for notices; a courtesy check, so a failure is logged."""
+    if not user:
+        return
+    try:
+        svc.consent.seen("zalo", sender_hash(svc.settings.sender_salt, "zalo", user), at)
+    except Exception:
+        log.exception("could not record when a zalo user last wrote")
+
+
+def note_opt_out(svc: Services, channel: str, recipient: str, source: str) -> None:
+    """An opt-out the provider told us of when we sent (Twilio 21610)."""
+    try:
+        svc.consent.set_out(channel, sender_hash(svc.settings.sender_salt, channel, recipient), True, source)
+    except Exception:
+        log.exception("could not record the opt-out of a %s recipient", channel)

@@ -27,11 +27,11 @@ from flask import Flask
 from app.channels.zalo import parse_inbound
 from app.config import Settings
 from app.delivery import MAX_UNSURE, UNKNOWN, Outcome, Sender
-from app.guard import sender_hash
+from app.outbound import hold, note_contact, note_opt_out
 from app.outbound import outbox as app_outbox
 from app.outbox_base import Job, OutboxStore, open_outbox
-from app.quiet import Window, parse_quiet_hours, quiet_until
-from app.senders import SMS_CHANNELS, Senders, make_senders
+from app.quiet import Window, parse_quiet_hours
+from app.senders import Senders, make_senders
 from app.services import Services, services
 from app.zalo_api import masked
 from app.zalo_messages import apology, build, envelope
@@ -81,49 +81,12 @@ def _message(job: Job, svc: Services) -> str:
         return job.message
     try:
         msg = parse_inbound(json.loads(job.event))
-        _seen(svc, msg.sender, msg.received_at.timestamp())
+        note_contact(svc, msg.sender, msg.received_at.timestamp())
         reply = build(msg, svc)
     except Exception:  # the dispatcher catches handler errors; this is anything around it. The user still hears.
         log.exception("could not build the reply to zalo job %s", job.id)
         reply = apology()
     return "" if reply is None else json.dumps(envelope(job.user_id, reply), ensure_ascii=False)
-
-
-def _seen(svc: Services, user: str, at: float) -> None:
-    """When this Zalo user last wrote: a notice goes only inside the free consultation window that opened."""
-    if not user:
-        return
-    try:
-        svc.consent.seen("zalo", sender_hash(svc.settings.sender_salt, "zalo", user), at)
-    except Exception:  # the window is a courtesy check; the reply matters more
-        log.exception("could not record when a zalo user last wrote")
-
-
-def _held(job: Job, svc: Services, box: OutboxStore, config: WorkerConfig, now: float) -> str | None:
-    """What keeps a notice from going now: the recipient opted out, Zalo's window closed (both for good), or quiet
-    hours (until the morning). None: it may go. Replies to a resident's own message are never held."""
-    who = sender_hash(svc.settings.sender_salt, job.channel, job.user_id)
-    try:
-        if svc.consent.is_out(job.channel, who):
-            reason = "opted out"
-        elif job.channel == "zalo" and (now - (svc.consent.last_seen("zalo", who) or 0.0)) > config.zalo_window:
-            reason = "not deliverable: outside Zalo's free consultation window"
-        else:
-            reason = ""
-    except Exception as exc:  # the consent store is down: never send on a guess; try again later
-        log.warning("%s notice %s waits: the consent store cannot be read (%s)", job.channel, job.id, exc)
-        box.postpone(job.id, "consent store unavailable", max(now, time.time()) + config.delay(job.attempts))
-        return "postponed"
-    if reason:
-        svc.metrics.send_failures.labels(job.channel, reason.split(":")[0].replace(" ", "_")).inc()
-        log.info("%s notice %s to %s not sent: %s", job.channel, job.id, masked(job.user_id), reason)
-        box.fail(job.id, reason)
-        return "failed"
-    until = quiet_until(config.quiet, now) if job.channel in SMS_CHANNELS else None
-    if until is not None:
-        box.postpone(job.id, "quiet hours", until)
-        return "postponed"
-    return None
 
 
 def process(job: Job, svc: Services, box: OutboxStore, sender: Sender, config: WorkerConfig, now: float) -> str:
@@ -135,7 +98,7 @@ def process(job: Job, svc: Services, box: OutboxStore, sender: Sender, config: W
     if not message:  # nothing to say (a STOP from a sender already opted out)
         box.done(job.id)
         return "done"
-    if not job.event and (held := _held(job, svc, box, config, now)):
+    if not job.event and (held := hold(job, svc, box, config, now)):
         return held
     if job.unsure >= MAX_UNSURE:  # crashes mid-send: a send now could be the resident's third copy
         return _dead(job, box, message, f"{UNKNOWN}: {job.unsure} attempts may have been delivered")
@@ -152,7 +115,7 @@ def process(job: Job, svc: Services, box: OutboxStore, sender: Sender, config: W
     if not outcome.retry:
         log.error("%s message to %s dropped (%s)", job.channel, masked(job.user_id), outcome)
         if outcome.reason == "opted_out":  # the provider knows of a STOP we did not see (Twilio 21610)
-            _opted_out(svc, job.channel, job.user_id, "twilio-21610")
+            note_opt_out(svc, job.channel, job.user_id, "twilio-21610")
         box.fail(job.id, str(outcome))
         return "failed"
     if outcome.unknown and job.unsure + 1 >= MAX_UNSURE:
@@ -165,13 +128,6 @@ def process(job: Job, svc: Services, box: OutboxStore, sender: Sender, config: W
                 config.max_attempts, wait)
     box.retry(job.id, str(outcome), max(now, time.time()) + wait, unknown=outcome.unknown)
     return "retry"
-
-
-def _opted_out(svc: Services, channel: str, recipient: str, source: str) -> None:
-    try:
-        svc.consent.set_out(channel, sender_hash(svc.settings.sender_salt, channel, recipient), True, source)
-    except Exception:
-        log.exception("could not record the opt-out of a %s recipient", channel)
 
 
 def _dead(job: Job, box: OutboxStore, message: str, reason: str) -> str:
