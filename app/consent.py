@@ -6,12 +6,15 @@ the free consultation window). Kept durably, because a lost opt-out means a mess
 - without it: ``consent.sqlite3`` under ``TONGDAI_STATE_DIR``, next to the outbox, written with ``synchronous=FULL``.
 
 Not in the short-lived state store (cache, conversations): that one may be lost or evicted, and without Redis it
-lives in one process's memory. No phone number or Zalo id is stored here, only ``app.guard.sender_hash``.
+lives in one process's memory. No phone number or Zalo id is stored here, only ``consent_key``: the salted
+``app.guard.sender_hash`` of the Zalo id, or of the phone number in one form (``84905123456`` for ``+84 905 123 456``,
+``84905123456`` and ``0905123456`` alike), so that an operator's notice finds the opt-out whatever form it names.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import threading
 import time
@@ -23,15 +26,33 @@ from typing import Protocol, cast
 import redis
 
 from app.config import Settings
+from app.guard import sender_hash
 from app.outbox_redis_tokens import safe_url
 
 log = logging.getLogger(__name__)
 FILENAME = "consent.sqlite3"
 CHANNELS = ("twilio", "gateway", "zalo")  # where residents can opt out: the channels that send proactively
+PHONE_CHANNELS = ("twilio", "gateway")
+_NOT_DIGIT = re.compile(r"\D")
+VIETNAM_NATIONAL = re.compile(r"^0(\d{9,10})$")  # 0905123456: Vietnam's national form of +84 905 123 456
+
+
+def phone_digits(number: str) -> str:
+    """A phone number as digits with its country code: "+84 905-123-456", "84905123456" and "0905123456" are all
+    "84905123456" (a leading 0 is read as Vietnam's national prefix)."""
+    digits = _NOT_DIGIT.sub("", number)
+    national = VIETNAM_NATIONAL.match(digits)
+    return "84" + national[1] if national else digits
+
+
+def consent_key(salt: str, channel: str, recipient: str) -> str:
+    """What the consent store knows of a recipient: the salted hash of their Zalo id or phone number (one form)."""
+    who = phone_digits(recipient) if channel in PHONE_CHANNELS else recipient
+    return sender_hash(salt, channel, who or recipient)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS consent (
     channel TEXT NOT NULL,
-    who TEXT NOT NULL,                       -- app.guard.sender_hash, never the number or id
+    who TEXT NOT NULL,                       -- consent_key: a salted hash, never the number or id
     opted_out INTEGER NOT NULL DEFAULT 0,
     source TEXT NOT NULL DEFAULT '',         -- keyword | unfollow | twilio-21610 | follow | ...
     changed_at REAL,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.channels.base import InboundMessage
 from app.consent import CHANNELS as CONSENT_CHANNELS
+from app.consent import consent_key
 from app.guard import limit_ops, sender_hash, uncount, verdict
 from app.state import Op
 from app.stats import day_of, stat_ops
@@ -104,7 +105,7 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
     else:
         reply, outcome = limited or fixed, "limited" if limited else "answered"
     if reply is None and outcome == "answered" and consent:
-        reply = _consent(svc, msg, who, consent, got.get("lang"))
+        reply = _consent(svc, msg, consent, got.get("lang"))
         outcome = "answered" if reply else "repeat"
     elif reply is None and outcome == "answered":
         reply = _answer(svc, msg, now, key, choice, got, post, tag if who and state else "")
@@ -119,13 +120,13 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
     return Answer(reply, text, outcome)
 
 
-def _consent(svc: Services, msg: InboundMessage, who: str, found: tuple[Consent, Lang], stored: str | None) \
-        -> Reply | None:
+def _consent(svc: Services, msg: InboundMessage, found: tuple[Consent, Lang], stored: str | None) -> Reply | None:
     """Record an opt-out or opt-in durably (``app.consent``) and acknowledge it in the sender's language: the
     word's, or the one of their last lookups. A STOP from a sender already opted out is not acknowledged again
     (None: nothing is said), so that two machines cannot bounce opt-outs back and forth."""
     action, lang = found
     lang = "en" if stored == "en" else "vi" if stored == "vi" else lang
+    who = consent_key(svc.settings.sender_salt, msg.channel, msg.sender)
     try:
         changed = svc.consent.set_out(msg.channel, who, action == "stop", "keyword")
     except Exception:  # not recorded: say so, so that the resident sends it again

@@ -26,8 +26,7 @@ from typing import TYPE_CHECKING, Literal
 from flask import Flask
 
 from app.config import Settings
-from app.consent import ConsentStore, open_consent
-from app.guard import sender_hash
+from app.consent import ConsentStore, consent_key, open_consent, phone_digits
 from app.outbox_base import Job, OutboxStore, open_outbox
 from app.quiet import parse_quiet_hours, quiet_until
 from app.senders import SMS_CHANNELS
@@ -90,7 +89,8 @@ class Outbound:
         now = time.time() if now is None else now
         body = self._body(channel, to, text)
         msg_id = f"notice:{key or uuid.uuid4().hex}"
-        who = sender_hash(self.settings.sender_salt, channel, to)
+        to = str(body["to"]) if channel in SMS_CHANNELS else to.strip()
+        who = consent_key(self.settings.sender_salt, channel, to)
         if self.consent.is_out(channel, who):
             log.info("%s notice %s not queued: the recipient opted out", channel, msg_id)
             return Queued("opted_out", msg_id, now, "the recipient opted out on this channel")
@@ -122,7 +122,10 @@ class Outbound:
         if len(text) > budget:
             raise NoticeError(f"an SMS notice is at most {budget} characters (TONGDAI_SMS_BUDGET); this one has "
                               f"{len(text)}")
-        return {"to": to.strip(), "text": text}
+        digits = phone_digits(to)
+        if not 8 <= len(digits) <= 15:  # E.164 allows 15 digits with the country code
+            raise NoticeError(f"{to!r} is not a phone number")
+        return {"to": "+" + digits if channel == "twilio" else digits, "text": text}
 
 
 CONFIGURE = {"twilio": "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID",
@@ -137,7 +140,7 @@ def outside_window(consent: ConsentStore, who: str, now: float, window: float) -
 def hold(job: Job, svc: Services, box: OutboxStore, config: WorkerConfig, now: float) -> str | None:
     """What keeps a claimed notice from going now, recorded in ``box``: the recipient opted out or Zalo's window
     closed ("failed", for good), quiet hours or an unreadable consent store ("postponed"). None: it may go."""
-    who = sender_hash(svc.settings.sender_salt, job.channel, job.user_id)
+    who = consent_key(svc.settings.sender_salt, job.channel, job.user_id)
     try:
         if svc.consent.is_out(job.channel, who):
             reason = "opted out"
@@ -166,7 +169,7 @@ def note_contact(svc: Services, user: str, at: float) -> None:
     if not user:
         return
     try:
-        svc.consent.seen("zalo", sender_hash(svc.settings.sender_salt, "zalo", user), at)
+        svc.consent.seen("zalo", consent_key(svc.settings.sender_salt, "zalo", user), at)
     except Exception:
         log.exception("could not record when a zalo user last wrote")
 
@@ -174,6 +177,6 @@ def note_contact(svc: Services, user: str, at: float) -> None:
 def note_opt_out(svc: Services, channel: str, recipient: str, source: str) -> None:
     """An opt-out the provider told us of when we sent (Twilio 21610)."""
     try:
-        svc.consent.set_out(channel, sender_hash(svc.settings.sender_salt, channel, recipient), True, source)
+        svc.consent.set_out(channel, consent_key(svc.settings.sender_salt, channel, recipient), True, source)
     except Exception:
         log.exception("could not record the opt-out of a %s recipient", channel)

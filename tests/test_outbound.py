@@ -18,8 +18,8 @@ from zalo_kit import USER as USER_ID
 from app.cli import main
 from app.cli_ops import run as run_ops
 from app.config import ConfigError, Settings
+from app.consent import consent_key
 from app.delivery import UNKNOWN
-from app.guard import sender_hash
 from app.outbound import NoticeError
 from app.outbox import LEGACY, Outbox
 from app.quiet import VIETNAM, parse_quiet_hours, quiet_until
@@ -132,7 +132,7 @@ def test_quiet_hours_settings() -> None:
 def test_a_zalo_notice_goes_inside_the_window_and_is_not_deliverable_outside_it(sms_rig: SmsRig) -> None:
     now = time.time()
     assert sms_rig.send("zalo", USER_ID, NOTICE).status == "not_deliverable"  # never wrote to us
-    sms_rig.svc.consent.seen("zalo", sender_hash(sms_rig.svc.settings.sender_salt, "zalo", USER_ID), now - 3600)
+    sms_rig.svc.consent.seen("zalo", consent_key(sms_rig.svc.settings.sender_salt, "zalo", USER_ID), now - 3600)
     assert sms_rig.send("zalo", USER_ID, NOTICE, now=now).status == "queued"
     assert sms_rig.send("zalo", USER_ID, "Thêm một tin.", now=now).status == "queued"
     assert sms_rig.drain(now) == {"done": 2}

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.channels.base import BadRequest, InboundMessage, Kind, WebhookError
 from app.channels.sms_common import answer, check_text, mask, outcome, refuse_signature, require
-from app.guard import sender_hash
+from app.consent import consent_key
 from app.senders import TWILIO_OPTED_OUT
 from app.services import services
 
@@ -139,7 +139,7 @@ def record_consent(number: str, out: bool, source: str) -> None:
     a 503, so that Twilio tries again."""
     svc = services()
     try:
-        svc.consent.set_out(CHANNEL, sender_hash(svc.settings.sender_salt, CHANNEL, number), out, source)
+        svc.consent.set_out(CHANNEL, consent_key(svc.settings.sender_salt, CHANNEL, number), out, source)
     except Exception:
         log.exception("could not record a Twilio %s (%s)", "opt-out" if out else "opt-in", source)
         raise Unavailable("the opt-out could not be recorded; retry later") from None

@@ -31,7 +31,8 @@ from flask.blueprints import BlueprintSetupState
 from app.channels.base import BadRequest, BadSignature, InboundMessage, Kind, has_surrogates, same_secret
 from app.channels.base import without_surrogates as clean
 from app.config import CLOCK_SKEW
-from app.guard import screen, sender_hash
+from app.consent import consent_key
+from app.guard import screen
 from app.outbound import outbox as shared_outbox
 from app.outbox_base import OutboxStore, OutboxUnavailable
 from app.services import Services, services
@@ -234,7 +235,7 @@ def webhook() -> Response:
 def _consent(svc: Services, msg: InboundMessage) -> bool:
     """Record an unfollow as an opt-out, a follow as an opt-in (and as the user's last contact); False when the
     store cannot be reached (Zalo delivers the event again later)."""
-    who = sender_hash(svc.settings.sender_salt, "zalo", msg.sender)
+    who = consent_key(svc.settings.sender_salt, "zalo", msg.sender)
     try:
         svc.consent.set_out("zalo", who, msg.kind == "unfollow", msg.kind)
         if msg.kind == "follow":
