@@ -125,6 +125,10 @@ class Settings:
                 raise ConfigError(f"{name} must be more than 0")
         if self.TONGDAI_ZALO_UNKNOWN_DELAY < 0:
             raise ConfigError("TONGDAI_ZALO_UNKNOWN_DELAY must not be negative")
+        # Opt-outs are kept by salted hash on disk or in Redis whenever a resident can opt out (app.consent): with
+        # the public development salt a hash can be reversed by trying every phone number.
+        if self.production and not self.TONGDAI_SENDER_SALT and set(self.channels) & {"twilio", "gateway", "zalo"}:
+            raise ConfigError("TONGDAI_SENDER_SALT is required in production: opt-outs are kept by salted hash")
     # --- end of the outbound block -------------------------------------------------------------------------
 
     @classmethod
