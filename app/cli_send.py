@@ -9,7 +9,7 @@ import sys
 from datetime import datetime
 
 from app.config import ConfigError, Settings
-from app.outbound import NoticeError, Outbound
+from app.outbound import NoticeError, Outbound, channel_for
 from app.outbox_base import OutboxUnavailable
 from app.quiet import VIETNAM
 from lookups.store import Catalog
@@ -25,14 +25,6 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     send.add_argument("--to", required=True, help="phone number (SMS) or Zalo user id")
     send.add_argument("--key", help="idempotency key: the same key again queues nothing")
     send.add_argument("text", nargs="+", help="the message (SMS: sent accent-free)")
-
-
-def channel_for(name: str, settings: Settings) -> str:
-    """``sms`` is the channel that can send SMS here, the gateway first (Twilio has no two-way SMS in Vietnam)."""
-    if name != "sms":
-        return name
-    able = settings.outbound_channels()
-    return next((c for c in ("gateway", "twilio") if c in able), "gateway")
 
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:

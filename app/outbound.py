@@ -55,6 +55,15 @@ class Queued:
     reason: str = ""
 
 
+def channel_for(name: str, settings: Settings) -> str:
+    """``sms`` is the channel that can send SMS here, the gateway first (Twilio has no two-way SMS in Vietnam);
+    any other name is itself."""
+    if name != "sms":
+        return name
+    able = settings.outbound_channels()
+    return next((c for c in ("gateway", "twilio") if c in able), "gateway")
+
+
 def outbox(app: Flask) -> OutboxStore:
     """The app's outbox (Redis when ``REDIS_URL`` is set, else SQLite), opened once and shared by every channel."""
     found: OutboxStore | None = app.extensions.get(OUTBOX)

@@ -165,3 +165,21 @@ def test_no_channel_that_cannot_send_takes_a_notice(sms_rig: SmsRig, monkeypatch
     assert main(["send", "--channel", "twilio", "--to", PHONE, "hello"]) == 2
     assert "TWILIO_ACCOUNT_SID" in capsys.readouterr().err
     assert FAST.max_attempts == 3  # the rig's own worker is untouched
+
+
+def test_the_api_queues_a_notice(sms_rig: SmsRig) -> None:
+    client = sms_rig.app.test_client()
+    notice = {"channel": "sms", "to": "0905123456", "text": NOTICE, "key": "outage-42"}
+    first, again = client.post("/api/v1/notices", json=notice), client.post("/api/v1/notices", json=notice)
+    assert first.status_code == 202 and first.get_json()["status"] == "queued"
+    assert first.get_json()["channel"] == "gateway" and first.get_json()["key"] == "notice:outage-42"
+    assert again.status_code == 200 and again.get_json()["status"] == "duplicate"
+    assert sms_rig.drain() == {"done": 1} and sms_rig.gateway.sends[0].json["Phone"] == "84905123456"
+    sms_rig.sms("STOP", sender="+84905123456")
+    refused = client.post("/api/v1/notices", json={**notice, "channel": "twilio", "key": "k2"})
+    assert refused.status_code == 409 and refused.get_json()["status"] == "opted_out"
+    for wrong, reason in (({**notice, "to": 5}, '"to" is required'), ({**notice, "channel": "fax"}, "fax"),
+                          ({**notice, "text": "x" * 600}, "at most 459"), ([], "JSON object")):
+        answer = client.post("/api/v1/notices", json=wrong)
+        assert answer.status_code == 400 and reason in answer.get_json()["error"]
+    assert "/api/v1/notices" in client.get("/api/v1/openapi.json").get_json()["paths"]
