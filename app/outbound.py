@@ -4,7 +4,7 @@ status, an operator's announcement). The one public entry point is ``Outbound.se
 
     from app.outbound import outbound
     queued = outbound(current_app).send("zalo", user_id, "Phản ánh PA-123 đã được xử lý.", key="report:123:closed")
-    if queued.status != "queued": ...   # opted_out | duplicate | not_deliverable: nothing will be sent
+    if queued.status in ("opted_out", "not_deliverable"): ...   # nothing will be sent (queued.reason says why)
 
 A notice is stored in the outbox (durably, before ``send`` returns) and sent by the outbox worker with its retries,
 back-off and dead letters: delivered at least once, at most twice. Each channel's rules are honoured, at enqueue and
@@ -27,7 +27,7 @@ from flask import Flask
 
 from app.config import Settings
 from app.consent import ConsentStore, consent_key, open_consent, phone_digits
-from app.outbox_base import Job, OutboxStore, open_outbox
+from app.outbox_base import Job, OutboxStore, OutboxUnavailable, open_outbox
 from app.quiet import parse_quiet_hours, quiet_until
 from app.senders import SMS_CHANNELS
 from app.zalo_api import masked
@@ -49,7 +49,7 @@ class NoticeError(ValueError):
 
 @dataclass(frozen=True)
 class Queued:
-    status: Status  # queued: it will be sent; anything else: nothing will be
+    status: Status  # queued, or duplicate (queued before under this key): it will be sent; the others: never
     key: str  # the outbox message id (``notice:<key>``)
     due: float  # when it may go first (epoch seconds): later than now in the quiet hours
     reason: str = ""
@@ -94,16 +94,22 @@ class Outbound:
         """Queue ``text`` for ``to`` on ``channel`` (twilio, gateway or zalo: the channel the resident wrote on;
         ``to`` is their phone number or Zalo user id). ``key`` makes it idempotent: a second call with the same key
         (for at least a day) is a ``duplicate`` and queues nothing. Raises ``NoticeError`` for a notice that cannot
-        be sent as asked, ``app.outbox_base.OutboxUnavailable`` when the store cannot be reached."""
+        be sent as asked, ``app.outbox_base.OutboxUnavailable`` when the outbox or the opt-outs cannot be read."""
         now = time.time() if now is None else now
         body = self._body(channel, to, text)
         msg_id = f"notice:{key or uuid.uuid4().hex}"
         to = str(body["to"]) if channel in SMS_CHANNELS else to.strip()
         who = consent_key(self.settings.sender_salt, channel, to)
-        if self.consent.is_out(channel, who):
+        try:
+            out = self.consent.is_out(channel, who)
+            closed = channel == "zalo" and outside_window(self.consent, who, now,
+                                                           self.settings.TONGDAI_ZALO_WINDOW_HOURS * 3600)
+        except Exception as exc:  # never queue on a guess about consent
+            raise OutboxUnavailable(f"the opt-outs in {self.consent.where} cannot be read: {exc}") from exc
+        if out:
             log.info("%s notice %s not queued: the recipient opted out", channel, msg_id)
             return Queued("opted_out", msg_id, now, "the recipient opted out on this channel")
-        if channel == "zalo" and outside_window(self.consent, who, now, self.settings.TONGDAI_ZALO_WINDOW_HOURS * 3600):
+        if closed:
             log.info("zalo notice %s not deliverable: outside the free consultation window", msg_id)
             return Queued("not_deliverable", msg_id, now, "outside Zalo's free consultation window")
         due = (quiet_until(self.quiet, now) if channel in SMS_CHANNELS else None) or now
@@ -125,7 +131,7 @@ class Outbound:
         if channel == "zalo":
             if len(text) > ZALO_MAX:
                 raise NoticeError(f"a Zalo message is at most {ZALO_MAX} characters; this one has {len(text)}")
-            return {"recipient": {"user_id": to}, "message": {"text": text}}
+            return {"recipient": {"user_id": to.strip()}, "message": {"text": text}}
         text = to_gsm7(text)
         budget = self.settings.TONGDAI_SMS_BUDGET
         if len(text) > budget:

@@ -159,7 +159,7 @@ def parse_inbound(body: dict[str, Any]) -> InboundMessage:
         user = _user(body, "follower")
         kind: Kind = "follow" if event == "follow" else "unfollow"
         return InboundMessage("zalo", user, "", f"{event}:{user}:{stamp}", received, kind, extra=extra)
-    if not event.startswith("user_send_"):  # receipts, oa_send_* echoes, unfollow, anonymous_send_*, ...
+    if not event.startswith("user_send_"):  # receipts, oa_send_* echoes, anonymous_send_*, ...
         return InboundMessage("zalo", "", "", "", received, "ignored", extra=extra)
     user = _user(body, "sender")
     message = body.get("message")
@@ -178,8 +178,7 @@ def parse_inbound(body: dict[str, Any]) -> InboundMessage:
     elif event == "user_send_location" and (where := _coordinates(message)):
         kind = "location"
     lat, lon = where or (None, None)
-    chosen: Kind = kind
-    return InboundMessage("zalo", user, text, msg_id, received, chosen, lat, lon, extra=extra)
+    return InboundMessage("zalo", user, text, msg_id, received, kind, lat, lon, extra=extra)
 
 
 @blueprint.get("/webhook")
