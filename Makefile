@@ -28,6 +28,7 @@ test: lint services
 
 bench: setup
 	$(BIN)/python benchmarks/match_quality.py
+	$(BIN)/python benchmarks/adversarial.py
 	$(BIN)/python benchmarks/lookup_speed.py
 	$(BIN)/python benchmarks/import_speed.py
 	$(BIN)/python benchmarks/cache_speed.py

@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.channels.base import WebhookError
 from app.config import Settings
 from app.services import EXTENSION, Services
+from handlers.registry import keywords
 from lookups.datasets.base import default_data_dir
 from lookups.store import Catalog
 
@@ -50,6 +51,7 @@ def init_app(app: Flask, settings: Settings, catalog: Catalog | None = None) -> 
     data_dir = Path(settings.TONGDAI_DATA_DIR) if settings.TONGDAI_DATA_DIR else default_data_dir()
     catalog = catalog or Catalog(data_dir)
     catalog.warm()
+    keywords(catalog)  # a declared keyword that clashes with a command word stops the start, naming the file
     app.extensions[EXTENSION] = Services(settings, catalog)
     # Behind one proxy (Heroku router, nginx): trust its X-Forwarded-* so signed URLs match.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]

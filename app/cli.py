@@ -6,8 +6,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, is_dataclass
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from app import cli_data, cli_ops, cli_send, cli_stats
 from handlers.dispatch import handle
 from handlers.render import render
 from handlers.reply import Reply
-from lookups.datasets.base import DATASET_IDS, DataError, default_data_dir
+from lookups.datasets.base import DataError, default_data_dir
 from lookups.store import Catalog
 
 CHANNELS = ("sms", "zalo", "json")
@@ -54,28 +53,12 @@ def cmd_ask(args: argparse.Namespace, catalog: Catalog) -> int:
     return 0
 
 
-def export_rows(catalog: Catalog, dataset: str) -> Iterator[dict[str, Any]]:
-    if dataset == "food_safety":
-        for est in catalog.food.records:
-            yield {**asdict(est), "address": est.address}
-    elif dataset == "clinics":
-        for fac in catalog.clinics.records:
-            yield {**asdict(fac), "address": fac.address}
-    elif dataset == "land_price":
-        for seg in catalog.land.segments:
-            yield {"name": seg.street, "address": f"{seg.street} ({seg.from_point} - {seg.to_point})", **asdict(seg)}
-    else:
-        for route in catalog.bus.routes.values():
-            yield {"kind": "route", "name": route.short_name, **asdict(route)}
-        for stop in catalog.bus.stops.values():
-            yield {"kind": "stop", "address": stop.street, **asdict(stop)}
-
-
 def cmd_data(args: argparse.Namespace, catalog: Catalog) -> int:
     if args.action in cli_data.ACTIONS:
         return cli_data.run(args, catalog)
     if args.action == "export":
-        lines = (_dump(row if not is_dataclass(row) else asdict(row)) for row in export_rows(catalog, args.dataset))
+        data = catalog.data(args.dataset)  # an unknown dataset is a DataError naming the known ones
+        lines = (_dump(row) for row in catalog.kind(args.dataset).export(data))
         if args.format == "jsonl":
             sys.stdout.writelines(line + "\n" for line in lines)
             return 0
@@ -107,7 +90,7 @@ def _aware(text: str) -> datetime:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="tongdai", description="Lookup hotline: food safety, buses, land, clinics")
+    top = argparse.ArgumentParser(prog="tongdai", description="Lookup hotline over a city's declared datasets")
     top.add_argument("--data-dir", type=Path, help="data directory (default: $TONGDAI_DATA_DIR or the sample pack)")
     top.add_argument("-v", "--verbose", action="store_true")
     sub = top.add_subparsers(dest="command", required=True)
@@ -121,7 +104,7 @@ def parser() -> argparse.ArgumentParser:
     acts.add_parser("list", help="datasets, record counts, as-of dates, current versions")
     cli_data.add_parsers(acts)
     export = acts.add_parser("export", help="every record as JSON lines (or a JSON array), ready to import back")
-    export.add_argument("dataset", choices=DATASET_IDS)
+    export.add_argument("dataset", help="a dataset of the data directory (tongdai data list)")
     export.add_argument("--format", choices=("jsonl", "json"), default="jsonl",
                         help="jsonl: one object per line (default); json: one array")
     synth = acts.add_parser("synth", help="a data directory with N synthetic food-safety records")

@@ -9,12 +9,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lookups.datasets.base import DATASET_IDS, DataError
+from app import cli_declare
+from lookups.datasets.base import DataError
 from lookups.importing import pipeline, versions
 from lookups.store import Catalog
 
 log = logging.getLogger(__name__)
-ACTIONS = ("list", "import", "validate", "history", "rollback")
+ACTIONS = ("list", "import", "validate", "history", "rollback", *cli_declare.ACTIONS)
 
 
 def _max_loss() -> float:
@@ -26,7 +27,7 @@ def _max_loss() -> float:
 
 
 def _checks(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dataset", choices=DATASET_IDS)
+    parser.add_argument("dataset", help="a dataset of the data directory (tongdai data list)")
     parser.add_argument("path", type=Path, help="CSV, XLSX, JSON or JSON lines file; GTFS zip or folder for bus")
     parser.add_argument("--mapping", type=Path, help="column mapping (TOML), read on top of the shipped one")
     parser.add_argument("--as-of", type=date.fromisoformat, help="date the data is valid for (default: today)")
@@ -41,14 +42,15 @@ def _checks(parser: argparse.ArgumentParser) -> None:
 
 def add_parsers(acts: Any) -> None:
     """The subcommands this module serves, on ``tongdai data``'s sub-parsers (``list`` is made by cli.py)."""
+    cli_declare.add_parsers(acts)
     _checks(acts.add_parser("import", help="check a file and make it the current version"))
     acts.choices["import"].add_argument("--force", action="store_true",
                                         help="import even if the new version loses many records")
     _checks(acts.add_parser("validate", help="the import's checks, switching nothing"))
     history = acts.add_parser("history", help="versions of a dataset and the switches between them")
-    history.add_argument("dataset", choices=DATASET_IDS)
+    history.add_argument("dataset", help="a dataset of the data directory")
     rollback = acts.add_parser("rollback", help="make an earlier version current again")
-    rollback.add_argument("dataset", choices=DATASET_IDS)
+    rollback.add_argument("dataset", help="a dataset of the data directory")
     rollback.add_argument("--to", help="version id (or prefix, or 'base'); default: the one before the current")
 
 
@@ -67,10 +69,10 @@ def _writable(args: argparse.Namespace) -> None:
 
 
 def cmd_list(catalog: Catalog) -> int:
-    print(f"{'dataset':<12} {'records':>9}  {'as of':<10}  {'version':<12}  {'current':<12}  title")
+    print(f"{'dataset':<16} {'records':>9}  {'as of':<10}  {'version':<12}  {'current':<12}  title")
     for meta, count in catalog.metas():
         current = catalog.versions().get(meta.id, versions.BASE)
-        print(f"{meta.id:<12} {count:>9}  {meta.as_of.isoformat():<10}  {meta.version:<12}  {current:<12}  "
+        print(f"{meta.id:<16} {count:>9}  {meta.as_of.isoformat():<10}  {meta.version:<12}  {current:<12}  "
               f"{meta.title}")
     return 0
 
@@ -95,6 +97,12 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     data_dir = catalog.data_dir
     if args.action == "list":
         return cmd_list(catalog)
+    if args.action == "new":
+        _writable(args)
+        return cli_declare.cmd_new(catalog, args)
+    if args.action == "check":
+        return cli_declare.cmd_check(catalog, args.dataset)
+    catalog.declaration(args.dataset)  # an unknown dataset is a DataError naming the known ones
     if args.action == "history":
         return cmd_history(data_dir, args.dataset)
     if args.action == "validate":

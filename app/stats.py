@@ -12,13 +12,11 @@ from zoneinfo import ZoneInfo
 
 from app.config import Settings
 from app.state import Op, StateStore
-from handlers.dispatch import DATASETS, Parsed
+from handlers.dispatch import Parsed
 from handlers.reply import Reply
 from lookups.text import fold
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-INTENT_DATASET = {**{intent: names[0] for intent, names in DATASETS.items()}, "mt": "bus"}
-UNMATCHED = ("food_safety", "bus", "land_price", "clinics")
 QUERY_TEXT = 100  # characters of an unmatched query kept: enough to read what was asked
 TOP = 20
 
@@ -35,10 +33,12 @@ def stat_ops(settings: Settings, day: str, channel: str, reply: Reply | None, ou
     ops = [Op("hincr", f"stats:{day}:counts", f"{channel}|{intent}|{status}", ttl)]
     if who:
         ops.append(Op("pfadd", f"stats:{day}:senders", who, ttl))
-    dataset = INTENT_DATASET.get(intent)
-    if status == "not_found" and dataset and parsed and parsed.command is not None:
+    dataset = parsed.command.dataset if parsed and parsed.command is not None else ""
+    if status == "not_found" and dataset and parsed:
         query = fold(parsed.argument)[:QUERY_TEXT]
         if query:
+            # The datasets with unmatched queries that day, so the reader need not know the list of datasets.
+            ops.append(Op("hincr", f"stats:{day}:unmatched", dataset, ttl))
             ops.append(Op("zincr", f"stats:{day}:unmatched:{dataset}", query, ttl))
     return ops
 
@@ -46,8 +46,12 @@ def stat_ops(settings: Settings, day: str, channel: str, reply: Reply | None, ou
 def read_stats(store: StateStore, day: date, top: int = TOP) -> dict[str, Any] | None:
     """The day's statistics as JSON-ready data, or None when the store cannot be reached."""
     name = day.isoformat()
+    first = store.execute([Op("hgetall", f"stats:{name}:unmatched")])
+    if first is None:
+        return None
+    unmatched = sorted(first[0])
     ops = [Op("hgetall", f"stats:{name}:counts"), Op("pfcount", f"stats:{name}:senders")]
-    ops += [Op("ztop", f"stats:{name}:unmatched:{dataset}", count=top) for dataset in UNMATCHED]
+    ops += [Op("ztop", f"stats:{name}:unmatched:{dataset}", count=top) for dataset in unmatched]
     got = store.execute(ops)
     if got is None:
         return None
@@ -64,5 +68,5 @@ def read_stats(store: StateStore, day: date, top: int = TOP) -> dict[str, Any] |
         "by_channel": totals["channel"], "by_intent": totals["intent"], "by_status": totals["status"],
         "counts": rows,
         "unmatched": {dataset: [{"query": query, "count": int(score)} for query, score in got[2 + i]]
-                      for i, dataset in enumerate(UNMATCHED)},
+                      for i, dataset in enumerate(unmatched)},
     }

@@ -9,12 +9,14 @@ from typing import Any
 from app.channels.base import InboundMessage
 from app.guard import please_wait
 from app.services import Services
-from handlers.help import menu
+from handlers.dataset import line
+from handlers.help import groups, menu
 from handlers.i18n import footer, t
-from handlers.registry import ORDER
+from handlers.registry import keywords
 from handlers.render import render_zalo, shorten
 from handlers.reply import Field, Option, Reply
 from lookups.datasets.bus import distance_m
+from lookups.datasets.table import TableData
 from lookups.store import Catalog
 from lookups.transit import stops_near
 
@@ -55,15 +57,17 @@ def list_template(options: tuple[Option, ...]) -> dict[str, Any]:
     return {"attachment": {"type": "template", "payload": {"template_type": "list", "elements": elements}}}
 
 
-def welcome() -> dict[str, Any]:
-    """The menu as text, and one button per keyword; a tap sends the keyword, which answers with its syntax."""
-    reply = menu("vi", WELCOME)
+def welcome(catalog: Catalog) -> dict[str, Any]:
+    """The menu's first page as text, and one button per category; a tap sends ``HD <category>``, which lists
+    that category's keywords. With more categories than buttons, the last button opens the whole menu."""
+    reply = menu(catalog, "vi", WELCOME)
     body = render_zalo(replace(reply, fields=(*reply.fields, Field("", LOCATION_TIP))))
-    buttons = []
-    for cmd in [c for c in ORDER if c.keyword != "hd"][:BUTTONS_MAX]:
-        what = cmd.help("vi").split(":", 1)[-1].strip()
-        buttons.append({"title": shorten(f"{cmd.keyword.upper()}: {what}", TITLE_MAX), "type": "oa.query.show",
-                        "payload": cmd.keyword.upper()})
+    found = groups(keywords(catalog), "vi")
+    shown = found if len(found) <= BUTTONS_MAX else found[:BUTTONS_MAX - 1]
+    buttons = [{"title": shorten(f"{name}: {', '.join(c.keyword.upper() for c in cmds)}", TITLE_MAX),
+                "type": "oa.query.show", "payload": f"HD {name}"} for name, cmds in shown]
+    if len(shown) < len(found):
+        buttons.append({"title": "Tất cả: HD", "type": "oa.query.show", "payload": "HD"})
     return {"text": body, "attachment": {"type": "template", "payload": {"buttons": buttons}}}
 
 
@@ -90,9 +94,27 @@ def near(catalog: Catalog, lat: float, lon: float) -> Reply:
     fields = [Field("Y tế", f"{f.name} — {', '.join(p for p in (f.address, f.ward) if p)} ({metres(d)})")
               for f, d in facilities if d <= NEAR_MAX_M]
     fields += [Field("Trạm xe buýt", f"{s.code} {s.name} ({metres(d)})") for s, d in stops if d <= NEAR_MAX_M]
+    fields += near_tables(catalog, lat, lon)
     return Reply("location", "found", "vi", "Gần vị trí của bạn:", fields=tuple(fields),
                  hint="Soạn KCB <tên> để xem chi tiết cơ sở y tế, MT <mã trạm> để xem xe sắp đến.",
                  footer=footer(catalog.clinics.meta))
+
+
+def near_tables(catalog: Catalog, lat: float, lon: float) -> list[Field]:
+    """The nearest record of every declared table with lat/lon fields (``tongdai.location``)."""
+    fields = []
+    for decl in catalog.declarations:
+        lat_field, lon_field = decl.where("lat"), decl.where("lon")
+        if decl.plugin or not (lat_field and lon_field):
+            continue
+        data: TableData = catalog.data(decl.id)
+        placed = [(distance_m(lat, lon, float(r[lat_field]), float(r[lon_field])), n)
+                  for n, r in enumerate(data.records) if r.get(lat_field) is not None and r.get(lon_field) is not None]
+        if placed and (best := min(placed))[0] <= NEAR_MAX_M:
+            record = data.records[best[1]]
+            fields.append(Field(decl.category[0], f"{record[decl.name]} — {line(data.decl, record, 'vi')} "
+                                                  f"({metres(best[0])}; soạn {decl.keyword.upper()} <tên>)"))
+    return fields
 
 
 def build(msg: InboundMessage, services: Services) -> dict[str, Any] | None:
@@ -104,7 +126,7 @@ def build(msg: InboundMessage, services: Services) -> dict[str, Any] | None:
         found = services.answer_or_nothing(msg)
         return None if found is None else render(found)
     if msg.kind == "follow":
-        return welcome()
+        return welcome(services.catalog)
     if msg.kind == "location" and msg.latitude is not None and msg.longitude is not None:
         reply = near(services.catalog, msg.latitude, msg.longitude)
         services.metrics.messages.labels(msg.channel, reply.intent, reply.status).inc()

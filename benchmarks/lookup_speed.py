@@ -3,9 +3,15 @@
 For each size a child process (pinned to one core) loads a synthetic data directory, builds the index,
 and times uncached lookups of noisy queries; it then times the naive baseline (rapidfuzz
 ``process.extract`` with ``fuzz.WRatio`` over every folded name) on a subset of the same queries and
-prints both accuracies. Synthetic data directories are cached under ``benchmarks/.cache``.
+prints both accuracies. It also times the whole answer path a resident waits for (``handle("ATTP ...")``:
+keyword, registry, matcher, decision, reply) on a Catalog of the same directory. Synthetic data directories
+are cached under ``benchmarks/.cache``.
 
     .venv/bin/python benchmarks/lookup_speed.py [--sizes 100000 1000000] [--queries 1000]
+    .venv/bin/python benchmarks/lookup_speed.py --sizes 100000 --code /tmp/before   # before/after in one run
+
+``--code DIR`` runs each size twice, first on the code of another checkout (``git archive <rev> | tar -x -C
+DIR``), then on this one, so a change is measured against its baseline on the same machine in the same run.
 """
 
 from __future__ import annotations
@@ -18,9 +24,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+CODE = os.environ.get("TONGDAI_BENCH_CODE")  # the checkout whose code a child measures (default: this one)
 sys.path.insert(0, str(ROOT))
+if CODE:
+    sys.path.insert(0, CODE)
 CACHE = ROOT / "benchmarks" / ".cache"
 
 
@@ -74,12 +84,32 @@ def child(size: int, queries: int, baseline_queries: int) -> dict[str, float]:
         base_hits += bool(best) and data.records[best[0][2]].id == q.target
         ranked = index.search(q.text, limit=5)
         ours_sub += bool(ranked) and ranked[0].id == q.target
+    answer_times = answer_path(folder, qs[:300])
     return {
+        "answer_p50_ms": statistics.median(answer_times), "answer_p99_ms": pct(answer_times, 0.99),
         "size": size, "load_s": load_s, "build_s": build_s, "rss_mb": rss,
         "p50_ms": statistics.median(times), "p99_ms": pct(times, 0.99), "top1": hits / len(qs),
         "base_p50_ms": statistics.median(base_times), "base_top1": base_hits / len(subset),
         "ours_top1_subset": ours_sub / len(subset), "baseline_n": len(subset),
     }
+
+
+def answer_path(folder: Path, queries: list[Any]) -> list[float]:
+    """Milliseconds per message through ``handle`` (no result cache), after a warm-up that builds the index."""
+    from datetime import UTC, datetime
+
+    from handlers.dispatch import handle
+    from lookups.store import Catalog
+
+    catalog = Catalog(folder, reload_every=0)
+    now = datetime.now(UTC)
+    handle("ATTP pho hoa", catalog, now)
+    times = []
+    for q in queries:
+        t0 = time.perf_counter()
+        handle(f"ATTP {q.text}", catalog, now)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
 
 
 def main() -> None:
@@ -88,22 +118,38 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--baseline-queries", type=int, default=100)
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--code", type=Path, help="also measure the code of this checkout first (the baseline)")
+    ap.add_argument("--rounds", type=int, default=1, help="with --code: alternate baseline and ours this often")
     args = ap.parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.queries, args.baseline_queries)))
         return
-    for size in args.sizes:
+    codes = [str(args.code.resolve()), ""] * max(1, args.rounds) if args.code else [""]
+    runs: dict[tuple[int, str], list[dict[str, float]]] = {}
+    for size, code in ((s, c) for s in args.sizes for c in codes):
         base_n = args.baseline_queries if size <= 100_000 else max(10, args.baseline_queries // 5)
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(size), "--queries", str(args.queries),
-             "--baseline-queries", str(base_n)], check=True, capture_output=True, text=True).stdout
+             "--baseline-queries", str(base_n)], check=True, capture_output=True, text=True,
+            env={**os.environ, "TONGDAI_BENCH_CODE": code}).stdout
         r = json.loads(out.strip().splitlines()[-1])
+        runs.setdefault((size, code), []).append(r)
+        if args.code:
+            print(f"code: {code or 'this checkout'}")
+        print(f"{r['size']:>9,} records: answer path (handle) p50 {r['answer_p50_ms']:.2f} ms, "
+              f"p99 {r['answer_p99_ms']:.2f} ms")
         print(f"{r['size']:>9,} records: load {r['load_s']:.1f} s, index build {r['build_s']:.2f} s, "
               f"RSS {r['rss_mb']:.0f} MB; lookup p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms, "
               f"top-1 {r['top1']:.1%}")
         print(f"{'':>9}  baseline WRatio full scan: p50 {r['base_p50_ms']:.1f} ms "
               f"(x{r['base_p50_ms'] / r['p50_ms']:.0f} slower), top-1 {r['base_top1']:.1%} vs ours "
               f"{r['ours_top1_subset']:.1%} on the same {r['baseline_n']} queries")
+    if args.code and args.rounds > 1:  # the machine is shared: the median of the rounds says more than one
+        for (size, code), found in runs.items():
+            print(f"median of {len(found)} rounds, {size:,} records, {code or 'this checkout'}: answer path p50 "
+                  f"{statistics.median(r['answer_p50_ms'] for r in found):.2f} ms, p99 "
+                  f"{statistics.median(r['answer_p99_ms'] for r in found):.2f} ms; Index.search p50 "
+                  f"{statistics.median(r['p50_ms'] for r in found):.2f} ms")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,15 @@
-"""Match quality on noisy queries built from the data pack.
+"""Match quality on noisy queries built from the data pack, for every declared dataset.
 
-Prints top-1 accuracy, recall@5, the confident-wrong rate (decision ``found`` with the wrong record),
-how often absent names get ``not_found``, and the same top-1 for the naive baseline
-(rapidfuzz ``process.extract`` with ``fuzz.WRatio`` over all folded names).
+Prints, per dataset, top-1 accuracy, recall@5, the confident-wrong rate (decision ``found`` with the wrong
+record), how often the answer is direct, how often absent names get ``not_found``, and the same top-1 for the
+naive baseline (rapidfuzz ``process.extract`` with ``fuzz.WRatio`` over all folded names); then one markdown
+table for the README. Each dataset is searched in its main index (bus: stops; land prices: streets).
 
-    .venv/bin/python benchmarks/match_quality.py [--data-dir DIR] [--count 1000]
+    .venv/bin/python benchmarks/match_quality.py [--data-dir DIR] [--count 1000] [--datasets ID ...]
+    .venv/bin/python benchmarks/match_quality.py --code /tmp/before   # the same, on another checkout's code
+
+``--code`` measures a baseline: it runs this script against the ``lookups`` package of another checkout
+(``git archive <rev> | tar -x -C /tmp/before``); only the four original datasets exist there.
 """
 
 from __future__ import annotations
@@ -14,11 +19,18 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+HERE = Path(__file__).resolve().parents[1]
+if "--code" in sys.argv:  # before anything is imported: the other checkout's packages win
+    sys.path.insert(0, sys.argv[sys.argv.index("--code") + 1])
+sys.path.insert(1 if "--code" in sys.argv else 0, str(HERE))
+import benchmarks  # noqa: E402
+
+benchmarks.__path__.append(str(HERE / "benchmarks"))  # this checkout's benchmark helpers, under either code
 
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from benchmarks.noise import Query, absent_queries, build_queries  # noqa: E402
+from benchmarks.targets import Target, targets  # noqa: E402
 from lookups.decide import decide  # noqa: E402
 from lookups.index import Index  # noqa: E402
 from lookups.store import Catalog  # noqa: E402
@@ -59,21 +71,15 @@ def absent_rate(index: Index, queries: list[Query]) -> float:
     return sum(index.lookup(q.text).status == "not_found" for q in queries) / max(len(queries), 1)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data-dir", type=Path)
-    ap.add_argument("--count", type=int, default=1000)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--show-misses", type=int, default=0)
-    args = ap.parse_args()
-    catalog = Catalog(args.data_dir)
-    records = catalog.food.records
-    index = catalog.food_index
+def measure(name: str, records: list[Target], index: Index, args: argparse.Namespace) -> list[str]:
+    """Print one dataset's figures; return its rows of the README table."""
     names = [fold(r.name) for r in records]
     ids = [r.id for r in records]
-    print(f"food_safety: {len(records)} records, {args.count} queries per noise level")
+    count = min(args.count, len(records))
+    print(f"{name}: {len(records)} records, {count} queries per noise level")
+    rows = []
     for level in (1, 2):
-        queries = build_queries(records, args.count, level, args.seed + level)
+        queries = build_queries(records, count, level, args.seed + level)
         res = evaluate(index, queries)
         base = baseline_top1(names, ids, queries)
         extras = "  ".join(f"{k}={v:.1%}" for k, v in res.items() if k.startswith("miss"))
@@ -81,18 +87,44 @@ def main() -> None:
               f"confident_wrong={res['confident_wrong']:.2%} answered_directly={res['found']:.1%} "
               f"| baseline WRatio top1={base:.1%}")
         print(f"   misses by noise: {extras}")
+        rows.append(f"| {name} | {len(records):,} | {level} | {res['top1']:.1%} | {res['recall5']:.1%} | "
+                    f"{res['confident_wrong']:.2%} | {res['found']:.1%} | {base:.1%} |")
         if args.show_misses:
-            shown = 0
-            for q in queries:
-                ranked = index.search(q.text, limit=3)
-                if not ranked or ranked[0].id != q.target:
-                    target = records[index.row(q.target or "") or 0]
-                    print(f"   MISS {q.noises} {q.text!r} -> {[(c.name, c.score) for c in ranked]} want {target.name}")
-                    shown += 1
-                    if shown >= args.show_misses:
-                        break
+            show_misses(records, index, queries, args.show_misses)
     absent = absent_queries(records, 300, args.seed)
-    print(f"absent names: not_found={absent_rate(index, absent):.1%} of {len(absent)}")
+    rate = absent_rate(index, absent)
+    print(f"absent names: not_found={rate:.1%} of {len(absent)}")
+    rows.append(f"| {name} | | absent | `not_found` {rate:.1%} | | | | |")
+    return rows
+
+
+def show_misses(records: list[Target], index: Index, queries: list[Query], limit: int) -> None:
+    shown = 0
+    for q in queries:
+        ranked = index.search(q.text, limit=3)
+        if not ranked or ranked[0].id != q.target:
+            target = records[index.row(q.target or "") or 0]
+            print(f"   MISS {q.noises} {q.text!r} -> {[(c.name, c.score) for c in ranked]} want {target.name}")
+            shown += 1
+            if shown >= limit:
+                return
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-dir", type=Path)
+    ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--show-misses", type=int, default=0)
+    ap.add_argument("--datasets", nargs="*", help="dataset ids (default: every declared dataset)")
+    ap.add_argument("--code", type=Path, help="measure with the code of another checkout (a baseline)")
+    args = ap.parse_args()
+    catalog = Catalog(args.data_dir)
+    table = ["| dataset | records | noises | top-1 | recall@5 | confident-wrong | answered directly | "
+             "naive top-1 |", "|---|---|---|---|---|---|---|---|"]
+    for name, (records, index) in targets(catalog, args.datasets).items():
+        table += measure(name, records, index, args)
+    print("\n".join(table))
 
 
 if __name__ == "__main__":

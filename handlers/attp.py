@@ -6,7 +6,7 @@ from datetime import date
 
 from handlers.common import resolve
 from handlers.i18n import day, footer, money, pick
-from handlers.registry import Request, command
+from handlers.registry import Request, plugin
 from handlers.reply import Field, Lang, Reply
 from lookups.datasets.food_safety import Establishment
 
@@ -68,10 +68,7 @@ def show(est: Establishment, lang: Lang, req: Request) -> Reply:
     return Reply("attp", "found", lang, est.name, fields=tuple(fields), footer=footer(req.catalog.food.meta))
 
 
-@command("ATTP", aliases=("VSATTP", "ATVSTP", "FOOD"), english=("FOOD",),
-         help_vi="ATTP <tên cơ sở> [đường/phường]: giấy chứng nhận an toàn thực phẩm, kiểm tra, vi phạm",
-         help_en="FOOD <place name> [street/ward]: food-safety certificate, inspections, violations",
-         example="ATTP pho hoa le duan")
+@plugin("food_safety")  # keyword, aliases and help: data/food_safety/datapackage.json
 def attp(req: Request) -> Reply:
     records = req.catalog.food.records
     return resolve(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from handlers.common import resolve
+from handlers.common import MAX_QUERY, resolve
 from handlers.i18n import footer, money, pick
-from handlers.registry import Request, command
+from handlers.registry import Request, command, plugin
 from handlers.reply import Field, Lang, Reply
 from lookups.datasets.bus import BusData, Route, Stop
 from lookups.decide import BAND, CLOSE_MIN, SUGGEST_MIN, Candidate
@@ -24,6 +24,10 @@ from lookups.transit import (
 BETWEEN = re.compile(r"\s*(?:,|;|->|=>|→| - | đến | den | toi | tới | to )\s*", re.IGNORECASE)
 ROUTE_CODE = re.compile(r"^(?:tuyen\s+|tuyến\s+|route\s+)?[a-z]?\d{1,3}[a-z]?$", re.IGNORECASE)
 MAX_LEGS = 3
+# Stops each end of a "from, to" trip may stand for (the best matches within the close band; neighbours within
+# walking distance are added after). The trip search is then one pass over the data's patterns, whatever the
+# message: a long end is one bounded search (lookups.vocab.MAX_QUERY_WORDS), and more than two ends a stop name.
+MAX_ENDS = 10
 MAIN_STOPS = 6
 
 
@@ -72,13 +76,14 @@ def between(req: Request, origin: str, destination: str) -> Reply:
     data, index, lang = req.catalog.bus, req.catalog.stop_index, req.lang
     ends = []
     for place in (origin, destination):
-        ranked = index.search(place)
+        ranked = index.search(place, limit=MAX_ENDS)
         # Any close stop will do for routing: the reply names the stops it used.
         close = [c for c in ranked if c.score >= max(CLOSE_MIN, ranked[0].score - BAND)] if ranked else []
         if not close:
             shown = "; ".join(c.name for c in ranked[:3] if c.score >= SUGGEST_MIN)
-            return Reply("bus", "not_found", lang, pick(lang, f"Không tìm thấy điểm dừng \"{place}\".",
-                                                        f"No stop found for \"{place}\"."),
+            asked = place[:MAX_QUERY]
+            return Reply("bus", "not_found", lang, pick(lang, f"Không tìm thấy điểm dừng \"{asked}\".",
+                                                        f"No stop found for \"{asked}\"."),
                          fields=(Field(pick(lang, "Gần giống", "Similar"), shown),) if shown else (),
                          hint=pick(lang, "Cú pháp: BUS <điểm đi>, <điểm đến>", "Usage: BUS <from>, <to>"),
                          footer=footer(data.meta))
@@ -103,10 +108,7 @@ def between(req: Request, origin: str, destination: str) -> Reply:
     return Reply("bus", "found", lang, title, fields=tuple(fields), footer=footer(data.meta))
 
 
-@command("BUS", aliases=("XEBUYT", "XB"), english=("BUS",),
-         help_vi="BUS <tuyến | điểm dừng | điểm đi, điểm đến>: tuyến xe buýt, giờ chạy, giá vé",
-         help_en="BUS <route | stop | from, to>: bus routes, hours, fares, how to get there",
-         example="BUS cho han, san bay")
+@plugin("bus")  # keyword, aliases and help: data/bus/datapackage.json
 def bus(req: Request) -> Reply:
     data = req.catalog.bus
     parts = [p for p in BETWEEN.split(req.argument) if p.strip()]
@@ -127,7 +129,8 @@ def bus(req: Request) -> Reply:
 
 
 @command("MT", aliases=("MATRAM",), help_vi="MT <mã trạm>: các chuyến xe buýt sắp đến trạm",
-         help_en="MT <stop code>: next buses at a stop", example="MT HC103")
+         help_en="MT <stop code>: next buses at a stop", example="MT HC103", dataset="bus",
+         category=("Giao thông", "Transport"), order=21)
 def departures(req: Request) -> Reply:
     data, lang = req.catalog.bus, req.lang
     stop = stop_by_code(data, req.argument)

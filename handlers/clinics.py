@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from handlers.common import pending, resolve, selectors
 from handlers.i18n import footer, pick, t
-from handlers.registry import Request, command
+from handlers.registry import Request, plugin
 from handlers.reply import Field, Lang, Match, Option, Reply
 from lookups.datasets.clinics import Facility
 from lookups.text import fold
@@ -103,10 +103,7 @@ def show(fac: Facility, lang: Lang, req: Request) -> Reply:
                  footer=footer(req.catalog.clinics.meta))
 
 
-@command("KCB", aliases=("BV", "BENHVIEN", "PHONGKHAM", "CLINIC"), english=("CLINIC",),
-         help_vi="KCB <tên cơ sở | chuyên khoa | phường>: bệnh viện, phòng khám, cấp cứu (KCB cap cuu)",
-         help_en="CLINIC <name | specialty | ward>: hospitals, clinics; CLINIC emergency for 24/7 care",
-         example="KCB nhi hai chau")
+@plugin("clinics")  # keyword, aliases and help: data/clinics/datapackage.json
 def clinics(req: Request) -> Reply:
     records = req.catalog.clinics.records
     index = req.catalog.clinic_index

@@ -14,27 +14,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from handlers import attp, bus, clinics, help, land_price  # noqa: F401  (registers the commands)
+from handlers import attp, bus, clinics, dataset, help, land_price  # noqa: F401  (registers the commands)
 from handlers.help import keyword_help, menu
-from handlers.i18n import t
-from handlers.registry import COMMANDS, Command, Request, find, lang_of
-from handlers.reply import Lang, Reply
+from handlers.i18n import footer, t
+from handlers.registry import Command, Request, keywords, lang_of
+from handlers.reply import Lang, Option, Reply
 from lookups.store import Catalog
-from lookups.text import fold, strip_marks
+from lookups.text import cap_marks, drop_format, fold, strip_marks
+from lookups.work import note
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 1000  # characters looked at; an SMS is at most a few hundred, a paste can be megabytes
+# Words looked at: a full three-segment SMS (459 characters) is about 80 Vietnamese syllables. Every lookup
+# bounds its own work too (lookups.vocab.MAX_QUERY_WORDS); this keeps what handlers scan and echo short.
+MAX_WORDS = 80
+RAW_TEXT = 4 * MAX_TEXT  # characters normalised: enough for MAX_TEXT after format characters and marks go
+SURROGATES = dict.fromkeys(range(0xD800, 0xE000))  # lone halves of a UTF-16 pair: not text, cannot be encoded
 FIRST_WORDS = re.compile(r"^[\W_]*(\w+)(?:[\W_]+(\w+))?")
-# The datasets each cacheable command reads; its cached answers are keyed on their versions. MT is missing on
-# purpose (departures depend on the clock), and so is HD (the menu costs nothing to build).
-DATASETS: dict[str, tuple[str, ...]] = {"attp": ("food_safety",), "kcb": ("clinics",), "giadat": ("land_price",),
-                                        "bus": ("bus",)}
-# Text without a keyword is searched in every dataset.
-GUESS: tuple[str, ...] = ("food_safety", "clinics", "land_price", "bus")
-VERSION: dict[str, Callable[[Catalog], str]] = {
-    "food_safety": lambda c: c.food.meta.version, "clinics": lambda c: c.clinics.meta.version,
-    "land_price": lambda c: c.land.meta.version, "bus": lambda c: c.bus.meta.version}
 KEY_TEXT = 120  # longer arguments are keyed by a hash of their folded text
 
 
@@ -46,7 +43,7 @@ class UserError(Exception):
 class Parsed:
     """A message taken apart: ``command`` is None for an empty message or one without a keyword."""
 
-    text: str  # NFC, at most MAX_TEXT characters
+    text: str  # NFC, at most MAX_TEXT characters and MAX_WORDS words (see ``clean``)
     command: Command | None
     word: str  # the keyword as written, folded ("food", "attp"); "" without one
     lang: Lang
@@ -69,8 +66,23 @@ def safely(work: Callable[[], Reply], text: str) -> Reply:
         return Reply("none", "error", "vi", t("error", "vi"), hint=t("error", "en"))
 
 
+def clean(text: str) -> str:
+    """The part of a message that is read, NFC, without invisible format characters (a zero-width space inside
+    a word would split it), lone surrogates, or floods of combining marks; what is cut off is logged."""
+    whole = cap_marks(unicodedata.normalize("NFC", drop_format(text[:RAW_TEXT]).translate(SURROGATES)))
+    kept = whole[:MAX_TEXT]
+    words = kept.split()
+    if len(words) > MAX_WORDS:
+        kept = " ".join(words[:MAX_WORDS])
+    if len(text) > RAW_TEXT or len(whole) > MAX_TEXT or len(words) > MAX_WORDS:
+        read = min(len(words), MAX_WORDS)
+        note(ignored=len(whole.split()) - read)
+        log.info("long message (%d characters): read its first %d words", len(text), read)
+    return kept
+
+
 def parse(text: str, catalog: Catalog) -> Parsed:
-    text = unicodedata.normalize("NFC", text)[:MAX_TEXT]
+    text = clean(text)
     if not fold(text):
         return Parsed(text, None, "", "vi", "")
     found = split_keyword(text, catalog)
@@ -90,35 +102,37 @@ def cache_key(parsed: Parsed, catalog: Catalog) -> str | None:
     """
     if not parsed.argument:
         return None
+    # A dataset's answers are keyed on its version; MT (departures depend on the clock) and HD (the menu costs
+    # nothing to build) are not cached. Text without a keyword is searched in every dataset.
     if parsed.command is None:
-        intent, datasets = "*", GUESS
-    elif parsed.command.keyword in DATASETS:
-        intent, datasets = parsed.command.keyword, DATASETS[parsed.command.keyword]
+        intent, datasets = "*", tuple(c.dataset for c in keywords(catalog).datasets)
+    elif parsed.command.cacheable:
+        intent, datasets = parsed.command.keyword, (parsed.command.dataset,)
     else:
         return None
     argument = " ".join(strip_marks(parsed.argument).casefold().split())
     if len(argument) > KEY_TEXT:
         argument = "#" + hashlib.sha256(argument.encode()).hexdigest()[:32]
-    versions = ".".join(VERSION[name](catalog) for name in datasets)
+    versions = ".".join(catalog.meta(name).version for name in datasets)
     return f"{intent}:{parsed.word}:{parsed.lang}:{versions}:{argument}"
 
 
 def answer(parsed: Parsed, catalog: Catalog, now: datetime) -> Reply:
     """The reply to a parsed message; raises what handlers raise (``handle`` and ``safely`` turn it into text)."""
     if not fold(parsed.text):
-        return menu("vi")
+        return menu(catalog, "vi")
     cmd = parsed.command
     if cmd is None:
         return guess(parsed.text, catalog, now)
     if not fold(parsed.argument) and cmd.keyword != "hd":
         return keyword_help(cmd, parsed.lang)
-    return cmd.handler(Request(parsed.argument, parsed.word, parsed.lang, catalog, now))
+    return cmd.handler(Request(parsed.argument, parsed.word, parsed.lang, catalog, now, cmd.dataset))
 
 
 def _known_word(catalog: Catalog) -> Callable[[str], bool]:
     """Is this a word of the data? Then it is not a mistyped keyword ("bun" is food, not "bus")."""
-    indexes = (catalog.food_index, catalog.clinic_index, catalog.land_index, catalog.stop_index)
-    return lambda word: any(word in ix.vocabulary for ix in indexes)
+    names = [c.dataset for c in keywords(catalog).datasets]
+    return lambda word: any(word in catalog.index(name).vocabulary for name in names)
 
 
 def split_keyword(text: str, catalog: Catalog) -> tuple[Command, str, str] | None:
@@ -128,10 +142,10 @@ def split_keyword(text: str, catalog: Catalog) -> tuple[Command, str, str] | Non
         return None
     first, second = fold(head.group(1)), fold(head.group(2) or "")
     if second:  # two-word keywords: "xe buyt", "tro giup"
-        pair = find(first + second)
+        pair = keywords(catalog).find(first + second)
         if pair is not None and pair[1] == first + second:
             return pair[0], pair[1], text[head.end():]
-    found = find(first, _known_word(catalog))
+    found = keywords(catalog).find(first, _known_word(catalog))
     if found is None:
         return None
     return found[0], found[1], text[head.end(1):]
@@ -142,13 +156,18 @@ def route(text: str, catalog: Catalog, now: datetime) -> Reply:
 
 
 def guess(text: str, catalog: Catalog, now: datetime) -> Reply:
-    """No keyword: answer only when exactly one dataset has one clear winner, else show the menu."""
-    wins = []
-    for keyword, index in (("attp", catalog.food_index), ("kcb", catalog.clinic_index),
-                           ("giadat", catalog.land_index), ("bus", catalog.stop_index)):
-        if index.lookup(text).status == "found":
-            wins.append(keyword)
+    """No keyword: answer when exactly one dataset has one clear winner; offer the winners when several have
+    one ("tran phu": a street's land prices, a school); else show the menu."""
+    wins = [(cmd, found.candidates[0]) for cmd in keywords(catalog).datasets
+            if (found := catalog.index(cmd.dataset).lookup(text)).status == "found"]
+    query = " ".join(text.split())
     if len(wins) == 1:
-        cmd = COMMANDS[wins[0]]
-        return cmd.handler(Request(" ".join(text.split()), cmd.keyword, "vi", catalog, now))
-    return menu("vi", t("unknown", "vi", query=" ".join(text.split())[:40]))
+        cmd = wins[0][0]
+        return cmd.handler(Request(query, cmd.keyword, "vi", catalog, now, cmd.dataset))
+    if wins:
+        options = tuple(Option(n, best.name, footer(catalog.meta(cmd.dataset)).source,
+                               f"{cmd.keyword.upper()} {best.name}") for n, (cmd, best) in enumerate(wins[:5], 1))
+        return Reply("guess", "ambiguous", "vi", t("ambiguous", "vi", count=len(wins), query=query[:40]),
+                     options=options, more=len(wins) - len(options),
+                     hint=t("choose", "vi", example=options[0].command))
+    return menu(catalog, "vi", t("unknown", "vi", query=query[:40]))

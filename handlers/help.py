@@ -1,16 +1,70 @@
-"""HD / HELP: the menu, and one keyword's help with an example."""
+"""HD / HELP: the menu, grouped by category and paged to fit an SMS (``HD 2``), one category (``HD giao thong``),
+and one keyword's help with an example."""
 
 from __future__ import annotations
 
 from handlers.i18n import pick, t
-from handlers.registry import COMMANDS, ORDER, Command, Request, command
+from handlers.registry import Command, Keywords, Request, command, keywords
+from handlers.render import render_sms
 from handlers.reply import Field, Lang, Reply
+from lookups.store import Catalog
 from lookups.text import fold
 
+Group = tuple[str, tuple[Command, ...]]
 
-def menu(lang: Lang, title: str = "") -> Reply:
-    fields = tuple(Field("", cmd.help(lang)) for cmd in ORDER if cmd.keyword != "hd")
-    return Reply("hd", "help", lang, title or t("menu_title", lang), fields=fields, hint=t("menu_hint", lang))
+
+def groups(table: Keywords, lang: Lang) -> list[Group]:
+    """(category, its commands) in menu order: a category comes where its first command does."""
+    found: dict[str, list[Command]] = {}
+    for cmd in table.order:
+        if cmd.keyword != "hd":
+            found.setdefault(pick(lang, *cmd.category), []).append(cmd)
+    return [(name, tuple(cmds)) for name, cmds in found.items()]
+
+
+def _fields(chosen: list[Group], lang: Lang) -> tuple[Field, ...]:
+    return tuple(f for name, cmds in chosen for f in (Field("", f"[{name}]"), *(Field("", c.help(lang)) for c in cmds)))
+
+
+def _page_reply(chosen: list[Group], lang: Lang, title: str, page: int, pages: int) -> Reply:
+    hint = t("menu_hint", lang)
+    if pages > 1:
+        after = pick(lang, f"Soạn HD {page + 1} để xem tiếp. ", f"Send HELP {page + 1} for more. ") \
+            if page < pages else ""
+        hint = pick(lang, f"Trang {page}/{pages}. ", f"Page {page}/{pages}. ") + after + hint
+    return Reply("hd", "help", lang, title or t("menu_title", lang), fields=_fields(chosen, lang), hint=hint)
+
+
+def _add(page: list[Group], name: str, cmd: Command) -> list[Group]:
+    """``page`` with ``cmd`` added under its category (a category split over two pages is named on both)."""
+    if page and page[-1][0] == name:
+        return [*page[:-1], (name, (*page[-1][1], cmd))]
+    return [*page, (name, (cmd,))]
+
+
+def pages(catalog: Catalog, lang: Lang, title: str = "") -> list[list[Group]]:
+    """The menu cut into pages of whole lines, as many as one SMS holds."""
+    found: list[list[Group]] = [[]]
+    for name, cmds in groups(keywords(catalog), lang):
+        for cmd in cmds:
+            trial = _add(found[-1], name, cmd)
+            # Page numbers in the hint are at most two digits: measure with a wide one.
+            if found[-1] and len(render_sms(_page_reply(trial, lang, title, 1, 99), budget=UNCUT)) > SMS_FIT:
+                found.append(_add([], name, cmd))
+            else:
+                found[-1] = trial
+    return found
+
+
+SMS_FIT = 459  # the default budget: what a menu page must fit without cutting a line
+UNCUT = 100_000
+
+
+def menu(catalog: Catalog, lang: Lang, title: str = "", page: int = 1) -> Reply:
+    """One page of the menu (the first by default); a page past the last shows the last."""
+    split = pages(catalog, lang, title)
+    page = min(max(page, 1), len(split))
+    return _page_reply(split[page - 1], lang, title, page, len(split))
 
 
 def keyword_help(cmd: Command, lang: Lang) -> Reply:
@@ -21,10 +75,26 @@ def keyword_help(cmd: Command, lang: Lang) -> Reply:
                  hint=t("menu_hint", lang))
 
 
+def _letters(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def category_help(group: Group, lang: Lang) -> Reply:
+    return Reply("hd", "help", lang, group[0], fields=tuple(Field("", c.help(lang)) for c in group[1]),
+                 hint=t("menu_hint", lang))
+
+
 @command("HD", aliases=("HELP", "TROGIUP", "HUONGDAN", "MENU"), english=("HELP", "MENU"),
          help_vi="HD: danh sách cú pháp", help_en="HELP: this menu", example="HD ATTP")
 def help_command(req: Request) -> Reply:
     words = fold(req.argument).split()
-    if words and words[0] in COMMANDS:
-        return keyword_help(COMMANDS[words[0]], req.lang)
-    return menu(req.lang)
+    table = keywords(req.catalog)
+    if words and words[0] in table.words:
+        return keyword_help(table.words[words[0]], req.lang)
+    if words and words[0].isdigit():
+        return menu(req.catalog, req.lang, page=int(words[0][:3]))
+    wanted = _letters(req.argument)
+    for name, cmds in groups(table, "vi") + groups(table, "en"):
+        if wanted and _letters(name) == wanted:
+            return category_help((pick(req.lang, *cmds[0].category), cmds), req.lang)
+    return menu(req.catalog, req.lang)

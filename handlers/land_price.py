@@ -6,13 +6,18 @@ from dataclasses import replace
 
 from handlers.common import resolve
 from handlers.i18n import day, footer, pick
-from handlers.registry import Request, command
+from handlers.registry import Request, plugin
 from handlers.reply import Field, Lang, Reply
 from lookups.datasets.land_price import Segment, Street
 from lookups.index import Index
 from lookups.text import fold
 from lookups.vocab import normalise_words
 
+# Leading words tried as a street name, longest first, one search each. The longest street name of the
+# gazetteer has 4 words; a ward after it ("phuong" and up to 3 words, old names included) is read as a
+# location and still finds the street, so 8 covers "street, ward". Without it a 2,000-character message
+# cost hundreds of searches, each as long as the message (3.8 s).
+SPLIT_MAX_WORDS = 8
 LAND_TYPE = {"urban_residential": ("Đất ở", "Residential"), "commercial": ("Đất TMDV", "Commercial"),
              "agricultural": ("Đất nông nghiệp", "Agricultural")}
 
@@ -27,12 +32,15 @@ def compact(vnd: int, lang: Lang) -> str:
 
 
 def split_argument(index: Index, argument: str) -> tuple[str, str]:
-    """``le duan tran phu`` -> (``le duan``, ``tran phu``): the longest leading words naming one street."""
+    """``le duan tran phu`` -> (``le duan``, ``tran phu``): the longest leading words naming one street.
+
+    At most ``SPLIT_MAX_WORDS`` leading words are tried, so at most that many searches are run.
+    """
     words = argument.split()
     # "đường Lê Duẩn", "d. Le Duan": the word "street" is not part of any street's name here.
     if words and normalise_words(words[0]) == ["duong"]:
         words = words[1:]
-    for size in range(len(words), 0, -1):
+    for size in range(min(len(words), SPLIT_MAX_WORDS), 0, -1):
         if index.lookup(" ".join(words[:size])).status == "found":
             return " ".join(words[:size]), " ".join(words[size:])
     return argument, ""
@@ -62,10 +70,7 @@ def show(street: Street, segment: str, lang: Lang, req: Request) -> Reply:
     return Reply("giadat", "found", lang, title, fields=tuple(fields), footer=footer(req.catalog.land.meta))
 
 
-@command("GIADAT", aliases=("GD", "LAND"), english=("LAND",),
-         help_vi="GIADAT <tên đường> [đoạn]: giá đất theo đoạn đường, vị trí VT1-VT5",
-         help_en="LAND <street> [segment]: land prices per street segment, positions VT1-VT5",
-         example="GIADAT le duan")
+@plugin("land_price")  # keyword, aliases and help: data/land_price/datapackage.json
 def land(req: Request) -> Reply:
     index = req.catalog.land_index
     streets = req.catalog.land.streets

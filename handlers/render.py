@@ -108,7 +108,8 @@ class _Style:
 
 
 def _layout(reply: Reply, style: _Style, budget: int) -> str:
-    fields = [style.clean(f"{f.label}: {f.value}" if f.label.strip() else f.value) for f in reply.fields]
+    fields = [style.clean(f"{f.label}: {f.value}" if f.label.strip() else f.value) for f in reply.fields
+              if f.sms or style is not _SMS]
     options = [style.clean(f"{o.number}. {o.label}{style.dash}{o.detail}" if o.detail.strip()
                            else f"{o.number}. {o.label}") for o in reply.options]
     body = [part for part in (*fields, *options) if part]
@@ -189,7 +190,7 @@ def render_json(reply: Reply) -> dict[str, object]:
         "status": reply.status,
         "lang": reply.lang,
         "title": reply.title,
-        "fields": [{"label": f.label, "value": f.value} for f in reply.fields],
+        "fields": [{"label": f.label, "value": f.value, **({} if f.sms else {"sms": False})} for f in reply.fields],
         "options": _options(reply.options),
         "more": reply.more,
         "hint": reply.hint,
@@ -208,7 +209,7 @@ def reply_from_json(data: dict[str, Any]) -> Reply:
     footer = data.get("footer")
     return Reply(
         intent=str(data["intent"]), status=data["status"], lang=data["lang"], title=str(data["title"]),
-        fields=tuple(Field(f["label"], f["value"]) for f in data.get("fields", ())),
+        fields=tuple(Field(f["label"], f["value"], bool(f.get("sms", True))) for f in data.get("fields", ())),
         options=tuple(Option(**o) for o in data.get("options", ())),
         more=int(data.get("more", 0)), hint=str(data.get("hint", "")),
         footer=None if footer is None else Footer(date.fromisoformat(footer["as_of"]), footer["source"],

@@ -16,6 +16,7 @@ class Field:
 
     label: str
     value: str
+    sms: bool = True  # False: too long or too minor for an SMS; Zalo and JSON still show it
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Match:
 
 @dataclass(frozen=True)
 class Reply:
-    intent: str  # the handler's keyword in lower case (attp, bus, mt, giadat, kcb, hd), or "none"
+    intent: str  # the handler's keyword in lower case (attp, bus, mt, giadat, kcb, hd, truong...), "guess" or "none"
     status: Status
     lang: Lang
     title: str

@@ -12,7 +12,7 @@ import sys
 from array import array
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -21,9 +21,16 @@ from lookups.datasets.base import Entry
 from lookups.decide import Candidate, Decision, decide
 from lookups.pacing import paced
 from lookups.vocab import QueryToken, Vocabulary, normalise_words
+from lookups.work import note
 
-SHORTLIST = 32
-POSTINGS_BUDGET = 20_000
+# The work of one search is bounded whatever the query: at most ``vocab.MAX_QUERY_WORDS`` words, each with at
+# most ``vocab.MAX_READINGS`` readings, so at most 72 posting lists plus the places named; of those,
+# the rarest up to POSTINGS_BUDGET row ids are counted, and only SHORTLIST rows are scored in detail.
+SHORTLIST = 32  # rows scored in detail (the costly step), so also the longest ranked list a search returns
+# Scoring a row costs about one step per query word: past SCORED_WORDS words, fewer rows are scored so that
+# rows x words stays at SHORTLIST x SCORED_WORDS. Every query a resident really sends has at most 16 words.
+SCORED_WORDS = 16
+POSTINGS_BUDGET = 20_000  # row ids counted per search: a handful of common words' lists at 100,000 records
 MARKERS = frozenset({"quan", "phuong", "duong", "xa", "kiet", "hem", "so", "tai", "o", "gan"})
 LOC_BONUS = 6.0
 PLACE_WEIGHT = 1.5  # shortlist credit per word of a street/ward the query names and the record is on
@@ -40,6 +47,8 @@ class _Query:
     spans: dict[int, tuple[int, int] | None]  # location phrase id -> where it occurs in words
     scores: dict[tuple[int, tuple[int, ...]], tuple[float, bool]]  # (name set, words used) -> score, exact
     word_set: frozenset[str] = frozenset()
+    likeliest: list[_Word] = field(default_factory=list)  # each word's reading when a record has none of them
+    readings: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)  # word -> (token, rank, edits)
 
 
 class Index:
@@ -89,7 +98,7 @@ class Index:
                     self._display_locs.append(loc)
                 if key:
                     locs[phrase_ids[key]] = None
-            loc_flat.extend(locs)
+            loc_flat.extend(sorted(locs, key=lambda p: -len(self._phrases[p])))  # longest first, as scored
             loc_start.append(len(loc_flat))
             for pid in locs:
                 phrase_rows.setdefault(pid, array("i")).append(row)
@@ -123,10 +132,17 @@ class Index:
         return self._idf.get(word, self._max_idf)
 
     def search(self, text: str, limit: int = 10) -> list[Candidate]:
+        note(searches=1)
         query = _Query(self.vocabulary.understand(text), [], {}, {})
         query.words = [t.word for t in query.tokens]
         query.word_set = frozenset(query.words)
+        for pos, tok in enumerate(query.tokens):
+            idf = self.idf(tok.word) if tok.known else self._max_idf
+            query.likeliest.append(_Word(tok.word, tok.edits, tok.known, len(tok.raw), idf))
+            for rank, (word, edits) in enumerate(tok.options()):
+                query.readings.setdefault(word, []).append((pos, rank, edits))
         rows = self._shortlist(query)
+        note(scored=len(rows) * len(query.tokens))
         scored = [self._score(int(row), query) for row in rows]
         scored.sort(key=lambda c: (-c.score, c.id))
         return scored[:limit]
@@ -162,9 +178,10 @@ class Index:
         weights = np.concatenate([np.full(len(arr), weight, dtype=np.float32) for arr, weight in taken])
         hits = np.bincount(ids, weights=weights, minlength=self._size)
         rows = np.flatnonzero(hits)
-        if len(rows) > SHORTLIST:
+        size = SHORTLIST * SCORED_WORDS // max(len(query.tokens), SCORED_WORDS)
+        if len(rows) > size:
             keys = hits[rows] - 0.01 * self._length[rows]
-            rows = rows[np.argpartition(-keys, SHORTLIST)[:SHORTLIST]]
+            rows = rows[np.argpartition(-keys, size)[:size]]
         return rows
 
     def _place_spans(self, words: list[str], lists: list[tuple[np.ndarray, float]]) -> set[int]:
@@ -204,7 +221,7 @@ class Index:
         used: set[int] = set()
         matched_locs: list[str] = []
         pids = self._loc_flat[self._loc_start[row]:self._loc_start[row + 1]].tolist()
-        for pid in sorted(pids, key=lambda p: -len(self._phrases[p])):
+        for pid in pids:
             span = self._span(query, pid)
             if span is None or all(w in name_words for w in self._phrases[pid]) or used & set(range(*span)):
                 continue
@@ -222,7 +239,7 @@ class Index:
     def _name_score(self, query: _Query, used: set[int], names: tuple[str, ...],
                     name_words: tuple[str, ...]) -> tuple[float, bool]:
         """How well the query words left after location matching name this place, and whether exactly."""
-        rest = [self._resolve(t, name_words) for i, t in enumerate(query.tokens) if i not in used]
+        rest = self._readings(query, used, name_words)
         text = " ".join(w.word for w in rest)
         best = max(
             (1 - SHAPE) * self._coverage(rest, name) + SHAPE * ratio
@@ -238,13 +255,24 @@ class Index:
         exact = text in names and not any(w.edits for w in rest)
         return best - typo - digits, exact
 
-    def _resolve(self, token: QueryToken, name_words: tuple[str, ...]) -> _Word:
-        """The reading of a query word that this record contains, else its likeliest reading."""
-        for word, edits in token.options():
-            if word in name_words:
-                return _Word(word, edits, True, len(token.raw), self.idf(word))
-        idf = self.idf(token.word) if token.known else self._max_idf
-        return _Word(token.word, token.edits, token.known, len(token.raw), idf)
+    def _readings(self, query: _Query, used: set[int], name_words: tuple[str, ...]) -> list[_Word]:
+        """Each query word not used by a location: the first of its readings this record contains, else its
+        likeliest. Found from the record's few words, so a long query costs little per record."""
+        picked: dict[int, tuple[int, str, int]] = {}  # token -> (rank of the reading, word, edits)
+        for word in name_words:
+            for pos, rank, edits in query.readings.get(word, ()):
+                if pos not in picked or rank < picked[pos][0]:
+                    picked[pos] = (rank, word, edits)
+        rest = []
+        for pos, likeliest in enumerate(query.likeliest):
+            if pos in used:
+                continue
+            if pos in picked:
+                _, word, edits = picked[pos]
+                rest.append(_Word(word, edits, True, likeliest.length, self.idf(word)))
+            else:
+                rest.append(likeliest)
+        return rest
 
     def _coverage(self, rest: list[_Word], name: str) -> float:
         """IDF-weighted recall of the query words and precision over the name words, 0..100."""

@@ -21,15 +21,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from lookups.aliases import OldNames, load_old_names
 from lookups.datasets import bus, clinics, food_safety, land_price
-from lookups.datasets.base import DatasetMeta, default_data_dir
+from lookups.datasets.base import DataError, DatasetMeta, default_data_dir
+from lookups.datasets.declared import Declaration, declarations
+from lookups.datasets.kinds import Kind, kind
 from lookups.importing import versions
 from lookups.index import Index
 from lookups.pacing import building, serving
-from lookups.snapshot import INDEXES, LOADERS, Snapshot, reload_seconds
+from lookups.snapshot import Snapshot, reload_seconds
 from lookups.teardown import retire
 
 log = logging.getLogger(__name__)
@@ -48,49 +50,78 @@ class Catalog:
         self._failed: dict[str, str] = {}  # dataset -> version whose build failed; not retried until it changes
         self._pins = threading.local()
         self._old_names: OldNames | None = None
+        self._declared: tuple[Declaration, ...] | None = None
 
-    # -- the public attributes handlers use ------------------------------------------------------------
+    # -- the registry: every dataset the data directory declares ---------------------------------------
+    @property
+    def declarations(self) -> tuple[Declaration, ...]:
+        """The datasets of the data directory (read once; a new folder needs a restart), in menu order."""
+        if self._declared is None:
+            self._declared = declarations(self.data_dir)
+        return self._declared
+
+    def declaration(self, dataset: str) -> Declaration:
+        found = next((d for d in self.declarations if d.id == dataset), None)
+        if found is None:
+            known = ", ".join(d.id for d in self.declarations)
+            raise DataError(f"no dataset {dataset!r} in {self.data_dir} (known: {known})")
+        return found
+
+    def kind(self, dataset: str) -> Kind:
+        return kind(self.declaration(dataset).plugin)
+
+    def data(self, dataset: str) -> Any:
+        """The current version's data of ``dataset`` (each kind's own type; every one has ``.meta``)."""
+        return self._snapshot(dataset).data
+
+    def meta(self, dataset: str) -> DatasetMeta:
+        return cast(DatasetMeta, self._snapshot(dataset).data.meta)
+
+    def index(self, dataset: str, name: str = "") -> Index:
+        """An index of ``dataset``: ``name``, or its main one (the one keyword-less text is searched in)."""
+        return self._snapshot(dataset).index(name or self.kind(dataset).main, self.old_names)
+
+    # -- the plugins' own shortcuts ----------------------------------------------------------------------
     @property
     def food(self) -> food_safety.FoodSafetyData:
-        return cast(food_safety.FoodSafetyData, self._snapshot("food_safety").data)
+        return cast(food_safety.FoodSafetyData, self.data("food_safety"))
 
     @property
     def food_index(self) -> Index:
-        return self._index("food")
+        return self.index("food_safety", "food")
 
     @property
     def land(self) -> land_price.LandPriceData:
-        return cast(land_price.LandPriceData, self._snapshot("land_price").data)
+        return cast(land_price.LandPriceData, self.data("land_price"))
 
     @property
     def land_index(self) -> Index:
-        return self._index("land")
+        return self.index("land_price", "land")
 
     @property
     def clinics(self) -> clinics.ClinicData:
-        return cast(clinics.ClinicData, self._snapshot("clinics").data)
+        return cast(clinics.ClinicData, self.data("clinics"))
 
     @property
     def clinic_index(self) -> Index:
-        return self._index("clinics")
+        return self.index("clinics", "clinics")
 
     @property
     def bus(self) -> bus.BusData:
-        return cast(bus.BusData, self._snapshot("bus").data)
+        return cast(bus.BusData, self.data("bus"))
 
     @property
     def route_index(self) -> Index:
-        return self._index("routes")
+        return self.index("bus", "routes")
 
     @property
     def stop_index(self) -> Index:
-        return self._index("stops")
+        return self.index("bus", "stops")
 
     def metas(self) -> list[tuple[DatasetMeta, int]]:
         """Every dataset's metadata with its record count, for ``tongdai data list``."""
         with self.pinned():
-            return [(self.food.meta, len(self.food.records)), (self.bus.meta, len(self.bus.stops)),
-                    (self.land.meta, len(self.land.segments)), (self.clinics.meta, len(self.clinics.records))]
+            return [(self.meta(d.id), kind(d.plugin).size(self.data(d.id))) for d in self.declarations]
 
     def versions(self) -> dict[str, str]:
         """Dataset -> version id (``base`` or an import) of the snapshot answering now, for loaded datasets."""
@@ -98,8 +129,9 @@ class Catalog:
 
     def warm(self) -> None:
         """Build every index now (the web service does this before it reports ready)."""
-        for name in INDEXES:
-            log.debug("index %s ready: %d entries", name, len(self._index(name)))
+        for decl in self.declarations:
+            for name in kind(decl.plugin).indexes:
+                log.debug("index %s of %s ready: %d entries", name, decl.id, len(self.index(decl.id, name)))
 
     @contextmanager
     def pinned(self) -> Iterator[None]:
@@ -134,9 +166,6 @@ class Catalog:
             self._old_names = load_old_names(self.data_dir)
         return self._old_names
 
-    def _index(self, name: str) -> Index:
-        return self._snapshot(INDEXES[name][0]).index(name, self.old_names)
-
     def _snapshot(self, name: str) -> Snapshot:
         pins: dict[str, Snapshot] | None = getattr(self._pins, "map", None)
         if pins is not None and name in pins:
@@ -159,7 +188,9 @@ class Catalog:
     def _build(self, name: str, version: str, indexes: tuple[str, ...]) -> Snapshot:
         started = time.perf_counter()
         with building():
-            snap = Snapshot(version, LOADERS[name](versions.folder_of(self.data_dir, name, version)))
+            found = self.kind(name)
+            snap = Snapshot(version, found.load(versions.folder_of(self.data_dir, name, version), name),
+                            found.indexes)
             for index in indexes:  # the indexes the old snapshot had, so the swap makes no one wait for one
                 snap.index(index, self.old_names)
         log.info("loaded dataset %s version %s from %s in %.2f s", name, version, self.data_dir,

@@ -1,7 +1,9 @@
 """Vietnamese text folding: the one normalisation used for keywords, names and addresses.
 
 Folding removes tone marks and vowel hats after NFD decomposition, so NFC and NFD input, and
-old-style tone placement (``hoà`` vs ``hòa``), all reach the same key.
+old-style tone placement (``hoà`` vs ``hòa``), all reach the same key. Invisible format characters
+(zero-width space and joiners, soft hyphen, byte-order mark, direction marks) are removed first, so one
+pasted inside a word leaves the word whole (``ph\u200bo`` is ``pho``) instead of splitting it in two.
 """
 
 from __future__ import annotations
@@ -15,19 +17,60 @@ from importlib import resources
 _LETTER_MAP = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _VOWELS = set("aeiouy")
+# A letter carries at most two marks in Vietnamese (a hat or horn and a tone); a few more leave room for
+# other scripts. Hundreds of them stacked on one letter ("Zalgo" text) are noise, dropped before matching.
+MAX_MARKS = 4
+# Marks are not ASCII, so a flood is inside a run of non-ASCII characters at least this long: searching for
+# such runs is cheap, where a class of every Unicode mark costs a millisecond per 4,000 characters.
+_LONG_RUN = re.compile(f"[^\\x00-\\x7f]{{{MAX_MARKS + 1},}}")
+# Every format character (category Cf) is in planes 0, 1 or 14: scanning only those, once at import, takes
+# about 20 ms. The standard library has no other way to list the characters of a category.
+FORMAT_CHARS: dict[int, None] = {cp: None for block in (range(0x20000), range(0xE0000, 0xE1000)) for cp in block
+                                 if unicodedata.category(chr(cp)) == "Cf"}
+
+
+def drop_format(text: str) -> str:
+    """``text`` without invisible format characters (U+200B-U+200F, U+2060, U+FEFF, U+00AD, ...)."""
+    return text.translate(FORMAT_CHARS)
+
+
+def cap_marks(text: str) -> str:
+    """Keep at most ``MAX_MARKS`` combining marks in a row; the rest of a longer run is dropped."""
+    return _LONG_RUN.sub(lambda run: _cap_run(run.group()), text)
+
+
+def _cap_run(run: str) -> str:
+    kept: list[str] = []
+    marks = 0
+    for ch in run:
+        marks = marks + 1 if unicodedata.category(ch)[0] == "M" else 0
+        if marks <= MAX_MARKS:
+            kept.append(ch)
+    return "".join(kept)
 
 
 def strip_marks(text: str) -> str:
     """Remove tone marks and vowel hats, keep case and punctuation (used for SMS output)."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_LETTER_MAP))
+    decomposed = unicodedata.normalize("NFD", drop_format(text).translate(_LETTER_MAP))
     kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", kept)
 
 
-@lru_cache(maxsize=8192)  # keywords and frequent queries; names are folded once at index build
+# Longest text whose fold is cached: the dispatcher reads at most 1,000 characters. Longer ones (a pasted page
+# tested as a numbered choice) are folded each time, or 8,192 of them could hold gigabytes in the cache.
+FOLD_CACHED = 1000
+
+
 def fold(text: str) -> str:
     """Fold to the matching key: no marks, ``đ -> d``, lower case, punctuation to spaces, one space."""
+    return _fold_cached(text) if len(text) <= FOLD_CACHED else _fold(text)
+
+
+def _fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", strip_marks(text).casefold()).split())
+
+
+_fold_cached = lru_cache(maxsize=8192)(_fold)  # keywords and frequent queries; names are folded once at build
 
 
 def tokens(text: str) -> list[str]:

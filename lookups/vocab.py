@@ -15,6 +15,17 @@ from rapidfuzz.distance import OSA
 
 from lookups.pacing import paced
 from lookups.text import abbreviations, detelex, expand, tokens
+from lookups.work import note
+
+# Query words one search considers; the rest are ignored (and counted). A name has at most 11 words in the
+# sample pack, a street or ward up to 5, plus a marker or two and words a resident adds: the longest of 3,000
+# real-looking queries over every keyword (bus "from den to" included) has 16 words, and 24 leaves room.
+# Without it a message of hundreds of one-letter words was hundreds of typo look-ups and posting lists, and
+# every shortlisted record was scored against all of them.
+MAX_QUERY_WORDS = 24
+# Readings kept per misspelled word (the likeliest and its rivals, ``lhanh``: ``thanh`` or ``khanh``): each is
+# a posting list the search counts, so a query of MAX_QUERY_WORDS words has at most 3 x 24 of them.
+MAX_READINGS = 3
 
 
 @dataclass(frozen=True)
@@ -31,10 +42,13 @@ class QueryToken:
         return ((self.word, self.edits), *self.alternatives)
 
 
-def normalise_words(text: str) -> list[str]:
-    """Fold, expand abbreviations, drop leading zeros of numbers (``05`` and ``5`` are one route)."""
+def normalise_words(text: str, limit: int | None = None) -> list[str]:
+    """Fold, expand abbreviations, drop leading zeros of numbers (``05`` and ``5`` are one route).
+
+    With ``limit``, only the first ``limit`` words of ``text`` are read (expansions may make more).
+    """
     out = []
-    for word in expand(tokens(text)):
+    for word in expand(tokens(text)[:limit]):
         if word.isdigit():
             word = word.lstrip("0") or "0"
         out.append(word)
@@ -63,24 +77,27 @@ class Vocabulary:
         """``counts``: how many records use each word; frequent words win ties between corrections."""
         self.words: Mapping[str, int] = counts
         self._by_delete: dict[str, list[str]] = {}
+        self._longest = 0  # a longer query word, less its allowed edits, can be no word of ours
         for word in paced(self.words):
             if word.isdigit() or len(word) < 2:
                 continue
+            self._longest = max(self._longest, len(word))
             for key in _deletes(word) | {word}:
                 self._by_delete.setdefault(key, []).append(word)
 
     def __contains__(self, word: object) -> bool:
         return word in self.words
 
-    def correct(self, word: str, limit_results: int = 3) -> list[tuple[str, int]]:
+    def correct(self, word: str, limit_results: int = MAX_READINGS) -> list[tuple[str, int]]:
         """Close vocabulary words within the allowed edits, best first: fewest edits, then most used.
 
         Several are kept because the likeliest is not always meant (``lhanh``: ``thanh`` or ``khanh``);
         the scorer picks, per record, the one that record contains.
         """
         limit = max_edits(word)
-        if limit == 0:
+        if limit == 0 or len(word) - limit > self._longest:  # a pasted 1,000-letter "word" ends here
             return []
+        note(corrections=1)
         found: set[str] = set()
         for probe in _deletes(word) | {word}:
             found.update(self._by_delete.get(probe, ()))
@@ -93,9 +110,12 @@ class Vocabulary:
         return [(cand, dist) for dist, _, cand in ranked[:limit_results]]
 
     def understand(self, text: str) -> list[QueryToken]:
+        """The first ``MAX_QUERY_WORDS`` words of ``text`` as the vocabulary reads them."""
         protected = protected_words()
         out: list[QueryToken] = []
-        for raw in normalise_words(text):
+        words = normalise_words(text, MAX_QUERY_WORDS)[:MAX_QUERY_WORDS]
+        note(words=len(words), ignored=max(len(tokens(text)) - MAX_QUERY_WORDS, 0))
+        for raw in words:
             if raw in self.words or raw in protected:
                 out.append(QueryToken(raw, raw, 0, raw in self.words))
                 continue

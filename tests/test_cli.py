@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from lookups.datasets.base import DATASET_IDS
+from lookups.datasets.declared import PLUGINS as DATASET_IDS
 from lookups.datasets.food_safety import load as load_food
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,3 +72,15 @@ def test_installed_console_script() -> None:
                             check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Pho Hoa\n") and result.stdout.isascii()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("GIADAT " + " ".join("abcdeghik"[i % 9] for i in range(2000)), 'Khong tim thay "a b c d e g h i k'),
+    ("attp p\u200bho h\u00adoa " + "\u0301" * 300 + "le d\u2060uan", "Pho Hoa\n"),
+    ("🍜 " * 500 + "nguyen " * 200, "Tong dai tra cuu. Soan:"),
+])
+def test_an_adversarial_message_gets_a_polite_answer_from_the_console_script(text: str, expected: str) -> None:
+    exe = Path(sys.executable).with_name("tongdai")
+    result = subprocess.run([str(exe), "ask", text], capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    assert result.stdout.startswith(expected) and len(result.stdout) <= 460 and result.stdout.isascii()

@@ -62,6 +62,19 @@ def test_absurdly_long_text_is_answered_politely(ask: Ask) -> None:
     assert len(ask("ATTP " + "x" * 100_000, channel="sms")) <= 459
 
 
+@pytest.mark.parametrize("text", ["attp ph\u200bo h\u00adoa le d\u2060uan",
+                                  "\ufeffATTP p\u200cho ho\u200da l\u200ee duan",
+                                  "attp pho hoa l\u200be d\u200buan\ud800"])
+def test_invisible_characters_inside_words_do_not_split_them(ask: Ask, text: str) -> None:
+    reply = ask(text)
+    assert reply["intent"] == "attp" and reply["status"] == "found" and reply["title"] == "Phở Hòa", reply
+
+
+def test_a_flood_of_combining_marks_reads_as_the_letters(ask: Ask) -> None:
+    reply = ask("attp " + "".join(ch + "\u0301" * 200 for ch in "pho hoa") + " le duan")
+    assert reply["status"] == "found" and reply["title"] == "Phở Hòa", reply
+
+
 def test_emoji_and_punctuation_around_the_argument(ask: Ask) -> None:
     assert ask("ATTP 🍜 bún chả cá 109 !!! 😀")["status"] == "found"
 
@@ -94,13 +107,13 @@ def test_a_user_facing_error_shows_its_text(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def _every_keyword() -> list[tuple[str, str, str]]:
-    from handlers.registry import COMMANDS
+    from handlers.registry import keywords
 
-    return [(word, cmd.keyword, cmd.example.split(" ", 1)[1]) for word, cmd in sorted(COMMANDS.items())]
+    words = keywords(Catalog()).words
+    return [(word, cmd.keyword, cmd.example.split(" ", 1)[1]) for word, cmd in sorted(words.items())]
 
 
 @pytest.mark.parametrize(("word", "keyword", "argument"), _every_keyword())
 def test_every_keyword_and_alias_reaches_its_handler(ask: Ask, word: str, keyword: str, argument: str) -> None:
     reply = ask(f"{word.upper()} {argument}", at="2026-11-04T07:00+07:00")
-    expected = {"hd": "hd", "mt": "mt", "bus": "bus", "attp": "attp", "giadat": "giadat", "kcb": "kcb"}[keyword]
-    assert reply["intent"] == expected and reply["status"] != "error", reply
+    assert reply["intent"] == keyword and reply["status"] != "error", reply

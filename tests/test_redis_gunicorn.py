@@ -59,8 +59,22 @@ def conversation(base: str, pair: int) -> tuple[str, str]:
     return text(base, pair, "ask", "ATTP pho hoa"), text(base, pair, "choose", "2")
 
 
+def both_workers_up(base: str, access: Path) -> None:
+    """Wait until each of the two workers has answered once: /healthz is up as soon as the first worker has loaded
+    the data, and on a loaded machine the second one may still be loading (nine datasets) when the pairs start."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for _ in range(4):
+            requests.get(f"{base}/healthz?warmup=1", headers={"Connection": "close"}, timeout=TIMEOUT)
+        if len(set(re.findall(r"<(\d+)> /healthz\?warmup=1", access.read_text()))) == 2:
+            return
+        time.sleep(0.2)
+    raise AssertionError("the second gunicorn worker never answered")
+
+
 def test_a_choice_is_honoured_by_the_other_worker(server: tuple[str, Path]) -> None:
     base, access = server
+    both_workers_up(base, access)
     with ThreadPoolExecutor(6) as pool:
         results = list(pool.map(lambda pair: conversation(base, pair), range(PAIRS)))
     for listing, detail in results:

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from lookups.text import abbreviations, detelex, expand, fold, strip_marks, tokens
+from lookups.text import MAX_MARKS, abbreviations, cap_marks, detelex, drop_format, expand, fold, strip_marks, tokens
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,31 @@ from lookups.text import abbreviations, detelex, expand, fold, strip_marks, toke
 )
 def test_fold(raw: str, folded: str) -> None:
     assert fold(raw) == folded
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e",
+                                       "\u202e", "\u2066", "\U000e0041"])
+def test_format_characters_inside_a_word_leave_it_whole(invisible: str) -> None:
+    assert fold(f"ph{invisible}o h{invisible}oa") == "pho hoa"
+    assert fold(f"Ph{invisible}ở{invisible}") == "pho"
+    assert strip_marks(f"Ph{invisible}ở") == "Pho" and drop_format(f"a{invisible}b") == "ab"
+
+
+def test_a_flood_of_combining_marks_is_cut_to_a_few() -> None:
+    flood = "o" + "\u0301" * 500 + "x" + "\ufe0f" * 9
+    assert cap_marks(flood) == "o" + "\u0301" * MAX_MARKS + "x" + "\ufe0f" * MAX_MARKS
+    assert fold("ph" + flood) == "phox"
+    vietnamese = unicodedata.normalize("NFD", "Nguyễn Phở Hòa")  # two marks on a letter at most
+    assert cap_marks(vietnamese) == vietnamese
+
+
+def test_only_texts_the_dispatcher_reads_are_cached_when_folded() -> None:
+    from lookups import text
+
+    before = text._fold_cached.cache_info().currsize
+    page = "Phở " * 20_000
+    assert fold(page) == ("pho " * 20_000).strip()
+    assert text._fold_cached.cache_info().currsize == before
 
 
 def test_nfc_and_nfd_fold_to_the_same_key() -> None:

@@ -25,7 +25,8 @@ META = {
     "note": "Dữ liệu mẫu. Phòng khám tư, nhà thuốc, số điện thoại và giờ mở cửa của chúng là hư cấu. "
             "Tên bệnh viện, trung tâm y tế, trạm y tế là thật; địa chỉ không có số nhà là gần đúng; "
             "số điện thoại của cơ sở thật được để trống. Sample data: invented private clinics and "
-            "pharmacies, with invented phones (0236 3xxx xxx) and hours; real public facility names, "
+            "pharmacies, with invented phones in a form no real number takes (0236 0xxx xxx) and hours; "
+            "real public facility names, "
             "approximate addresses where no house number is given, phones left blank. Cấp cứu: gọi 115.",
 }
 ER = ["cấp cứu", "nội", "ngoại", "nhi", "sản", "tim mạch", "chấn thương chỉnh hình"]
@@ -99,7 +100,8 @@ PHARMACY_HOURS = ("06:30-22:00 T2-CN", "07:00-21:30 T2-CN", "07:00-22:00 T2-CN",
 
 
 def _phone(rng: random.Random) -> str:
-    return f"0236 3{rng.randint(100, 999)} {rng.randint(100, 999)}"
+    # A subscriber number starting with 0 is a form no Vietnamese number takes: an invented phone must not ring.
+    return f"0236 0{rng.randint(100, 999)} {rng.randint(100, 999)}"
 
 
 def _doctor(rng: random.Random) -> tuple[str, str]:

@@ -15,8 +15,6 @@ from typing import IO, Any
 
 from lookups.pacing import pace
 
-DATASET_IDS = ("food_safety", "bus", "land_price", "clinics")
-
 
 class DataError(Exception):
     """A data file is missing or malformed; the message names the file and the problem."""

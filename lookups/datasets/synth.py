@@ -18,7 +18,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from lookups.datasets.base import DATASET_IDS, DataError
+from lookups.datasets.base import DataError
+from lookups.datasets.declared import FILE
 from lookups.datasets.food_safety import CATEGORIES
 from lookups.text import fold
 
@@ -234,9 +235,9 @@ def synth_data_dir(count: int, out: Path, source: Path, *, seed: int = 1022) -> 
     if src == dst:
         raise ValueError("out must differ from source")
     dst.mkdir(parents=True, exist_ok=True)
-    for folder in ("gazetteer", *(d for d in DATASET_IDS if d != "food_safety")):
-        if (src / folder).is_dir():
-            shutil.copytree(src / folder, dst / folder, dirs_exist_ok=True)
+    for folder in sorted(src.iterdir()):  # every other dataset, the gazetteer and the mappings, as they are
+        if folder.is_dir() and folder.name not in ("food_safety", "versions", "tools"):
+            shutil.copytree(folder, dst / folder.name, dirs_exist_ok=True)
     meta = json.loads((src / "food_safety" / "metadata.json").read_text(encoding="utf-8"))
     shown = format(count, ",").replace(",", ".")
     meta["title"] = f"{meta.get('title', 'Cơ sở thực phẩm')}: {shown} bản ghi tổng hợp"
@@ -245,6 +246,8 @@ def synth_data_dir(count: int, out: Path, source: Path, *, seed: int = 1022) -> 
     rows = generate_food_safety(count, seed=seed, streets=load_gazetteer(dst),
                                 as_of=date.fromisoformat(str(meta["as_of"])))
     write_jsonl(dst / "food_safety" / "records.jsonl", rows)
+    if (src / "food_safety" / FILE).is_file():
+        shutil.copy(src / "food_safety" / FILE, dst / "food_safety" / FILE)
     (dst / "food_safety" / "metadata.json").write_text(
         json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return dst

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from lookups.datasets import bus
 from lookups.datasets.base import DataError
+from lookups.datasets.declared import FILE, PLUGINS, Declaration, parse
 from lookups.importing import versions
 from lookups.importing.gtfs import check_feed
 from lookups.importing.mapping import load_mapping
@@ -28,6 +29,7 @@ from lookups.importing.readers import read_table
 from lookups.importing.records import SCHEMAS
 from lookups.importing.report import Report
 from lookups.importing.table import check_table
+from lookups.importing.table_schema import add_titles, table_schema
 
 log = logging.getLogger(__name__)
 SAMPLE_NOTE = re.compile(r"\s*\((?:dữ liệu mẫu|sample data)\)\s*$", re.IGNORECASE)
@@ -68,23 +70,51 @@ def _stage(data_dir: Path, req: Request, staging: Path) -> tuple[Report, int, di
     if req.dataset == "bus":
         report.how = "GTFS " + ("folder" if req.path.is_dir() else "zip")
         return report, check_feed(req.path, report, staging), {}
-    schema = SCHEMAS[req.dataset]
+    decl = _table(data_dir, req.dataset)
+    schema = SCHEMAS[req.dataset] if decl is None else table_schema(decl)
     mapping = load_mapping(req.dataset, schema.fields, data_dir, req.mapping)
+    if decl is not None:
+        add_titles(mapping, decl)
     opts = mapping.options
     table = read_table(req.path, mapping.known, encoding=req.encoding or opts.get("encoding"),
                        delimiter=opts.get("delimiter"), sheet=req.sheet or opts.get("sheet"),
                        header_row=opts.get("header_row"))
     report.how = ", ".join(p for p in (table.kind, table.detail) if p)
-    name = versions.DATA_FILES[req.dataset][0]
+    name = versions.DATA_FILES[req.dataset][0] if decl is None else decl.resource
+    (staging / name).parent.mkdir(parents=True, exist_ok=True)
     with (staging / name).open("w", encoding="utf-8", newline="") as out:
-        if req.dataset == "land_price":
-            writer = csv.DictWriter(out, LAND_HEADER, lineterminator="\n")
+        if decl is not None or req.dataset == "land_price":
+            header = LAND_HEADER if decl is None else schema.fields
+            writer = csv.DictWriter(out, header, lineterminator="\n", extrasaction="ignore")
             writer.writeheader()
             kept = check_table(table, schema, mapping, report, writer.writerow)
         else:
             kept = check_table(table, schema, mapping, report, lambda r: out.write(
                 json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"))
     return report, kept, mapping.metadata
+
+
+def _table(data_dir: Path, dataset: str) -> Declaration | None:
+    """The declaration of a declared table (None for a plugin dataset, whose checks are in ``records``)."""
+    if not (data_dir / dataset / FILE).is_file():
+        if dataset in PLUGINS:
+            return None  # a data directory from before declarations
+        raise DataError(f"no dataset {dataset!r} in {data_dir} (no {dataset}/{FILE})")
+    decl = parse(data_dir / dataset)
+    return None if decl.plugin else decl
+
+
+def _declaration(data_dir: Path, req: Request, extra: dict[str, Any]) -> dict[str, Any]:
+    """A table's declaration for the new version: the current one's, with the new as-of date and source."""
+    current = versions.folder_of(data_dir, req.dataset, versions.read_pointer(data_dir, req.dataset))
+    doc: dict[str, Any] = json.loads((current / FILE).read_text(encoding="utf-8"))
+    tongdai = doc.setdefault("tongdai", {})
+    tongdai.update(as_of=(req.as_of or _today()).isoformat())
+    if req.source:
+        tongdai.update(source=req.source, sample=False, note="")
+        doc["title"] = SAMPLE_NOTE.sub("", str(doc.get("title")))
+    tongdai.update(extra)
+    return doc
 
 
 def _metadata(data_dir: Path, req: Request, extra: dict[str, Any]) -> dict[str, Any]:
@@ -102,8 +132,14 @@ def _check(data_dir: Path, req: Request, staging: Path) -> tuple[Report, int, li
     """Everything but storing: (report, records kept, outcome lines so far, acceptable)."""
     report, kept, overrides = _stage(data_dir, req, staging)
     lines: list[str] = []
-    meta = _metadata(data_dir, req, overrides)
-    (staging / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if _table(data_dir, req.dataset) is not None:
+        doc = _declaration(data_dir, req, overrides)
+        meta = doc["tongdai"]
+        (staging / FILE).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    else:
+        meta = _metadata(data_dir, req, overrides)
+        (staging / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
+                                               encoding="utf-8")
     if report.rejected and not req.allow_partial:
         return report, kept, [f"refused: {report.rejected} of {report.rows_read} rows rejected; nothing was "
                               f"switched (--allow-partial imports the {report.accepted} good rows)"], False
@@ -130,6 +166,14 @@ def _check(data_dir: Path, req: Request, staging: Path) -> tuple[Report, int, li
     return report, kept, lines, True
 
 
+def _stored_meta(staging: Path) -> dict[str, Any]:
+    if (staging / "metadata.json").is_file():
+        meta: dict[str, Any] = json.loads((staging / "metadata.json").read_text(encoding="utf-8"))
+        return meta
+    tongdai: dict[str, Any] = json.loads((staging / FILE).read_text(encoding="utf-8"))["tongdai"]
+    return tongdai
+
+
 def validate(data_dir: Path, req: Request) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="tongdai-validate-") as temp:
         report, kept, lines, ok = _check(data_dir, req, Path(temp))
@@ -150,7 +194,7 @@ def run_import(data_dir: Path, req: Request) -> Outcome:
                 path = report.save(folder, lines)
                 return Outcome(False, [*report.lines(), *lines, f"report: {path}"], None, report)
             vid = versions.version_id(req.dataset, staging)
-            meta = json.loads((staging / "metadata.json").read_text(encoding="utf-8"))
+            meta = _stored_meta(staging)
             current = versions.read_pointer(data_dir, req.dataset)
             if vid == current:
                 lines.append(f"version {vid} has the same content and is already current; nothing changed")

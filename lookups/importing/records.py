@@ -40,7 +40,7 @@ class Schema:
     what: str  # how a duplicate is described when ids are derived
 
 
-def _derived(prefix: str, *parts: str) -> str:
+def derived_id(prefix: str, *parts: str) -> str:
     return prefix + hashlib.sha1("|".join(fold(p) for p in parts).encode()).hexdigest()[:8].upper()
 
 
@@ -109,7 +109,7 @@ def food(f: Fields) -> Record | None:
             f.problem(_at("violations", at, "date"), "violation without a date")
         violations.append({"date": day and day.isoformat(), "description": str(item.get("description") or ""),
                            "fine_vnd": fine or 0, "status": status})
-    record = {"id": f.text("id") or _derived("FS", name, house, street, f.text("ward")), "name": name,
+    record = {"id": f.text("id") or derived_id("FS", name, house, street, f.text("ward")), "name": name,
               "aliases": f.items("aliases"), "category": f.choice("category", food_safety.CATEGORIES, "restaurant"),
               "house_number": house, "street": street, "ward": f.text("ward"), "district": f.text("district"),
               "certificate": certificate, "commitment": commitment, "inspections": inspections,
@@ -122,7 +122,7 @@ def clinic(f: Fields) -> Record | None:
     if not name:
         f.problem("name", "missing name")
     house, street = _address(f)
-    record = {"id": f.text("id") or _derived("KCB", name, house, street), "name": name,
+    record = {"id": f.text("id") or derived_id("KCB", name, house, street), "name": name,
               "aliases": f.items("aliases"), "type": f.choice("type", clinics.FACILITY_TYPES),
               "house_number": house, "street": street, "ward": f.text("ward"), "district": f.text("district"),
               "phone": f.text("phone"), "hours": f.text("hours"),

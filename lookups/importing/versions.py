@@ -24,8 +24,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from lookups.datasets import bus
+from lookups.datasets import bus, table
 from lookups.datasets.base import DataError, content_hash
+from lookups.datasets.declared import parse
 
 BASE = "base"
 POINTER = "CURRENT"
@@ -48,6 +49,11 @@ def read_pointer(data_dir: Path, dataset: str) -> str:
         return BASE
 
 
+def is_table(folder: Path) -> bool:
+    """A declared table's folder (its as-of date is in datapackage.json), not a plugin's (metadata.json)."""
+    return not (folder / "metadata.json").is_file()
+
+
 def data_files(dataset: str, folder: Path) -> list[Path]:
     """The files the dataset's loader reads and hashes, besides metadata.json."""
     if dataset == "bus":
@@ -56,11 +62,15 @@ def data_files(dataset: str, folder: Path) -> list[Path]:
 
 
 def version_id(dataset: str, folder: Path) -> str:
+    if is_table(folder):
+        return content_hash(table.data_files(folder, dataset))
     return content_hash([folder / "metadata.json", *data_files(dataset, folder)])
 
 
 def count_records(dataset: str, folder: Path) -> int:
     """Records as ``tongdai data list`` counts them (stops for buses), without building anything."""
+    if is_table(folder):
+        return table.count(folder, dataset)
     path = folder / ("gtfs/stops.txt" if dataset == "bus" else DATA_FILES[dataset][0])
     if not path.is_file():
         return 0
@@ -76,7 +86,11 @@ def info(data_dir: Path, dataset: str, version: str) -> dict[str, Any]:
         raw = json.loads((folder / "version.json").read_text(encoding="utf-8"))
         assert isinstance(raw, dict)
         return raw
-    meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    if is_table(folder):
+        declared = parse(folder, dataset)
+        meta = {"as_of": declared.as_of.isoformat() if declared.as_of else "", "source": declared.source}
+    else:
+        meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
     return {"version": BASE, "seq": 0, "as_of": meta.get("as_of", ""), "source": meta.get("source", ""),
             "records": count_records(dataset, folder), "imported_at": "", "file": str(folder)}
 
