@@ -1,6 +1,6 @@
-"""Operator commands for the Zalo channel: ``tongdai worker``, ``tongdai deadletters list|resend``, and
-``tongdai zalo-token show|set`` (after re-authorising the OA, since the environment's tokens seed an empty store
-only)."""
+"""Operator commands for the outbox and the Zalo channel: ``tongdai worker``, ``tongdai deadletters list|resend``
+(every channel), and ``tongdai zalo-token show|set`` (after re-authorising the OA, since the environment's tokens
+seed an empty store only)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ import requests
 
 from app.config import Settings
 from app.outbox_base import DeadLetter, OutboxStore, TokenPair, open_outbox
+from app.senders import make_senders
 from app.services import Services
 from app.worker import WorkerConfig, run_forever
-from app.zalo_api import make_sender, masked
+from app.zalo_api import masked
 from app.zalo_tokens import Tokens
 from lookups.store import Catalog
 
@@ -28,8 +29,9 @@ COMMANDS = ("worker", "deadletters", "zalo-token")
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    sub.add_parser("worker", help="send Zalo replies from the outbox until stopped (SIGTERM, Ctrl-C)")
-    letters = sub.add_parser("deadletters", help="Zalo replies that could not be sent")
+    sub.add_parser("worker", help="send Zalo replies and notices on every channel from the outbox until stopped"
+                                  " (SIGTERM, Ctrl-C)")
+    letters = sub.add_parser("deadletters", help="messages (any channel) that could not be sent")
     acts = letters.add_subparsers(dest="action", required=True)
     acts.add_parser("list", help="dead letters not yet re-sent")
     resend = acts.add_parser("resend", help="send dead letters again, now")
@@ -70,7 +72,8 @@ def _worker(settings: Settings, catalog: Catalog, box: OutboxStore) -> int:
 
 
 def _preview(letter: DeadLetter) -> str:
-    message: dict[str, Any] = json.loads(letter.message).get("message", {})
+    body: dict[str, Any] = json.loads(letter.message)
+    message: dict[str, Any] = body.get("message", body)  # Zalo's envelope, or an SMS's {"to", "text"}
     if "text" in message:
         text = " ".join(str(message["text"]).split())
         return text if len(text) <= 60 else text[:59] + "…"
@@ -83,10 +86,10 @@ def _list(box: OutboxStore) -> int:
     if not letters:
         print("no dead letters")
         return 0
-    print(f"{'id':>5}  {'failed at (UTC)':<19}  {'user':<8}  {'tries':>5}  {'reason':<28}  reply")
+    print(f"{'id':>5}  {'failed at (UTC)':<19}  {'channel':<7}  {'to':<8}  {'tries':>5}  {'reason':<28}  message")
     for letter in letters:
         when = datetime.fromtimestamp(letter.created_at, UTC).strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{letter.id:>5}  {when:<19}  {masked(letter.user_id):<8}  {letter.attempts:>5}  "
+        print(f"{letter.id:>5}  {when:<19}  {letter.channel:<7}  {masked(letter.user_id):<8}  {letter.attempts:>5}  "
               f"{letter.reason[:28]:<28}  {_preview(letter)}")
     return 0
 
@@ -96,10 +99,11 @@ def _resend(settings: Settings, box: OutboxStore, args: argparse.Namespace) -> i
     if not letters:
         print("no dead letters to re-send" if args.all else f"no dead letter {args.id} waiting to be re-sent")
         return 0 if args.all else 1
-    sender = make_sender(settings, box, WorkerConfig.from_env().timeout)
+    channels = {letter.channel for letter in letters}
+    senders = make_senders(settings, box, WorkerConfig.from_settings(settings).timeout, sorted(channels))
     failed = 0
     for letter in letters:
-        outcome = sender.send(json.loads(letter.message))
+        outcome = senders.on(letter.channel).send(json.loads(letter.message))
         if outcome.ok:
             box.resent(letter)
         else:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app.config import Settings
+from app.consent import open_consent, opted_out
 from app.state import open_store
 from app.stats import day_of, read_stats
 from lookups.store import Catalog
@@ -33,7 +34,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
     settings = Settings.from_env()
+    optouts = opted_out(open_consent(settings))  # durable in every set-up (app.consent)
     if not settings.REDIS_URL:
+        print("\n".join(optout_lines(optouts)))
         print("tongdai stats: REDIS_URL is not set; without Redis each process keeps its own statistics "
               "(ask the running service: GET /api/v1/stats)", file=sys.stderr)
         return 2
@@ -46,6 +49,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     if found is None:
         print(f"tongdai stats: Redis at {getattr(store, 'url', '?')} cannot be reached", file=sys.stderr)
         return 1
+    found["opted_out"] = optouts
     print(json.dumps(found, ensure_ascii=False, indent=2) if args.json else "\n".join(table(found)))
     return 0
 
@@ -59,4 +63,12 @@ def table(found: dict[str, Any]) -> list[str]:
         if rows:
             lines += ["", f"not found in {dataset}:"]
             lines += [f"{r['count']:>7}  {r['query']}" for r in rows]
-    return lines
+    return [*lines, "", *optout_lines(found.get("opted_out"))]
+
+
+def optout_lines(counts: dict[str, int] | None) -> list[str]:
+    """Who has opted out of notices, now (not per day)."""
+    if counts is None:
+        return ["opted out of notices: unknown (the opt-out store cannot be read)"]
+    listed = ", ".join(f"{channel} {n}" for channel, n in sorted(counts.items())) or "nobody"
+    return [f"opted out of notices: {listed}"]

@@ -30,12 +30,16 @@ SIGNING_SECRETS = frozenset({"TWILIO_AUTH_TOKEN", "SMS_GATEWAY_KEY", "ZALO_OA_SE
 # Read without surrounding blanks: a secret pasted with a trailing newline is the same secret, and one made only
 # of blanks is no secret at all (production refuses to start without it, naming it).
 STRIPPED = frozenset({name for names in REQUIRED.values() for name in names}
-                     | {"ZALO_ACCESS_TOKEN", "ZALO_REFRESH_TOKEN", "TONGDAI_SENDER_SALT", "REDIS_URL"})
+                     | {"ZALO_ACCESS_TOKEN", "ZALO_REFRESH_TOKEN", "TONGDAI_SENDER_SALT", "REDIS_URL",
+                        "TWILIO_ACCOUNT_SID", "SMS_GATEWAY_API_KEY", "SMS_GATEWAY_SECRET_KEY"})
 # Provider message ids are de-duplicated for a day (app.exchange.DEDUP_TTL, the Zalo outbox's seen keys); an
 # event or MO older than the replay window is refused, so the window must end before the de-duplication does,
 # with room for the clocks of the provider and ours to differ by up to CLOCK_SKEW.
 DEDUP_SECONDS = 86400
 CLOCK_SKEW = 300
+
+
+NUMBERS = ("int", int, "float", float)
 
 
 class ConfigError(RuntimeError):
@@ -81,20 +85,72 @@ class Settings:
     TONGDAI_REPORTS_DAILY_LIMIT: int = 5  # new tickets per sender per day; 0 turns the limit off
     TONGDAI_OPEN311_KEY: str = ""  # api_key of Open311 POST requests.json; TONGDAI_API_KEY when empty
     TONGDAI_OPEN311_TOKENS: int = 0  # 1: POST requests answers with a token (tokens/<token>), not the id
+    # --- Outbound (issue 12): the outbox worker, the senders of every channel, quiet hours, the Zalo window ----
+    # Every send (a Zalo reply, an SMS or Zalo notice) goes through one outbox (app.outbox_base); the ZALO_ names
+    # are kept from when Zalo was its only channel, and apply to every channel's sends.
+    TONGDAI_WORKER_THREAD: str = "1"  # 0/false/no/off: the web process runs no send worker (`tongdai worker` does)
+    TONGDAI_WORKER_POLL: float = 1.0  # seconds between looks at an idle outbox
+    TONGDAI_ZALO_MAX_ATTEMPTS: int = 10  # then the message is a dead letter
+    TONGDAI_ZALO_BACKOFF: float = 2.0  # seconds before the 2nd attempt, doubled each time
+    TONGDAI_ZALO_BACKOFF_MAX: float = 600.0
+    TONGDAI_ZALO_UNKNOWN_DELAY: float = 120.0  # before the one re-send of a message that may have been delivered
+    TONGDAI_ZALO_CONNECT_TIMEOUT: float = 3.05
+    TONGDAI_ZALO_READ_TIMEOUT: float = 10.0
+    TONGDAI_QUIET_HOURS: str = "21-7"  # local hours (Asia/Ho_Chi_Minh) with no proactive SMS; empty: none
+    TONGDAI_ZALO_WINDOW_HOURS: float = 48.0  # a Zalo notice is free this long after the user's last message
+    TWILIO_ACCOUNT_SID: str = ""
+    TWILIO_FROM: str = ""  # the sender number, or ...
+    TWILIO_MESSAGING_SERVICE_SID: str = ""  # ... a Messaging Service (used when set)
+    TWILIO_API_BASE: str = "https://api.twilio.com"
+    SMS_GATEWAY_MT_URL: str = "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+    SMS_GATEWAY_API_KEY: str = ""
+    SMS_GATEWAY_SECRET_KEY: str = ""
+    SMS_GATEWAY_BRANDNAME: str = ""  # eSMS: a registered brandname, for SmsType 2
+    SMS_GATEWAY_SMS_TYPE: str = "2"  # eSMS: 2 customer care (brandname), 8 fixed number
+
+    @property
+    def worker_thread(self) -> bool:
+        return self.TONGDAI_WORKER_THREAD.strip().lower() not in ("0", "false", "no", "off")
+
+    def outbound_channels(self) -> tuple[str, ...]:
+        """The enabled channels that can send a message that is not an inline reply, and are configured to."""
+        ready = {"zalo": True, "twilio": bool(self.TWILIO_ACCOUNT_SID and self.TWILIO_AUTH_TOKEN
+                                              and (self.TWILIO_FROM or self.TWILIO_MESSAGING_SERVICE_SID)),
+                 "gateway": bool(self.SMS_GATEWAY_API_KEY and self.SMS_GATEWAY_SECRET_KEY)}
+        return tuple(c for c in self.channels if ready.get(c))
+
+    def _check_outbound(self) -> None:
+        from app.quiet import parse_quiet_hours  # here, not at import: config stays free of app imports
+
+        parse_quiet_hours(self.TONGDAI_QUIET_HOURS)
+        for name in ("TONGDAI_WORKER_POLL", "TONGDAI_ZALO_MAX_ATTEMPTS", "TONGDAI_ZALO_BACKOFF",
+                     "TONGDAI_ZALO_BACKOFF_MAX", "TONGDAI_ZALO_CONNECT_TIMEOUT", "TONGDAI_ZALO_READ_TIMEOUT",
+                     "TONGDAI_ZALO_WINDOW_HOURS"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be more than 0")
+        if self.TONGDAI_ZALO_UNKNOWN_DELAY < 0:
+            raise ConfigError("TONGDAI_ZALO_UNKNOWN_DELAY must not be negative")
+        # Opt-outs are kept by salted hash on disk or in Redis whenever a resident can opt out (app.consent): with
+        # the public development salt a hash can be reversed by trying every phone number.
+        if self.production and not self.TONGDAI_SENDER_SALT and set(self.channels) & {"twilio", "gateway", "zalo"}:
+            raise ConfigError("TONGDAI_SENDER_SALT is required in production: opt-outs are kept by salted hash")
+    # --- end of the outbound block -------------------------------------------------------------------------
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         source = os.environ if env is None else env
         values: dict[str, object] = {}
         for f in fields(cls):
-            if f.name in overrides and not (isinstance(overrides[f.name], str) and f.type in ("int", int)):
+            if f.name in overrides and not (isinstance(overrides[f.name], str) and f.type in NUMBERS):
                 values[f.name] = overrides[f.name]
             elif f.name in overrides or f.name in source:  # text, as the environment gives it
                 raw = str(overrides[f.name] if f.name in overrides else source[f.name])
                 try:
-                    values[f.name] = int(raw) if f.type in ("int", int) else raw
+                    values[f.name] = int(raw) if f.type in ("int", int) else float(raw) \
+                        if f.type in ("float", float) else raw
                 except ValueError as exc:
-                    raise ConfigError(f"{f.name} must be a whole number, got {raw!r}") from exc
+                    kind = "a number" if f.type in ("float", float) else "a whole number"
+                    raise ConfigError(f"{f.name} must be {kind}, got {raw!r}") from exc
         for name in STRIPPED & values.keys():
             values[name] = str(values[name]).strip()
         return cls(**values)  # type: ignore[arg-type]
@@ -147,6 +203,7 @@ class Settings:
                 else:
                     log.warning("DEVELOPMENT MODE: %s is not set (%s channel)", name, channel)
         self._check_state()
+        self._check_outbound()
 
     def _check_state(self) -> None:
         if self.REDIS_URL and not self.TONGDAI_SENDER_SALT:

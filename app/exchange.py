@@ -17,11 +17,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from app.channels.base import InboundMessage
+from app.consent import CHANNELS as CONSENT_CHANNELS
+from app.consent import consent_key
 from app.guard import limit_ops, sender_hash, uncount, verdict
 from app.state import Op
 from app.stats import day_of, stat_ops
 from handlers.choice import Choice, Listing, cancelled, choice_of, expired, next_page, numbered, offers, out_of_range
 from handlers.dispatch import Parsed, cache_key, handle, parse
+from handlers.i18n import t
+from handlers.optout import Consent, consent_of, started, stopped
 from handlers.render import render_json, reply_from_json
 from handlers.reply import Lang, Reply
 
@@ -64,10 +68,11 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
     settings = svc.settings
     who = sender_hash(settings.sender_salt, msg.channel, msg.sender) if msg.sender else ""
     tag = f"{msg.channel}:{who}"
-    choice = choice_of(msg.text) if who and fixed is None else None
+    consent = consent_of(msg.text) if who and fixed is None and msg.channel in CONSENT_CHANNELS else None
+    choice = choice_of(msg.text) if who and fixed is None and consent is None else None
     try:
         parsed: Parsed | None = parse(msg.text, svc.catalog)
-        key = cache_key(parsed, svc.catalog) if parsed and not choice and not fixed else None
+        key = cache_key(parsed, svc.catalog) if parsed and not choice and not fixed and not consent else None
     except Exception:  # the answer below reports it; a broken index must not break the state handling
         parsed, key = None, None
     key = key if settings.TONGDAI_CACHE_TTL > 0 else None
@@ -80,6 +85,7 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
         pre.add(name, op)
     if choice:
         pre.add("conv", Op("get", f"conv:{tag}"))
+    if choice or consent:
         pre.add("lang", Op("get", f"lang:{tag}"))
     if key:
         pre.add("cache", Op("get", f"cache:{key}"))
@@ -98,7 +104,10 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
         outcome = limited
     else:
         reply, outcome = limited or fixed, "limited" if limited else "answered"
-    if reply is None and outcome == "answered":
+    if reply is None and outcome == "answered" and consent:
+        reply = _consent(svc, msg, consent, got.get("lang"))
+        outcome = "answered" if reply else "repeat"
+    elif reply is None and outcome == "answered":
         reply = _answer(svc, msg, now, key, choice, got, post, tag if who and state else "")
     text: str | None = render(reply) if render and reply else None
     if guard and msg.message_id:  # what a retry of this message id will be answered with, for a day
@@ -109,6 +118,24 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
     if state:
         post.run(svc)
     return Answer(reply, text, outcome)
+
+
+def _consent(svc: Services, msg: InboundMessage, found: tuple[Consent, Lang], stored: str | None) -> Reply | None:
+    """Record an opt-out or opt-in durably (``app.consent``) and acknowledge it in the sender's language: the
+    word's, or the one of their last lookups. A STOP from a sender already opted out is not acknowledged again
+    (None: nothing is said), so that two machines cannot bounce opt-outs back and forth."""
+    action, lang = found
+    lang = "en" if stored == "en" else "vi" if stored == "vi" else lang
+    who = consent_key(svc.settings.sender_salt, msg.channel, msg.sender)
+    try:
+        changed = svc.consent.set_out(msg.channel, who, action == "stop", "keyword")
+    except Exception:  # not recorded: say so, so that the resident sends it again
+        log.exception("could not record %s from %s sender %s", action, msg.channel, who[:8])
+        return Reply("none", "error", lang, t("error", lang))
+    log.info("%s sender %s: %s (%s)", msg.channel, who[:8], action, "recorded" if changed else "unchanged")
+    if action == "start":
+        return started(lang)
+    return stopped(lang) if changed else None
 
 
 def _duplicate(svc: Services, msg: InboundMessage, seen: str | None) -> Answer:

@@ -55,6 +55,17 @@ _STATS = {
 }
 
 
+_NOTICE = {"type": "object", "required": ["status", "channel", "key", "due"], "properties": {
+    "status": {"type": "string", "enum": ["queued", "duplicate", "opted_out", "not_deliverable"]},
+    "channel": {"type": "string"}, "key": {"type": "string"},
+    "due": {"type": "string", "format": "date-time", "description": "when it may go first (quiet hours)"},
+    "error": {"type": "string"}}}
+
+
+def _notice(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _NOTICE}}}
+
+
 def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
 
@@ -88,6 +99,24 @@ def document() -> dict[str, Any]:
                 "413": _error("Body larger than TONGDAI_MAX_BODY"),
                 "429": _error("Over TONGDAI_API_RATE_LIMIT calls a minute for this API key; see Retry-After"),
             }}},
+            "/api/v1/notices": {"post": {
+                "summary": "Queue a notice to one resident (sent by the outbox worker)",
+                "description": "Nothing goes to a recipient who opted out on that channel; SMS wait out "
+                               "TONGDAI_QUIET_HOURS; Zalo only inside the free consultation window.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["channel", "to", "text"],
+                    "properties": {"channel": {"type": "string", "enum": ["sms", "twilio", "gateway", "zalo"]},
+                                   "to": {"type": "string", "description": "phone number or Zalo user id"},
+                                   "text": {"type": "string", "description": "SMS: sent accent-free"},
+                                   "key": {"type": "string", "maxLength": 200,
+                                           "description": "idempotency key: the same key again queues nothing"}}}}}},
+                "responses": {
+                    "202": _notice("Queued"), "200": _notice("Already queued under this key"),
+                    "409": _notice("Not queued: the recipient opted out, or is outside Zalo's window (error)"),
+                    "400": _error("Malformed request, unknown or unconfigured channel, text too long"),
+                    "401": _error("Missing or wrong X-API-Key"),
+                    "503": _error("The outbox cannot be reached"),
+                }}},
             "/api/v1/stats": {"get": {
                 "summary": "Query statistics of one day",
                 "parameters": [{"name": "day", "in": "query", "required": False, "description":

@@ -1,9 +1,10 @@
-"""The Zalo outbox in SQLite, used without ``REDIS_URL`` (``app.outbox_base`` says what a store does).
+"""The outbox in SQLite, used without ``REDIS_URL`` (``app.outbox_base`` says what a store does).
 
-One file under ``TONGDAI_STATE_DIR`` holds the jobs, the dead letters and the OA token pair, shared by the web process
-and any worker process on the same machine. Every operation opens its own connection, because SQLite connections must
-not cross threads, and every read-then-write runs under ``BEGIN IMMEDIATE`` so that two workers, threads or processes,
-never claim the same job.
+One file under ``TONGDAI_STATE_DIR`` holds the jobs of every channel, the dead letters and the Zalo OA token pair,
+shared by the web process and any worker process on the same machine. A state directory made when only Zalo had an
+outbox keeps its ``zalo-outbox.sqlite3``: it is used as it is (a ``channel`` column is added, its jobs are Zalo's).
+Every operation opens its own connection, because SQLite connections must not cross threads, and every
+read-then-write runs under ``BEGIN IMMEDIATE`` so that two workers, threads or processes, never claim the same job.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from app.config import Settings
 from app.outbox_base import LEASE_SECONDS, DeadLetter, Job, TokenPair
 
 log = logging.getLogger(__name__)
-FILENAME = "zalo-outbox.sqlite3"
+FILENAME = "outbox.sqlite3"
+LEGACY = "zalo-outbox.sqlite3"  # the name before every channel shared the outbox
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -36,7 +38,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL,
     unsure INTEGER NOT NULL DEFAULT 0,      -- attempts that may have been delivered (app.delivery)
-    in_flight INTEGER NOT NULL DEFAULT 0    -- 1 from a claim until its result is recorded
+    in_flight INTEGER NOT NULL DEFAULT 0,   -- 1 from a claim until its result is recorded
+    channel TEXT NOT NULL DEFAULT 'zalo'    -- zalo | twilio | gateway
 );
 CREATE INDEX IF NOT EXISTS jobs_due ON jobs (state, next_attempt_at);
 CREATE TABLE IF NOT EXISTS dead_letters (
@@ -59,7 +62,8 @@ CREATE TABLE IF NOT EXISTS tokens (
     lock_until REAL
 );
 """
-ADDED_COLUMNS = {"unsure": "INTEGER NOT NULL DEFAULT 0", "in_flight": "INTEGER NOT NULL DEFAULT 0"}
+ADDED_COLUMNS = {"unsure": "INTEGER NOT NULL DEFAULT 0", "in_flight": "INTEGER NOT NULL DEFAULT 0",
+                 "channel": "TEXT NOT NULL DEFAULT 'zalo'"}
 
 
 def _add_columns(conn: sqlite3.Connection) -> None:
@@ -81,7 +85,9 @@ class Outbox:
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Outbox:
-        return cls(settings.state_dir / FILENAME)
+        legacy = settings.state_dir / LEGACY
+        return cls(legacy if legacy.exists() and not (settings.state_dir / FILENAME).exists()
+                   else settings.state_dir / FILENAME)
 
     @property
     def where(self) -> str:
@@ -129,13 +135,15 @@ class Outbox:
                 raise
             conn.execute("COMMIT")
 
-    def enqueue(self, msg_id: str, user_id: str, event: str, now: float | None = None) -> bool:
-        """Store a verified event; False when it was stored before (Zalo delivered it again)."""
+    def enqueue(self, msg_id: str, user_id: str, event: str, now: float | None = None, *, channel: str = "zalo",
+                message: str | None = None, due: float | None = None) -> bool:
+        """Store a verified event or a notice; False when it was stored before (Zalo delivered it again)."""
         now = time.time() if now is None else now
         with self.transaction(durable=True) as conn:
             cur = conn.execute(
-                "INSERT OR IGNORE INTO jobs (msg_id, user_id, event, next_attempt_at, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)", (msg_id, user_id, event, now, now, now))
+                "INSERT OR IGNORE INTO jobs (msg_id, user_id, event, next_attempt_at, created_at, updated_at, channel,"
+                " message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (msg_id, user_id, event, max(now, due or now), now, now, channel, message))
         self.wakeup.set()
         return cur.rowcount == 1
 
@@ -154,7 +162,7 @@ class Outbox:
                          " next_attempt_at = ?, updated_at = ? WHERE id = ?",
                          (max(now, time.time()) + self.lease, now, row["id"]))
         return Job(row["id"], row["msg_id"], row["user_id"], row["event"], row["attempts"] + 1, row["message"],
-                   row["unsure"] + row["in_flight"])
+                   row["unsure"] + row["in_flight"], row["channel"])
 
     def _update(self, job_id: int, sql: str, *values: object) -> None:
         with self.transaction() as conn:
@@ -173,6 +181,10 @@ class Outbox:
         self._update(job_id, "next_attempt_at = ?, last_error = ?, unsure = unsure + ?, in_flight = 0", at, reason,
                      int(unknown))
 
+    def postpone(self, job_id: int, reason: str, at: float) -> None:
+        self._update(job_id, "next_attempt_at = ?, last_error = ?, attempts = MAX(0, attempts - 1), in_flight = 0",
+                     at, reason)
+
     def dead_letter(self, job: Job, message: str, reason: str) -> int:
         now = time.time()
         with self.transaction() as conn:
@@ -185,13 +197,14 @@ class Outbox:
     def dead_letters(self, ids: list[int] | None = None) -> list[DeadLetter]:
         if not self.exists():
             return []
-        sql = "SELECT * FROM dead_letters WHERE resent_at IS NULL"
+        sql = ("SELECT d.*, j.channel FROM dead_letters d JOIN jobs j ON j.id = d.job_id"
+               " WHERE d.resent_at IS NULL")
         if ids is not None:
-            sql += f" AND id IN ({','.join('?' * len(ids))})"
+            sql += f" AND d.id IN ({','.join('?' * len(ids))})"
         with closing(self.connect()) as conn:
-            rows = conn.execute(sql + " ORDER BY id", ids or ()).fetchall()
+            rows = conn.execute(sql + " ORDER BY d.id", ids or ()).fetchall()
         return [DeadLetter(r["id"], r["job_id"], r["user_id"], r["message"], r["reason"], r["attempts"],
-                           r["created_at"], r["resent_at"]) for r in rows]
+                           r["created_at"], r["resent_at"], r["channel"]) for r in rows]
 
     def resent(self, letter: DeadLetter) -> None:
         now = time.time()

@@ -1,13 +1,15 @@
-"""What the Zalo outbound path needs from a store, with two implementations: SQLite (``app.outbox``, one machine)
-and Redis (``app.outbox_redis``, when ``REDIS_URL`` is set). The retry policy is not here: it lives once, in
-``app.worker.process``, and the stores only record what it decided.
+"""What the outbound path of every channel needs from a store, with two implementations: SQLite (``app.outbox``,
+one machine) and Redis (``app.outbox_redis``, when ``REDIS_URL`` is set). The retry policy is not here: it lives
+once, in ``app.worker.process``, and the stores only record what it decided.
 
-A store holds the jobs (one per verified webhook event, de-duplicated on Zalo's ``msg_id``), each with one clock,
+A store holds the jobs (one per verified Zalo webhook event, de-duplicated on Zalo's ``msg_id``, and one per notice,
+de-duplicated on the key its caller gave, see ``app.outbound``), each with its channel and one clock,
 ``next_attempt_at``, which a claim pushes one lease ahead; the dead letters; and the OA token pair with the lease that
 lets one worker at a time spend the single-use refresh token.
 
-Nothing in a job's bookkeeping is Zalo's: it is a message id, a recipient, the event to answer and the request built
-from it once, so that an SMS sender can use the same stores later. For the at-most-twice rule (``app.delivery``) a
+Nothing in a job's bookkeeping is Zalo's: it is a channel, a message id, a recipient, the event to answer (empty for
+a notice) and the request built once (for a notice, at enqueue), which ``app.senders`` sends on the job's channel.
+Jobs stored by a version without channels read as Zalo's. For the at-most-twice rule (``app.delivery``) a
 claim marks its job in flight and every recorded result clears the mark; a claim that finds the mark still there
 (the worker or the store died mid-send) counts the lost attempt as an unknown outcome in ``Job.unsure``, as
 ``retry(..., unknown=True)`` counts a timeout.
@@ -37,6 +39,7 @@ class Job:
     attempts: int  # including the one just claimed
     message: str | None
     unsure: int = 0  # earlier attempts that may have been delivered (unknown outcomes, crashes mid-send)
+    channel: str = "zalo"  # zalo | twilio | gateway
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class DeadLetter:
     attempts: int
     created_at: float
     resent_at: float | None
+    channel: str = "zalo"
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,10 @@ class OutboxStore(Protocol):
     def exists(self) -> bool:
         """False while nothing was ever stored (so polling creates nothing)."""
 
-    def enqueue(self, msg_id: str, user_id: str, event: str, now: float | None = None) -> bool:
-        """Store a verified event; False when it was stored before. Raises ``OutboxUnavailable``."""
+    def enqueue(self, msg_id: str, user_id: str, event: str, now: float | None = None, *, channel: str = "zalo",
+                message: str | None = None, due: float | None = None) -> bool:
+        """Store a verified event, or a notice (``event`` empty, ``message`` its request); False when ``msg_id`` was
+        stored before. ``due``: not before then (quiet hours). Raises ``OutboxUnavailable``."""
 
     def claim(self, now: float | None = None) -> Job | None:
         """The oldest due job, leased to the caller for ``lease`` seconds and marked in flight until a result is
@@ -103,6 +109,9 @@ class OutboxStore(Protocol):
 
     def retry(self, job_id: int, reason: str, at: float, unknown: bool = False) -> None:
         """Due again at ``at``; ``unknown``: this attempt may have been delivered (counted in ``unsure``)."""
+
+    def postpone(self, job_id: int, reason: str, at: float) -> None:
+        """Due again at ``at`` without a send: the claim's attempt is given back (quiet hours)."""
 
     def dead_letter(self, job: Job, message: str, reason: str) -> int: ...
 

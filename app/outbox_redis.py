@@ -1,15 +1,18 @@
-"""The Zalo outbox in Redis, used when ``REDIS_URL`` is set, so that web and worker processes on any number of
+"""The outbox in Redis, used when ``REDIS_URL`` is set, so that web and worker processes on any number of
 machines share one queue, one de-duplication and one token pair (``app.outbox_base`` says what a store does).
 
-Keys, under ``TONGDAI_REDIS_PREFIX`` (default ``tongdai:``) followed by ``zalo:``:
+Keys, under ``TONGDAI_REDIS_PREFIX`` (default ``tongdai:``) followed by ``zalo:`` (a name kept from when Zalo was the
+only channel with an outbox, so that an upgrade finds the jobs and tokens it left; every channel's jobs are here):
 
-- ``job:<id>`` a hash (msg_id, user_id, event, state, attempts, message, last_error, created_at, updated_at, and
-  for the at-most-twice rule ``unsure`` and ``in_flight``, see ``app.outbox_base``); ``seq`` the last job id
+- ``job:<id>`` a hash (channel, msg_id, user_id, event, state, attempts, message, last_error, created_at,
+  updated_at, and for the at-most-twice rule ``unsure`` and ``in_flight``, see ``app.outbox_base``); a job without
+  a channel is Zalo's; ``seq`` the last job id
 - ``seen:<msg_id>`` the job id, for 24 h (``SET NX``): an event Zalo delivers again is stored once
 - ``due`` the pending jobs (a sorted set scored by ``next_attempt_at``); a claim moves its job one lease ahead, so
   the job of a worker that died mid-send becomes due again
 - ``done``, ``failed``, ``dead`` finished jobs scored by when they finished, for ``counts`` and ``purge``
-- ``letter:<id>`` a dead letter (hash), ``letter-seq`` their last id, ``letters`` those not yet re-sent
+- ``letter:<id>`` a dead letter (hash, with the channel), ``letter-seq`` their last id, ``letters`` those not yet
+  re-sent
 - ``wake`` at most one item, pushed on enqueue, that idle workers wait on with ``BLPOP``
 - ``tokens`` the OA token pair, ``tokens:lock`` the refresh lease (see ``app.outbox_redis_tokens``)
 
@@ -22,7 +25,6 @@ most the last second. Written for one Redis server (not Cluster): the scripts bu
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from typing import Any, cast
@@ -44,8 +46,9 @@ local p = ARGV[1]
 local id = redis.call('INCR', p .. 'seq')
 if not redis.call('SET', p .. 'seen:' .. ARGV[2], id, 'NX', 'EX', ARGV[6]) then return 0 end
 redis.call('HSET', p .. 'job:' .. id, 'msg_id', ARGV[2], 'user_id', ARGV[3], 'event', ARGV[4], 'state', 'pending',
-           'attempts', 0, 'last_error', '', 'created_at', ARGV[5], 'updated_at', ARGV[5])
-redis.call('ZADD', p .. 'due', ARGV[5], id)
+           'attempts', 0, 'last_error', '', 'created_at', ARGV[5], 'updated_at', ARGV[5], 'channel', ARGV[7])
+if ARGV[8] ~= '' then redis.call('HSET', p .. 'job:' .. id, 'message', string.sub(ARGV[8], 2)) end
+redis.call('ZADD', p .. 'due', ARGV[9], id)
 redis.call('LPUSH', p .. 'wake', id)
 redis.call('LTRIM', p .. 'wake', 0, 0)
 return id
@@ -60,14 +63,14 @@ redis.call('ZADD', p .. 'due', ARGV[3], ids[1])
 local attempts = redis.call('HINCRBY', key, 'attempts', 1)
 local unsure = redis.call('HINCRBY', key, 'unsure', tonumber(redis.call('HGET', key, 'in_flight') or '0'))
 redis.call('HSET', key, 'updated_at', ARGV[4], 'in_flight', 1)
-local f = redis.call('HMGET', key, 'msg_id', 'user_id', 'event', 'message')
-return {ids[1], attempts, f[1], f[2], f[3], f[4], unsure}
+local f = redis.call('HMGET', key, 'msg_id', 'user_id', 'event', 'message', 'channel')
+return {ids[1], attempts, f[1], f[2], f[3], f[4], unsure, f[5]}
 """
 DEAD_LETTER = """
 local p, id, now = ARGV[1], ARGV[2], ARGV[7]
 local letter = redis.call('INCR', p .. 'letter-seq')
 redis.call('HSET', p .. 'letter:' .. letter, 'job_id', id, 'user_id', ARGV[3], 'message', ARGV[4],
-           'reason', ARGV[5], 'attempts', ARGV[6], 'created_at', now)
+           'reason', ARGV[5], 'attempts', ARGV[6], 'created_at', now, 'channel', ARGV[8])
 redis.call('ZADD', p .. 'letters', letter, letter)
 redis.call('HSET', p .. 'job:' .. id, 'state', 'dead', 'last_error', ARGV[5], 'updated_at', now, 'in_flight', 0)
 redis.call('ZREM', p .. 'due', id)
@@ -92,8 +95,7 @@ class RedisOutbox:
         self._down = False
 
     @classmethod
-    def from_url(cls, url: str, prefix: str | None = None) -> RedisOutbox:
-        prefix = os.environ.get(PREFIX_ENV, "tongdai:") if prefix is None else prefix
+    def from_url(cls, url: str, prefix: str = "tongdai:") -> RedisOutbox:
         # Short timeouts: the webhook waits on the enqueue, and answers 503 (Zalo retries) rather than hang. One
         # immediate retry on a broken connection, so a connection left over from before a Redis restart is replaced
         # unnoticed; none on a timeout, where the command may have run (a claim twice would hide a job for a lease).
@@ -123,10 +125,13 @@ class RedisOutbox:
             log.warning("Redis at %s is reachable again", self.where)
         self._down = exc is not None
 
-    def enqueue(self, msg_id: str, user_id: str, event: str, now: float | None = None) -> bool:
+    def enqueue(self, msg_id: str, user_id: str, event: str, now: float | None = None, *, channel: str = "zalo",
+                message: str | None = None, due: float | None = None) -> bool:
         now = time.time() if now is None else now
+        given = "" if message is None else "=" + message  # "" is no message; "=" an empty one
         try:
-            stored = cast(int, self._enqueue(args=[self.prefix, msg_id, user_id, event, _num(now), SEEN_SECONDS]))
+            stored = cast(int, self._enqueue(args=[self.prefix, msg_id, user_id, event, _num(now), SEEN_SECONDS,
+                                                   channel, given, _num(max(now, due or now))]))
         except redis.RedisError as exc:
             self._outage(exc)
             raise OutboxUnavailable(str(exc)) from exc
@@ -140,8 +145,8 @@ class RedisOutbox:
         found = self._claim(args=[self.prefix, _num(now), _num(max(now, time.time()) + self.lease), _num(now)])
         if not found:
             return None
-        job_id, attempts, msg_id, user_id, event, message, unsure = found
-        return Job(int(job_id), msg_id, user_id, event, int(attempts), message, int(unsure))
+        job_id, attempts, msg_id, user_id, event, message, unsure, channel = found
+        return Job(int(job_id), msg_id, user_id, event, int(attempts), message, int(unsure), channel or "zalo")
 
     def save_message(self, job_id: int, message: str) -> None:
         self.redis.hset(self.key("job", job_id), mapping={"message": message, "updated_at": _num(time.time())})
@@ -173,9 +178,17 @@ class RedisOutbox:
                 pipe.hincrby(self.key("job", job_id), "unsure", 1)
             pipe.execute()
 
+    def postpone(self, job_id: int, reason: str, at: float) -> None:
+        with self.redis.pipeline() as pipe:
+            pipe.zadd(self.key("due"), {str(job_id): at}, xx=True)
+            pipe.hset(self.key("job", job_id), mapping={"last_error": reason, "updated_at": _num(time.time()),
+                                                        "in_flight": 0})
+            pipe.hincrby(self.key("job", job_id), "attempts", -1)
+            pipe.execute()
+
     def dead_letter(self, job: Job, message: str, reason: str) -> int:
         return int(self._dead_letter(args=[self.prefix, job.id, job.user_id, message, reason, job.attempts,
-                                           _num(time.time())]))
+                                           _num(time.time()), job.channel]))
 
     def dead_letters(self, ids: list[int] | None = None) -> list[DeadLetter]:
         waiting = [int(i) for i in cast(list[str], self.redis.zrange(self.key("letters"), 0, -1))]
@@ -185,7 +198,8 @@ class RedisOutbox:
                 pipe.hgetall(self.key("letter", letter))
             rows: list[dict[str, Any]] = pipe.execute()
         return [DeadLetter(i, int(r["job_id"]), r["user_id"], r["message"], r["reason"], int(r["attempts"]),
-                           float(r["created_at"]), None) for i, r in zip(wanted, rows, strict=True) if r]
+                           float(r["created_at"]), None, r.get("channel") or "zalo")
+                for i, r in zip(wanted, rows, strict=True) if r]
 
     def resent(self, letter: DeadLetter) -> None:
         now = time.time()
@@ -244,8 +258,8 @@ class RedisOutbox:
             log.warning("cannot read the persistence settings of Redis at %s: %s", self.where, exc)
             return
         if not int(info.get("aof_enabled", 0)):
-            log.warning("Redis at %s runs without appendonly: a restart can lose queued Zalo replies and the Zalo"
+            log.warning("Redis at %s runs without appendonly: a restart can lose queued messages and the Zalo"
                         " token pair (set appendonly yes, appendfsync everysec)", self.where)
         if str(info.get("maxmemory_policy", "")).startswith("allkeys-"):
-            log.warning("Redis at %s may evict any key (maxmemory-policy %s), queued Zalo replies too: use"
+            log.warning("Redis at %s may evict any key (maxmemory-policy %s), queued messages too: use"
                         " noeviction or a volatile-* policy", self.where, info["maxmemory_policy"])

@@ -15,6 +15,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from app import exchange
 from app.channels.base import InboundMessage
 from app.config import Settings
+from app.consent import ConsentStore, open_consent
 from app.exchange import Answer
 from app.guard import sender_hash
 from app.state import StateStore, open_store
@@ -65,10 +66,13 @@ class Services:
     state: StateStore = field(default=None)  # type: ignore[assignment]  # opened from settings when not given
     desk: Desk | None = None  # citizen reports (app.reports); opened on first use when not given
     _desk_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    consent: ConsentStore = field(default=None)  # type: ignore[assignment]  # opt-outs, durable (app.consent)
 
     def __post_init__(self) -> None:
         if self.state is None:
             self.state = open_store(self.settings)
+        if self.consent is None:
+            self.consent = open_consent(self.settings)
         self.metrics.redis_up.set_function(lambda: 1.0 if self.state.available else 0.0)
         listeners = getattr(self.state, "listeners", None)
         if listeners is not None:
@@ -89,9 +93,13 @@ class Services:
 
     def answer(self, msg: InboundMessage, now: datetime | None = None) -> Reply:
         """The answer path of every channel: conversation, cache, lookup, statistics. Always a reply."""
-        found = self._run(msg, now, guard=False)
-        assert found.reply is not None  # nothing is held back without guard
-        return found.reply
+        found = self.answer_or_nothing(msg, now)
+        assert found is not None  # only a repeated STOP goes unanswered, and only on a channel one can opt out of
+        return found
+
+    def answer_or_nothing(self, msg: InboundMessage, now: datetime | None = None) -> Reply | None:
+        """``answer``, or None when nothing is to be said (a STOP from a sender already opted out)."""
+        return self._run(msg, now, guard=False).reply
 
     def respond(self, msg: InboundMessage, render: Callable[[Reply], str] | None = None, *,
                 reply: Reply | None = None, now: datetime | None = None) -> Answer:

@@ -1,9 +1,12 @@
-"""The Zalo worker: claim stored events, answer them, send the replies, retry with back-off, dead-letter.
+"""The outbox worker: claim jobs of every channel (Zalo events to answer, notices to send), send them on their channel
+(``app.senders``), retry with back-off, dead-letter.
 
 It runs as a daemon thread of the web process (``start_worker``) and/or as its own process (``tongdai worker``);
 any number of them can share one outbox (the SQLite file, or Redis when ``REDIS_URL`` is set), since every claim is
-atomic. The retry policy is ``process``, the same for both stores. A job is finished only when Zalo has
-accepted the reply, refused it for good (not a follower, window closed) or it went to the dead letters.
+atomic. The retry policy is ``process``, the same for both stores and every channel. A job is finished only when the
+provider has accepted it, refused it for good (not a follower, window closed, an invalid number, opted out) or it
+went to the dead letters. A notice (``app.outbound``) is checked again before each send: nothing to a recipient who
+opted out since, nothing to a Zalo user outside the free consultation window, no SMS in the quiet hours.
 
 Delivery is at least once and at most twice: a send whose outcome is unknown (``app.delivery``), or that a crash
 interrupted, is tried once more after ``unknown_delay`` (a crash: after the lease), and then it is a dead letter
@@ -14,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Mapping
@@ -22,47 +24,47 @@ from dataclasses import dataclass
 
 from flask import Flask
 
-from app.channels.zalo import outbox as app_outbox
 from app.channels.zalo import parse_inbound
-from app.config import ConfigError
+from app.config import Settings
 from app.delivery import MAX_UNSURE, UNKNOWN, Outcome, Sender
+from app.outbound import hold, note_contact, note_opt_out
+from app.outbound import outbox as app_outbox
 from app.outbox_base import Job, OutboxStore, open_outbox
+from app.quiet import Window, parse_quiet_hours
+from app.senders import Senders, make_senders
 from app.services import Services, services
-from app.zalo_api import make_sender, masked
+from app.zalo_api import masked
 from app.zalo_messages import apology, build, envelope
 
 log = logging.getLogger(__name__)
 PURGE_EVERY = 3600.0
-WORKER = "tongdai.zalo_worker"
+WORKER = "tongdai.outbox_worker"
 KEEP_FINISHED = 2 * 86400.0  # Zalo retries an unanswered webhook for up to 12 h: remember what we answered longer
 
 
 @dataclass(frozen=True)
 class WorkerConfig:
-    max_attempts: int = 10  # then the reply goes to the dead letters
+    max_attempts: int = 10  # then the message goes to the dead letters
     backoff: float = 2.0  # seconds before the 2nd attempt; doubled each time
     backoff_max: float = 600.0
-    unknown_delay: float = 120.0  # before the one re-send of a reply Zalo may have delivered (a read timeout)
+    unknown_delay: float = 120.0  # before the one re-send of a message the provider may have delivered
     poll: float = 1.0  # seconds between looks at the outbox when it is idle
     connect_timeout: float = 3.05
     read_timeout: float = 10.0
+    quiet: Window = None  # local hours without proactive SMS (``TONGDAI_QUIET_HOURS``)
+    zalo_window: float = 48 * 3600.0  # seconds after a Zalo user's last message that a notice may go
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WorkerConfig:
+        return cls(settings.TONGDAI_ZALO_MAX_ATTEMPTS, settings.TONGDAI_ZALO_BACKOFF, settings.TONGDAI_ZALO_BACKOFF_MAX,
+                   settings.TONGDAI_ZALO_UNKNOWN_DELAY, settings.TONGDAI_WORKER_POLL,
+                   settings.TONGDAI_ZALO_CONNECT_TIMEOUT, settings.TONGDAI_ZALO_READ_TIMEOUT,
+                   parse_quiet_hours(settings.TONGDAI_QUIET_HOURS), settings.TONGDAI_ZALO_WINDOW_HOURS * 3600)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerConfig:
-        env = os.environ if env is None else env
-        names = {"max_attempts": "TONGDAI_ZALO_MAX_ATTEMPTS", "backoff": "TONGDAI_ZALO_BACKOFF",
-                 "backoff_max": "TONGDAI_ZALO_BACKOFF_MAX", "unknown_delay": "TONGDAI_ZALO_UNKNOWN_DELAY",
-                 "poll": "TONGDAI_WORKER_POLL",
-                 "connect_timeout": "TONGDAI_ZALO_CONNECT_TIMEOUT", "read_timeout": "TONGDAI_ZALO_READ_TIMEOUT"}
-        values: dict[str, float | int] = {}
-        for field, name in names.items():
-            if not env.get(name):
-                continue
-            try:
-                values[field] = int(env[name]) if field == "max_attempts" else float(env[name])
-            except ValueError as exc:
-                raise ConfigError(f"{name} must be a number, got {env[name]!r}") from exc
-        return cls(**values)  # type: ignore[arg-type]
+        """``from_settings`` of the settings in ``env`` (default: the environment); raises ``ConfigError``."""
+        return cls.from_settings(Settings.from_env(env))
 
     @property
     def timeout(self) -> tuple[float, float]:
@@ -73,35 +75,47 @@ class WorkerConfig:
 
 
 def _message(job: Job, svc: Services) -> str:
-    """The request body for ``job``, built on its first attempt and stored, so retries send the same reply."""
+    """The request body for ``job``, built on its first attempt and stored, so retries send the same message; ""
+    when nothing is to be said. A notice's was stored with it."""
     if job.message is not None:
         return job.message
     try:
-        reply = build(parse_inbound(json.loads(job.event)), svc)
+        msg = parse_inbound(json.loads(job.event))
+        note_contact(svc, msg.sender, msg.received_at.timestamp())
+        reply = build(msg, svc)
     except Exception:  # the dispatcher catches handler errors; this is anything around it. The user still hears.
         log.exception("could not build the reply to zalo job %s", job.id)
         reply = apology()
-    return json.dumps(envelope(job.user_id, reply), ensure_ascii=False)
+    return "" if reply is None else json.dumps(envelope(job.user_id, reply), ensure_ascii=False)
 
 
 def process(job: Job, svc: Services, box: OutboxStore, sender: Sender, config: WorkerConfig, now: float) -> str:
-    """Answer and send one claimed job; returns what became of it: done, failed, retry or dead."""
+    """Build (if need be) and send one claimed job on its channel; returns what became of it: done, failed,
+    retry, dead or postponed."""
     message = _message(job, svc)
     if job.message is None:
         box.save_message(job.id, message)
+    if not message:  # nothing to say (a STOP from a sender already opted out)
+        box.done(job.id)
+        return "done"
+    if not job.event and (held := hold(job, svc, box, config, now)):
+        return held
     if job.unsure >= MAX_UNSURE:  # crashes mid-send: a send now could be the resident's third copy
         return _dead(job, box, message, f"{UNKNOWN}: {job.unsure} attempts may have been delivered")
+    target = sender.on(job.channel) if isinstance(sender, Senders) else sender
     try:
-        outcome = sender.send(json.loads(message))
+        outcome = target.send(json.loads(message))
     except Exception as exc:  # a bug in sending must not kill the worker; it may have sent, so it counts as unknown
-        log.exception("sending zalo job %s crashed", job.id)
+        log.exception("sending %s job %s crashed", job.channel, job.id)
         outcome = Outcome(False, True, "crash", type(exc).__name__, unknown=True)
     if outcome.ok:
         box.done(job.id)
         return "done"
-    svc.metrics.send_failures.labels("zalo", outcome.reason).inc()
+    svc.metrics.send_failures.labels(job.channel, outcome.reason).inc()
     if not outcome.retry:
-        log.error("zalo reply to %s dropped (%s)", masked(job.user_id), outcome)
+        log.error("%s message to %s dropped (%s)", job.channel, masked(job.user_id), outcome)
+        if outcome.reason == "opted_out":  # the provider knows of a STOP we did not see (Twilio 21610)
+            note_opt_out(svc, job.channel, job.user_id, "twilio-21610")
         box.fail(job.id, str(outcome))
         return "failed"
     if outcome.unknown and job.unsure + 1 >= MAX_UNSURE:
@@ -109,16 +123,17 @@ def process(job: Job, svc: Services, box: OutboxStore, sender: Sender, config: W
     if job.attempts >= config.max_attempts:
         return _dead(job, box, message, f"{UNKNOWN}: {outcome}" if outcome.unknown else str(outcome))
     wait = max(config.unknown_delay, config.delay(job.attempts)) if outcome.unknown else config.delay(job.attempts)
-    log.warning("zalo reply to %s failed (%s%s); attempt %d of %d in %.1f s", masked(job.user_id), outcome,
-                ", may have been delivered" if outcome.unknown else "", job.attempts + 1, config.max_attempts, wait)
+    log.warning("%s message to %s failed (%s%s); attempt %d of %d in %.1f s", job.channel, masked(job.user_id),
+                outcome, ", may have been delivered" if outcome.unknown else "", job.attempts + 1,
+                config.max_attempts, wait)
     box.retry(job.id, str(outcome), max(now, time.time()) + wait, unknown=outcome.unknown)
     return "retry"
 
 
 def _dead(job: Job, box: OutboxStore, message: str, reason: str) -> str:
     letter = box.dead_letter(job, message, reason)
-    log.error("zalo reply to %s given up after %d attempts (%s): dead letter %d", masked(job.user_id), job.attempts,
-              reason, letter)
+    log.error("%s message to %s given up after %d attempts (%s): dead letter %d", job.channel, masked(job.user_id),
+              job.attempts, reason, letter)
     return "dead"
 
 
@@ -141,14 +156,15 @@ def drain_once(svc: Services, box: OutboxStore, sender: Sender, config: WorkerCo
 def run_forever(svc: Services, stop_event: threading.Event, box: OutboxStore | None = None,
                 sender: Sender | None = None, config: WorkerConfig | None = None) -> None:
     """Drain until ``stop_event`` is set; a job left mid-send is claimed again once its lease runs out."""
-    config = config or WorkerConfig.from_env()
+    config = config or WorkerConfig.from_settings(svc.settings)
     box = box or open_outbox(svc.settings)
-    sender = sender or _sender(svc, box, config, stop_event)
+    sender = sender or _senders(svc, box, config, stop_event)
     if sender is None:
         return
     svc.metrics.dead_letters.set_function(box.dead_letter_count)
     box.lease = max(box.lease, 4 * sum(config.timeout) + 10)  # a send, a refresh and the re-send fit in a lease
-    log.info("zalo worker started on %s", box.where)
+    channels = ", ".join(sender) if isinstance(sender, Senders) else "zalo"
+    log.info("outbox worker started on %s (sending on %s)", box.where, channels or "no channel")
     box.check()
     purged_at, failing = 0.0, False
     while not stop_event.is_set():
@@ -158,44 +174,45 @@ def run_forever(svc: Services, stop_event: threading.Event, box: OutboxStore | N
                 purged_at = time.time()
                 box.purge(purged_at - KEEP_FINISHED)
             if failing:
-                log.warning("zalo worker: draining works again")
+                log.warning("outbox worker: draining works again")
             failing = False
         except Exception:  # the database locked for too long, a full disk, Redis down: log once, wait, try again
             if not failing:
-                log.exception("zalo worker: draining failed; retrying every %.1f s", config.poll)
+                log.exception("outbox worker: draining failed; retrying every %.1f s", config.poll)
             failing, done = True, {}
         if not done:
             box.wait(config.poll)
-    log.info("zalo worker stopped")
+    log.info("outbox worker stopped")
 
 
-def _sender(svc: Services, box: OutboxStore, config: WorkerConfig, stop_event: threading.Event) -> Sender | None:
-    """``make_sender``, which reads the token store: tried again until the store answers (Redis may be starting
+def _senders(svc: Services, box: OutboxStore, config: WorkerConfig, stop_event: threading.Event) -> Senders | None:
+    """``make_senders``, which reads Zalo's token store: tried again until the store answers (Redis may be starting
     too), so that a worker thread does not die with the process still serving webhooks. None if stopped first."""
     level = logging.ERROR  # said once, then quietly until it works
     while not stop_event.is_set():
         try:
-            return make_sender(svc.settings, box, config.timeout)
+            return make_senders(svc.settings, box, config.timeout)
         except Exception as exc:
-            log.log(level, "zalo worker cannot read its token store %s yet (%s); trying again", box.where, exc)
+            log.log(level, "outbox worker cannot read its token store %s yet (%s); trying again", box.where, exc)
             level = logging.DEBUG
             stop_event.wait(config.poll)
     return None
 
 
 def start_worker(app: Flask) -> None:
-    """Start the worker as a daemon thread of this web process, unless the Zalo channel is off or
+    """Start the worker as a daemon thread of this web process, unless no enabled channel sends from the outbox or
     ``TONGDAI_WORKER_THREAD=0`` (a separate ``tongdai worker`` process does the sending)."""
     svc = services(app)
-    if "zalo" not in svc.settings.channels:
+    if not svc.settings.outbound_channels():
         return
-    if os.environ.get("TONGDAI_WORKER_THREAD", "1").strip().lower() in ("0", "false", "no", "off"):
-        log.info("zalo worker thread disabled (TONGDAI_WORKER_THREAD); run `tongdai worker` to send replies")
+    if not svc.settings.worker_thread:
+        log.info("outbox worker thread disabled (TONGDAI_WORKER_THREAD); run `tongdai worker` to send messages")
         return
     if WORKER in app.extensions:  # already running
         return
     stop = threading.Event()
-    thread = threading.Thread(target=run_forever, args=(svc, stop, app_outbox(app)), name="zalo-worker", daemon=True)
+    thread = threading.Thread(target=run_forever, args=(svc, stop, app_outbox(app)), name="outbox-worker",
+                              daemon=True)
     app.extensions[WORKER] = (thread, stop)
     thread.start()
 

@@ -118,12 +118,14 @@ def near_tables(catalog: Catalog, lat: float, lon: float) -> list[Field]:
     return fields
 
 
-def build(msg: InboundMessage, services: Services) -> dict[str, Any]:
-    """The message answering ``msg`` (a stored event: text, location, follow or unsupported)."""
+def build(msg: InboundMessage, services: Services) -> dict[str, Any] | None:
+    """The message answering ``msg`` (a stored event: text, location, follow or unsupported); None when nothing is
+    to be said (a STOP from a user already opted out)."""
     if msg.extra.get("guard") == "limited":
         return text(render_zalo(please_wait("vi")))
     if msg.kind == "text":
-        return render(services.answer(msg))
+        found = services.answer_or_nothing(msg)
+        return None if found is None else render(found)
     if msg.kind == "follow":
         return welcome(services.catalog)
     if msg.kind in ("location", "unsupported") and (said := on_zalo(services, msg)):  # a report's place or photo

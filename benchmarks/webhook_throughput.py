@@ -138,7 +138,7 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=8)
     args = ap.parse_args()
     env = {"TONGDAI_ENV": "production", "TONGDAI_CHANNELS": "twilio", "TWILIO_AUTH_TOKEN": TOKEN,
-           "TONGDAI_STATE_DIR": str(ROOT / "benchmarks" / ".cache" / "state")}
+           "TONGDAI_STATE_DIR": str(ROOT / "benchmarks" / ".cache" / "state"), "TONGDAI_SENDER_SALT": "bench"}
     print(f"gunicorn sync workers: {args.workers}, {args.requests} requests, concurrency {args.concurrency}, "
           f"query {TEXT!r}, {os.cpu_count()} CPUs")
     rates: dict[str, float] = {}

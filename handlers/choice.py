@@ -14,7 +14,7 @@ from handlers.reply import Lang, Option, Reply
 from lookups.text import fold
 
 PAGE = 5
-CANCEL = frozenset({"0", "huy", "cancel"})
+CANCEL = frozenset({"0", "huy"})  # not "cancel": as a whole message it opts out (handlers.optout), as on Twilio
 MORE = frozenset({"them", "xem them", "more", "next"})
 NUMBER = re.compile(r"^\d{1,2}$")
 

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_sms import FakeGateway, FakeTwilio
 from fake_zalo import FakeZalo
 from redis_kit import drop_prefix, new_prefix, shared_url
+from sms_kit import SmsRig, make_sms_rig, running_providers
 from zalo_kit import BACKENDS, Rig, backend_env, make_rig, shared_catalog
 
 from app.cli import main
@@ -56,6 +58,20 @@ def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 @pytest.fixture
 def rig(backend: str, fake: FakeZalo, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Rig:
     return make_rig(fake, catalog, tmp_path / "state", monkeypatch)
+
+
+# --- Outbound SMS: fake Twilio REST and eSMS MT servers on loopback, and a rig over each outbox backend (sms_kit) --
+
+@pytest.fixture
+def providers() -> Iterator[tuple[FakeTwilio, FakeGateway]]:
+    with running_providers() as found:
+        yield found
+
+
+@pytest.fixture
+def sms_rig(backend: str, providers: tuple[FakeTwilio, FakeGateway], fake: FakeZalo, catalog: Catalog,
+            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SmsRig:
+    return make_sms_rig(providers, fake, catalog, tmp_path / "state", monkeypatch)
 
 
 # --- Redis: the real server for the state tests (see redis_kit), and the two stores they run against ----------

@@ -179,9 +179,3 @@ def test_non_utf8_query_gets_a_reply_not_a_crash(make_app: Callable[..., Flask])
     assert response.status_code == 200
     message = ET.fromstring(response.data).findtext("Message") or ""
     assert message and gsm7_ok(message)
-
-
-def test_the_mt_goes_back_in_the_response_not_by_a_later_call() -> None:
-    msg = InboundMessage("gateway", "84905123456", "x", "1", datetime.now(UTC))
-    with pytest.raises(NotImplementedError, match="response"):
-        sms_gateway.send(Reply("none", "help", "vi", "x"), msg)

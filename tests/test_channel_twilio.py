@@ -21,7 +21,6 @@ from app import create_app
 from app.channels import twilio_sms
 from app.services import services
 from handlers.gsm7 import gsm7_ok
-from handlers.reply import Reply
 from lookups.store import Catalog
 
 FIXTURES = Path(__file__).parent / "fixtures" / "twilio"
@@ -166,8 +165,3 @@ def test_a_replayed_request_gets_the_same_reply_without_a_second_lookup(make_app
     assert sms_of(first) == sms_of(second)
     assert answered(app) == 1
     assert metric(app, "tongdai_duplicates_total", channel="twilio") == 1
-
-
-def test_proactive_send_is_not_offered() -> None:
-    with pytest.raises(NotImplementedError, match="inline"):
-        twilio_sms.send(Reply("none", "help", "vi", "x"), "+84905123456")

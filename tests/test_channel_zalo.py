@@ -76,7 +76,6 @@ INBOUND = [  # fixture, text put in the message, what the webhook says, what the
     ("user_seen_message", None, "ignored", None),
     ("oa_send_text", None, "ignored", None),
     ("anonymous_send_text", None, "ignored", None),
-    ("unfollow", None, "ignored", None),
 ]
 
 

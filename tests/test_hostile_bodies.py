@@ -19,7 +19,8 @@ from lookups.store import Catalog
 
 MAX_BODY = 65536
 ENDPOINTS = [("POST", "/sms/twilio"), ("POST", "/sms/twilio/status"), ("GET", "/sms/gateway"),
-             ("POST", "/sms/gateway"), ("POST", "/zalo/webhook"), ("POST", "/api/v1/query"), ("GET", "/api/v1/stats")]
+             ("POST", "/sms/gateway"), ("POST", "/zalo/webhook"), ("POST", "/api/v1/query"), ("GET", "/api/v1/stats"),
+             ("POST", "/api/v1/notices")]
 CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain",
                  "multipart/form-data; boundary=x", "multipart/form-data", "application/json; charset=latin-1", None]
 NESTED = b"[" * 50_000
@@ -86,7 +87,7 @@ def fuzz_app(catalog: Catalog, state: Path) -> Flask:
 
 TEXT = st.text(max_size=20) | st.sampled_from(["\ud800", "a\udfffb", "attp pho hoa", "2", "\u200b", ""])
 KEYS = st.sampled_from(["text", "sender", "channel", "app_id", "timestamp", "event_name", "message", "msg_id",
-                        "id", "Body", "From", "MessageSid"]) | st.text(max_size=6)
+                        "id", "Body", "From", "MessageSid", "to", "key"]) | st.text(max_size=6)
 JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
                        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=5),
                        max_leaves=20).map(lambda value: json.dumps(value).encode())

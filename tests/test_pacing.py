@@ -88,5 +88,5 @@ def test_building_restores_the_interpreter_afterwards() -> None:
     assert frozen > 0  # what the builds made is out of reach of later collections
     with pacing.building(freeze=False):  # freeing a version: nothing new to freeze
         built.clear()
-    assert gc.get_freeze_count() == frozen
+    assert gc.get_freeze_count() <= frozen  # nothing new frozen (frozen objects other threads free leave it)
     gc.unfreeze()

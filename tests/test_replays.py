@@ -197,7 +197,8 @@ def test_numbered_answers_survive_a_stamped_keyword(catalog: Catalog, state_conf
 @pytest.mark.parametrize("blank", ["", "   ", "\t\n"])
 def test_a_blank_production_secret_stops_the_start_naming_it(monkeypatch: pytest.MonkeyPatch, blank: str) -> None:
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", blank)
-    config = {"TONGDAI_ENV": "production", "TONGDAI_CHANNELS": "twilio", "PUBLIC_BASE_URL": "https://x.vn"}
+    config = {"TONGDAI_ENV": "production", "TONGDAI_CHANNELS": "twilio", "PUBLIC_BASE_URL": "https://x.vn",
+              "TONGDAI_SENDER_SALT": "s3cret"}
     with pytest.raises(ConfigError, match="^TWILIO_AUTH_TOKEN is required in production"):
         create_app(config)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", f" {TOKEN}\n")  # pasted with blanks around it: the same token

@@ -30,7 +30,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     env = {"TONGDAI_ENV": "production", "TONGDAI_CHANNELS": "twilio,gateway", "PUBLIC_BASE_URL": base,
            "TWILIO_AUTH_TOKEN": TOKEN, "SMS_GATEWAY_KEY": KEY, "SMS_GATEWAY_CPID": "1022DN",
-           "TONGDAI_STATE_DIR": str(tmp)}
+           "TONGDAI_STATE_DIR": str(tmp), "TONGDAI_SENDER_SALT": "gunicorn-test-salt"}
     with gunicorn(env, tmp, port=port) as url:
         yield url
 

@@ -101,5 +101,10 @@ def test_production_needs_a_sender_salt_with_redis(caplog: pytest.LogCaptureFixt
     Settings.from_env({}, **production, TONGDAI_SENDER_SALT="s3cret").check()
     Settings.from_env({}, TONGDAI_CHANNELS="api", REDIS_URL="redis://127.0.0.1:6379/0").check()
     assert "TONGDAI_SENDER_SALT is not set" in caplog.text
+    sms = {"TONGDAI_ENV": "production", "TONGDAI_CHANNELS": "gateway", "SMS_GATEWAY_KEY": KEY,
+           "SMS_GATEWAY_CPID": "1022DN"}  # opt-outs are kept by salted hash, with or without Redis
+    with pytest.raises(ConfigError, match="TONGDAI_SENDER_SALT is required in production: opt-outs"):
+        Settings.from_env({}, **sms).check()
+    Settings.from_env({}, **sms, TONGDAI_SENDER_SALT="s3cret").check()
     with pytest.raises(ConfigError, match="TONGDAI_RATE_LIMIT"):
         Settings.from_env({"TONGDAI_RATE_LIMIT": "-1"}).check()

@@ -83,7 +83,7 @@ def test_a_redis_restart_during_a_zalo_outage_loses_no_queued_reply(
         rig.queue(text="kcb nhi", msg_id="in-flight")
         assert rig.drain(config=PATIENT) == {"retry": 2}  # Zalo is down: both wait for their back-off
         assert rig.box.claim(LATER) is not None  # ... and a worker dies holding one of them
-        idle = RedisOutbox.from_url(server.url)
+        idle = RedisOutbox.from_url(server.url, rig.svc.settings.TONGDAI_REDIS_PREFIX)
         assert idle.counts() == {"pending": 2}  # a connection that will be stale after the restart
 
         server.shutdown()

@@ -46,13 +46,13 @@ def test_the_webhook_answers_before_the_worker_thread_sends(backend: str, fake: 
     finally:
         gate.set()
         stop_worker(app)
-    assert "tongdai.zalo_worker" not in app.extensions and len(fake.sends) == 1
+    assert "tongdai.outbox_worker" not in app.extensions and len(fake.sends) == 1
 
 
 def test_no_worker_thread_when_told_so(rig: Rig, catalog: Catalog) -> None:
     app = create_app({"CATALOG": catalog})  # make_rig set TONGDAI_WORKER_THREAD=0
     start_worker(app)
-    assert "tongdai.zalo_worker" not in app.extensions
+    assert "tongdai.outbox_worker" not in app.extensions
 
 
 def test_tongdai_worker_runs_as_its_own_process_until_sigterm(rig: Rig, tmp_path: Path) -> None:

@@ -181,7 +181,7 @@ class WorkerProcess:
 
     def started(self) -> bool:
         assert self.process.poll() is None, self.output
-        return "zalo worker started" in self.output
+        return "outbox worker started" in self.output
 
     def stop(self) -> int:
         """SIGTERM, as a service manager stops it; its exit status."""

@@ -12,12 +12,15 @@ import logging
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from app.channels.base import BadRequest, BadSignature, InboundMessage, WebhookError, has_surrogates, same_secret
 from app.channels.base import without_surrogates as clean
+from app.consent import opted_out
 from app.guard import api_allowance
 from app.openapi import document
+from app.outbound import NoticeError, channel_for, outbound
+from app.outbox_base import OutboxUnavailable
 from app.services import services
 from app.stats import day_of, read_stats
 from handlers.render import render as render_reply
@@ -27,6 +30,7 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 CHANNELS = ("sms", "zalo", "json")
 MAX_TEXT = 2000
+KEY_MAX = 200  # a notice's idempotency key
 
 
 class TooMany(WebhookError):
@@ -85,6 +89,35 @@ def send(reply: Reply) -> None:
     """The API answers in its HTTP response; there is nothing to send later."""
 
 
+@blueprint.post("/notices")
+def notice() -> tuple[Response, int]:
+    """Queue a notice to one resident (``app.outbound``): 202 queued, 200 already queued under this ``key``, 409
+    when nothing will be sent (the recipient opted out, or is outside Zalo's free window)."""
+    verify()
+    body = _json_body()
+    if not isinstance(body, dict):
+        raise BadRequest('send a JSON object: {"channel": "sms|twilio|gateway|zalo", "to": "...", "text": "..."}')
+    for name in ("channel", "to", "text", "key"):
+        value = body.get(name)
+        if (value is not None or name != "key") and (not isinstance(value, str) or has_surrogates(value)):
+            raise BadRequest(f'"{name}" {"must" if name == "key" else "is required and must"} be a string')
+    if len(body.get("key") or "") > KEY_MAX:
+        raise BadRequest(f'"key" is longer than {KEY_MAX} characters')
+    channel = channel_for(body["channel"], services().settings)
+    try:
+        queued = outbound(current_app._get_current_object()).send(  # type: ignore[attr-defined]
+            channel, body["to"], body["text"], key=body.get("key"))
+    except NoticeError as exc:
+        raise BadRequest(str(exc)) from None
+    except OutboxUnavailable:
+        return jsonify(error="the outbox cannot be reached; retry later"), 503
+    answer = {"status": queued.status, "channel": channel, "key": queued.key,
+              "due": datetime.fromtimestamp(queued.due, UTC).isoformat(timespec="seconds")}
+    if queued.reason:
+        answer["error"] = queued.reason
+    return jsonify(answer), {"queued": 202, "duplicate": 200}.get(queued.status, 409)
+
+
 @blueprint.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(document())
@@ -114,4 +147,4 @@ def stats() -> tuple[Response, int]:
     found = read_stats(services().state, day)
     if found is None:
         return jsonify(error="the state store (Redis) cannot be reached; try again shortly"), 503
-    return jsonify(found), 200
+    return jsonify({**found, "opted_out": opted_out(services().consent)}), 200

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-Kind = Literal["text", "location", "follow", "unsupported", "ignored"]
+Kind = Literal["text", "location", "follow", "unfollow", "unsupported", "ignored"]
 # A JSON "\ud800" escape decodes to a lone surrogate, which no encoder (Redis, SQLite, hashing) accepts.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

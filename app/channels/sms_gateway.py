@@ -208,11 +208,6 @@ def esms_respond(msg: InboundMessage, text: str | None) -> Response:
     return Response(render_text(text, msg), mimetype="text/xml")  # Flask adds "; charset=utf-8"
 
 
-def send(reply: Reply, msg: InboundMessage) -> None:
-    """Not used for eSMS: the MT is the body of the webhook's answer (``render``); there is no later call."""
-    raise NotImplementedError("eSMS takes the MT in the MO's HTTP response")
-
-
 ESMS = Profile(
     name="esms", channel="gateway",
     fields={"phone": "sender", "short_code": "serviceNumber", "keyword": "keyword", "text": "content",

@@ -1,7 +1,9 @@
 """Twilio Programmable Messaging: inbound SMS answered inline with TwiML, and delivery status callbacks.
 
 Twilio has no two-way SMS in Vietnam, so this channel serves testing and deployments elsewhere; the Da Nang
-short code goes through ``sms_gateway``. Nothing here depends on the other.
+short code goes through ``sms_gateway``. Nothing here depends on the other. Proactive SMS (notices) go out through
+the outbox and Twilio's REST API (``app.senders.TwilioSender``); a status callback with error 21610 (the recipient
+texted STOP to the carrier) is recorded as an opt-out.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
-from app.channels.base import BadRequest, InboundMessage, Kind
+from app.channels.base import BadRequest, InboundMessage, Kind, WebhookError
 from app.channels.sms_common import answer, check_text, mask, outcome, refuse_signature, require
+from app.consent import consent_key
+from app.senders import TWILIO_OPTED_OUT
 from app.services import services
-from handlers.reply import Reply
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("twilio", __name__)
@@ -103,19 +106,14 @@ def render(text: str | None) -> str:
     return str(twiml)
 
 
-def send(reply: Reply, to: str) -> None:
-    """Not used: every Twilio reply goes inline in the webhook's TwiML answer, well inside Twilio's 15 s.
-
-    Proactive sending would need ``twilio.rest.Client`` with an account SID and a sender number, which this
-    service is not configured with; add both to ``Settings`` before implementing it.
-    """
-    raise NotImplementedError("Twilio replies are sent inline as TwiML; there is no proactive send")
-
-
 @blueprint.post("/sms/twilio")
 def inbound() -> Response:
     verify()
     msg = parse_inbound()
+    handled = request.form.get("OptOutType", "").upper()
+    if handled in ("STOP", "START"):  # Advanced Opt-Out: Twilio has answered it already; we only record it
+        record_consent(msg.sender, handled == "STOP", "twilio-opt-out-type")
+        return Response(render(None), mimetype="text/xml")
     said = answer(msg)
     log.info("twilio %s from %s (%s): %s", msg.message_id, mask(msg.sender), msg.kind, outcome(said))
     return Response(render(said.text), mimetype="text/xml")
@@ -130,4 +128,23 @@ def status_callback() -> Response:
     error = request.form.get("ErrorCode", "")
     if error:
         log.warning("twilio %s: %s, error %s", fields["MessageSid"], fields["MessageStatus"], error)
+    if error == str(TWILIO_OPTED_OUT) and request.form.get("To"):
+        record_consent(request.form["To"], True, "twilio-21610")
     return Response(status=204)
+
+
+def record_consent(number: str, out: bool, source: str) -> None:
+    """What Twilio knows of a STOP or START that our own words did not see: the carrier's STOP on a long code
+    (error 21610 in a status callback), or Advanced Opt-Out's ``OptOutType`` on an inbound message. Not recorded:
+    a 503, so that Twilio tries again."""
+    svc = services()
+    try:
+        svc.consent.set_out(CHANNEL, consent_key(svc.settings.sender_salt, CHANNEL, number), out, source)
+    except Exception:
+        log.exception("could not record a Twilio %s (%s)", "opt-out" if out else "opt-in", source)
+        raise Unavailable("the opt-out could not be recorded; retry later") from None
+    log.info("twilio number %s opted %s (%s)", mask(number), "out" if out else "in", source)
+
+
+class Unavailable(WebhookError):
+    status = 503

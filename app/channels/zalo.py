@@ -11,6 +11,9 @@ event's age: one outside ``TONGDAI_REPLAY_WINDOW`` (or more than ``CLOCK_SKEW`` 
 outlived its de-duplication, and is acknowledged with ``200 {"status": "stale"}``, neither stored nor answered:
 Zalo re-delivers what gets a non-2xx for hours, and a re-delivery can only be older, so an error would bring the
 same refused event back again and again. Then the sender's rate and loop limits (``app.guard.screen``), as on SMS.
+
+``unfollow`` ("Bỏ quan tâm") opts the user out of notices and ``follow`` opts them back in (``app.consent``),
+recorded before the 200; the welcome for a follow is queued as before.
 """
 
 from __future__ import annotations
@@ -28,15 +31,16 @@ from flask.blueprints import BlueprintSetupState
 from app.channels.base import BadRequest, BadSignature, InboundMessage, Kind, has_surrogates, same_secret
 from app.channels.base import without_surrogates as clean
 from app.config import CLOCK_SKEW
+from app.consent import consent_key
 from app.guard import screen
-from app.outbox_base import OutboxStore, OutboxUnavailable, open_outbox
+from app.outbound import outbox as shared_outbox
+from app.outbox_base import OutboxStore, OutboxUnavailable
 from app.services import Services, services
 from app.zalo_messages import GUARD, render
 
 __all__ = ["blueprint", "outbox", "parse_inbound", "render", "signature", "verify"]
 log = logging.getLogger(__name__)
 blueprint = Blueprint("zalo", __name__, url_prefix="/zalo")
-OUTBOX = "tongdai.zalo_outbox"
 HEADER = "X-ZEvent-Signature"
 # What the signature needs from the bytes, found without parsing them: a scan that cannot recurse or backtrack.
 # Inside a JSON string a quote is escaped, so only keys match; a few candidates (a nested "timestamp" before
@@ -50,17 +54,14 @@ CANDIDATES = 4
 def _setup(state: BlueprintSetupState) -> None:
     app = state.app
     assert isinstance(app, Flask)
-    svc = services(app)
-    box = open_outbox(svc.settings)  # Redis when REDIS_URL is set, else SQLite
-    app.extensions[OUTBOX] = box
-    svc.metrics.dead_letters.set_function(box.dead_letter_count)  # read from the store, right in every process
+    box = shared_outbox(app)  # Redis when REDIS_URL is set, else SQLite
+    services(app).metrics.dead_letters.set_function(box.dead_letter_count)  # read from the store, in every process
 
 
 def outbox(app: Flask | None = None) -> OutboxStore:
     from flask import current_app
 
-    found: OutboxStore = (app or current_app).extensions[OUTBOX]
-    return found
+    return shared_outbox(app or current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def signature(app_id: str, raw: bytes, timestamp: str, secret_key: str) -> str:
@@ -163,10 +164,11 @@ def parse_inbound(body: dict[str, Any]) -> InboundMessage:
     extra = {"event": event}
     if body.get(GUARD) == "limited":  # stored so by the webhook: the sender was over the rate limit
         extra["guard"] = "limited"
-    if event == "follow":
+    if event in ("follow", "unfollow"):
         user = _user(body, "follower")
-        return InboundMessage("zalo", user, "", f"follow:{user}:{stamp}", received, "follow", extra=extra)
-    if not event.startswith("user_send_"):  # receipts, oa_send_* echoes, unfollow, anonymous_send_*, ...
+        kind: Kind = "follow" if event == "follow" else "unfollow"
+        return InboundMessage("zalo", user, "", f"{event}:{user}:{stamp}", received, kind, extra=extra)
+    if not event.startswith("user_send_"):  # receipts, oa_send_* echoes, anonymous_send_*, ...
         return InboundMessage("zalo", "", "", "", received, "ignored", extra=extra)
     user = _user(body, "sender")
     message = body.get("message")
@@ -187,8 +189,7 @@ def parse_inbound(body: dict[str, Any]) -> InboundMessage:
     elif event == "user_send_image" and (images := _image_urls(message)):
         extra["images"] = " ".join(images)  # a photo may belong to a citizen report (app.reports.media)
     lat, lon = where or (None, None)
-    chosen: Kind = kind  # type: ignore[assignment]
-    return InboundMessage("zalo", user, text, msg_id, received, chosen, lat, lon, extra=extra)
+    return InboundMessage("zalo", user, text, msg_id, received, kind, lat, lon, extra=extra)
 
 
 @blueprint.get("/webhook")
@@ -219,6 +220,11 @@ def webhook() -> Response:
         return jsonify(status="ignored")
     if not fresh(svc, msg):
         return jsonify(status="stale")
+    if msg.kind in ("follow", "unfollow") and not _consent(svc, msg):
+        svc.metrics.rejected.labels("zalo", "store_unavailable").inc()
+        return make_response(jsonify(error="temporarily unavailable, retry later"), 503)
+    if msg.kind == "unfollow":
+        return jsonify(status="opted_out")
     event = raw.decode("utf-8")
     if msg.kind != "follow":
         limited = screen(svc, msg, svc.now())
@@ -234,6 +240,20 @@ def webhook() -> Response:
     if not stored:
         log.info("zalo event %s delivered again; already stored", msg.message_id)
     return jsonify(status="queued" if stored else "duplicate")
+
+
+def _consent(svc: Services, msg: InboundMessage) -> bool:
+    """Record an unfollow as an opt-out, a follow as an opt-in (and as the user's last contact); False when the
+    store cannot be reached (Zalo delivers the event again later)."""
+    who = consent_key(svc.settings.sender_salt, "zalo", msg.sender)
+    try:
+        svc.consent.set_out("zalo", who, msg.kind == "unfollow", msg.kind)
+        if msg.kind == "follow":
+            svc.consent.seen("zalo", who, msg.received_at.timestamp())
+    except Exception:
+        log.exception("could not record a zalo %s", msg.kind)
+        return False
+    return True
 
 
 def fresh(svc: Services, msg: InboundMessage) -> bool:
