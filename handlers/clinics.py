@@ -69,10 +69,7 @@ def listing(req: Request, f: Filters) -> Reply:
                      hint=pick(lang, "Thử KCB <chuyên khoa> hoặc KCB <phường>.", "Try CLINIC <specialty>."),
                      footer=footer(req.catalog.clinics.meta))
     keyword, shown = req.keyword.upper(), hits[:LIST_SIZE]
-    # A name is shared only by places of that name, wherever they are: those are the rivals a command must beat.
-    names = {fold(r.name) for r in shown}
-    commands = selectors(req.catalog.clinic_index, keyword, [(r.id, r.name, (r.street, r.ward)) for r in shown],
-                         [(r.id, r.name, (r.street, r.ward)) for r in records if fold(r.name) in names])
+    commands = selectors(req.catalog.clinic_index, keyword, [(r.id, r.name, (r.street, r.ward)) for r in shown])
     options = tuple(Option(n, r.name, _detail(r), command)
                     for n, (r, command) in enumerate(zip(shown, commands, strict=True), 1))
     title = pick(lang, f"{len(hits)} cơ sở: {asked}", f"{len(hits)} facilities: {asked}")
@@ -114,7 +111,7 @@ def clinics(req: Request) -> Reply:
                       else f"{kind} {req.argument}")
     filters = parse(req.argument, records)
     has_filter = bool(filters.specialty or filters.area or filters.kind or filters.emergency)
-    if has_filter and not filters.rest:
+    if has_filter and not filters.rest and index.exact(req.argument) is None:
         return listing(req, filters)
     reply = resolve(
         req, intent="kcb", dataset="clinics", index=index, footer=footer(req.catalog.clinics.meta),
