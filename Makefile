@@ -33,3 +33,4 @@ bench: setup
 	$(BIN)/python benchmarks/import_speed.py
 	$(BIN)/python benchmarks/cache_speed.py
 	$(BIN)/python benchmarks/webhook_throughput.py
+	$(BIN)/python benchmarks/service_scale.py

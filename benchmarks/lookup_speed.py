@@ -106,7 +106,7 @@ def answer_path(folder: Path, queries: list[Any]) -> list[tuple[float, str]]:
     catalog = Catalog(folder, reload_every=0)
     now = datetime.now(UTC)
     handle("ATTP pho hoa", catalog, now)
-    times = []
+    times: list[tuple[float, str]] = []
     for q in queries:
         t0 = time.perf_counter()
         reply = handle(f"ATTP {q.text}", catalog, now)
