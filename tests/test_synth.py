@@ -143,3 +143,10 @@ def test_the_pool_generator_still_makes_the_sample_pack(pack: food_safety.FoodSa
     rows = list(generate_food_safety(500, streets=load_gazetteer(DATA), as_of=AS_OF, names="pool"))
     assert [(r["id"], r["name"], r["street"]) for r in rows] == [(r.id, r.name, r.street)
                                                                 for r in pack.records[:500]]
+
+
+def test_realistic_names_never_spell_a_real_chain() -> None:
+    rows = generate_food_safety(20_000, streets=load_gazetteer(DATA), as_of=AS_OF)
+    real = ("phuc long", "trung nguyen", "hoang yen")
+    names = [f" {fold(str(r['name'])).replace(fold(str(r['street'])), ' ')} " for r in rows]  # a branch's street
+    assert not [n for n in names if any(f" {b} " in n for b in real)]

@@ -134,6 +134,9 @@ _SYLLABLES = _w(
     "Linh|Lộc|Long|Mai|Minh|Mộc|Mỹ|Nam|Ngân|Nghĩa|Ngọc|Nguyên|Nhã|Nhật|Phát|Phong|Phú|Phúc|Phương|Quang|"
     "Quế|Sương|Tâm|Tân|Thạch|Thái|Thanh|Thảo|Thiên|Thịnh|Thuận|Tiến|Trà|Trâm|Trung|Tú|Tùng|Uyên|Vân|Việt|"
     "Vinh|Xuân|Yên|Sen|Trúc|Liên|Đào|Nguyệt|Dương|Hiền|Khôi|Lợi|Tín|Đức|Thành|Quý|Vạn|Hòa|Mộc|Sơn")
+# Real Vietnamese chains and brands that two syllables above can spell: invented names must not be theirs.
+_REAL_BRANDS = frozenset(fold(b) for b in _w("Phúc Long|Trung Nguyên|Hoàng Yến|Minh Long|Tân Hiệp Phát|Kim Đan|"
+                                            "Bảo Tín|Minh Châu|Phú Quý|Ngọc Thẩm|Kim Mai|Hồng Hạnh|Việt Tiến"))
 _CHAIN_KINDS = _w("Cà phê|Trà sữa|Bánh mì|Siêu thị mini|Gà rán|Bếp|Tiệm bánh|Cửa hàng tiện lợi|Lẩu|Phở")
 NAME_STYLES = ("realistic", "pool")
 CHAIN_SHARE = 0.06  # records that are a branch of a chain
@@ -161,7 +164,8 @@ def _namer(r: Callable[[], float], count: int = 0,
 
     def brand() -> str:
         if realistic and r() < 0.9:
-            return f"{pick(_SYLLABLES)} {pick(_SYLLABLES)}"
+            first, second = pick(_SYLLABLES), pick(_SYLLABLES)  # never a real chain's brand: swapped, it is not
+            return f"{second} {first}" if fold(f"{first} {second}") in _REAL_BRANDS else f"{first} {second}"
         return pick(_WORDS["BRAND"])
 
     chains = _chains(r, count, brand) if realistic else ()
