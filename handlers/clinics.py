@@ -45,9 +45,26 @@ def parse(argument: str, records: tuple[Facility, ...]) -> Filters:
     words = " ".join(normalise_words(argument))
     emergency, words = _take(words, list(EMERGENCY))
     kind, words = _take(words, list(TYPE_WORDS))
-    specialty, words = _take(words, sorted({fold(s) for r in records for s in r.specialties}))
-    area, words = _take(words, sorted({fold(p) for r in records for p in (r.ward, r.district) if p}))
+    specialties, areas = _filter_words(records)
+    specialty, words = _take(words, specialties)
+    area, words = _take(words, areas)
     return Filters(specialty, area, TYPE_WORDS.get(kind, ""), bool(emergency), words)
+
+
+_LAST: tuple[tuple[Facility, ...], tuple[list[str], list[str]]] | None = None
+
+
+def _filter_words(records: tuple[Facility, ...]) -> tuple[list[str], list[str]]:
+    """The specialties and the wards and districts of ``records``, folded, longest first: made once per version
+    (kept for the last records seen), not once per message (0.2 ms at 332 facilities, more for a big city)."""
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is records:
+        return last[1]
+    specialties = sorted(sorted({fold(s) for r in records for s in r.specialties}), key=len, reverse=True)
+    areas = sorted(sorted({fold(p) for r in records for p in (r.ward, r.district) if p}), key=len, reverse=True)
+    _LAST = (records, (specialties, areas))
+    return specialties, areas
 
 
 def listing(req: Request, f: Filters) -> Reply:
