@@ -34,3 +34,4 @@ bench: setup
 	$(BIN)/python benchmarks/cache_speed.py
 	$(BIN)/python benchmarks/webhook_throughput.py
 	$(BIN)/python benchmarks/report_throughput.py
+	$(BIN)/python benchmarks/service_scale.py

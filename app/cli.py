@@ -69,7 +69,7 @@ def cmd_data(args: argparse.Namespace, catalog: Catalog) -> int:
         return 0
     from lookups.datasets.synth import synth_data_dir
 
-    out = synth_data_dir(args.count, Path(args.out), catalog.data_dir)
+    out = synth_data_dir(args.count, Path(args.out), catalog.data_dir, names=args.names)
     print(f"wrote {args.count} food_safety records and copied the other datasets to {out}")
     return 0
 
@@ -111,6 +111,9 @@ def parser() -> argparse.ArgumentParser:
     synth.add_argument("dataset", choices=("food_safety",))
     synth.add_argument("--count", type=int, required=True)
     synth.add_argument("--out", required=True)
+    synth.add_argument("--names", choices=("realistic", "pool"), default="realistic",
+                       help="realistic: about as many names as places, chains with branches (default); "
+                            "pool: the first generator's small pool of names")
     serve = sub.add_parser("serve", help="run the web service (development server)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

@@ -45,9 +45,26 @@ def parse(argument: str, records: tuple[Facility, ...]) -> Filters:
     words = " ".join(normalise_words(argument))
     emergency, words = _take(words, list(EMERGENCY))
     kind, words = _take(words, list(TYPE_WORDS))
-    specialty, words = _take(words, sorted({fold(s) for r in records for s in r.specialties}))
-    area, words = _take(words, sorted({fold(p) for r in records for p in (r.ward, r.district) if p}))
+    specialties, areas = _filter_words(records)
+    specialty, words = _take(words, specialties)
+    area, words = _take(words, areas)
     return Filters(specialty, area, TYPE_WORDS.get(kind, ""), bool(emergency), words)
+
+
+_LAST: tuple[tuple[Facility, ...], tuple[list[str], list[str]]] | None = None
+
+
+def _filter_words(records: tuple[Facility, ...]) -> tuple[list[str], list[str]]:
+    """The specialties and the wards and districts of ``records``, folded, longest first: made once per version
+    (kept for the last records seen), not once per message (0.2 ms at 332 facilities, more for a big city)."""
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is records:
+        return last[1]
+    specialties = sorted(sorted({fold(s) for r in records for s in r.specialties}), key=len, reverse=True)
+    areas = sorted(sorted({fold(p) for r in records for p in (r.ward, r.district) if p}), key=len, reverse=True)
+    _LAST = (records, (specialties, areas))
+    return specialties, areas
 
 
 def listing(req: Request, f: Filters) -> Reply:
@@ -69,10 +86,7 @@ def listing(req: Request, f: Filters) -> Reply:
                      hint=pick(lang, "Thử KCB <chuyên khoa> hoặc KCB <phường>.", "Try CLINIC <specialty>."),
                      footer=footer(req.catalog.clinics.meta))
     keyword, shown = req.keyword.upper(), hits[:LIST_SIZE]
-    # A name is shared only by places of that name, wherever they are: those are the rivals a command must beat.
-    names = {fold(r.name) for r in shown}
-    commands = selectors(req.catalog.clinic_index, keyword, [(r.id, r.name, (r.street, r.ward)) for r in shown],
-                         [(r.id, r.name, (r.street, r.ward)) for r in records if fold(r.name) in names])
+    commands = selectors(req.catalog.clinic_index, keyword, [(r.id, r.name, (r.street, r.ward)) for r in shown])
     options = tuple(Option(n, r.name, _detail(r), command)
                     for n, (r, command) in enumerate(zip(shown, commands, strict=True), 1))
     title = pick(lang, f"{len(hits)} cơ sở: {asked}", f"{len(hits)} facilities: {asked}")
@@ -114,7 +128,7 @@ def clinics(req: Request) -> Reply:
                       else f"{kind} {req.argument}")
     filters = parse(req.argument, records)
     has_filter = bool(filters.specialty or filters.area or filters.kind or filters.emergency)
-    if has_filter and not filters.rest:
+    if has_filter and not filters.rest and index.exact(req.argument) is None:
         return listing(req, filters)
     reply = resolve(
         req, intent="kcb", dataset="clinics", index=index, footer=footer(req.catalog.clinics.meta),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -11,7 +10,6 @@ from handlers.registry import Request
 from handlers.reply import Field, Footer, Match, Option, Reply
 from lookups.decide import Candidate, Decision, decide
 from lookups.index import Index
-from lookups.text import fold
 
 MAX_QUERY = 160  # longer arguments are cut before matching: nobody names a place in more
 SEARCH_LIMIT = 40  # the ranked list a decision is made from, as ``Index.lookup`` does
@@ -22,37 +20,20 @@ def matches(dataset: str, candidates: Sequence[Candidate]) -> tuple[Match, ...]:
     return tuple(Match(dataset, c.id, c.name, c.score) for c in candidates)
 
 
-def selector(index: Index, keyword: str, record_id: str, name: str, narrowers: Sequence[str]) -> str:
-    """The shortest message that selects exactly this record: its name, name plus a street, else its id."""
-    for extra in ("", *narrowers):
-        text = f"{name} {extra}".strip()
-        decision = index.lookup(text)
-        if decision.status == "found" and decision.candidates[0].id == record_id:
-            return f"{keyword} {text}"
-    return f"{keyword} {record_id}"
+def selectors(index: Index, keyword: str, chosen: Sequence[tuple[str, str, Sequence[str]]]) -> list[str]:
+    """The shortest message that selects each option, from (record id, name, narrowers): its name alone, its
+    name and a street, ward or address (the field that tells it from the others of that name), else its id.
 
-
-def selectors(index: Index, keyword: str, chosen: Sequence[tuple[str, str, Sequence[str]]],
-              rivals: Sequence[tuple[str, str, Sequence[str]]]) -> list[str]:
-    """Selecting messages for several options at once, from (record id, name, narrowers).
-
-    Checking each option with real searches costs up to four lookups an option, twenty for one list, and
-    a list is the commonest answer for a big registry. Instead, an option takes its name alone, or name and
-    street, ward or address, when no rival of the same name (all close results are rivals) shares it; the
-    search then finds it by the location bonus. The first option, which the hint shows, is checked for real.
+    No search runs: ``Index.exact`` reads a message word for word against every record's names and location
+    phrases, and ``resolve`` answers such a message from it before searching, so a command is offered only
+    if that reading gives this record alone. (Checking each option by searching cost up to four searches an
+    option, and a list is the commonest answer for a big registry.)
     """
-    seen: Counter[tuple[str, str]] = Counter()
-    for _, name, narrowers in rivals:
-        seen[(fold(name), "")] += 1
-        for extra in dict.fromkeys(fold(n) for n in narrowers):
-            seen[(fold(name), extra)] += 1
     commands = []
-    for number, (record_id, name, narrowers) in enumerate(chosen):
-        if number == 0:
-            commands.append(selector(index, keyword, record_id, name, narrowers))
-            continue
-        unique = [n for n in ("", *narrowers) if seen[(fold(name), fold(n))] == 1]
-        commands.append(f"{keyword} {name} {unique[0]}".rstrip() if unique else f"{keyword} {record_id}")
+    for record_id, name, narrowers in chosen:
+        texts = (f"{name} {extra}".strip() for extra in dict.fromkeys(("", *narrowers)))
+        text = next((t for t in texts if (hit := index.exact(t)) is not None and hit.id == record_id), record_id)
+        commands.append(f"{keyword} {text}")
     return commands
 
 
@@ -81,6 +62,9 @@ def resolve(
     direct = index.row(query)
     if direct is not None:
         return show(direct)
+    exact = index.exact(query)  # a selecting message of a list, or a name typed in full: no search needed
+    if exact is not None:
+        return replace(show(_row(index, exact.id)), matches=matches(dataset, (exact,)))
     ranked = index.search(query, limit=SEARCH_LIMIT)
     decision: Decision = decide(ranked)
     found = matches(dataset, decision.candidates)
@@ -88,9 +72,7 @@ def resolve(
         row = index.row(decision.candidates[0].id)
         assert row is not None
         return replace(show(row), matches=found)
-    close = ranked[:max(decision.total, len(decision.candidates))]
-    commands = selectors(index, keyword, [(c.id, c.name, narrowers(_row(index, c.id))) for c in decision.candidates],
-                         [(c.id, c.name, narrowers(_row(index, c.id))) for c in close])
+    commands = selectors(index, keyword, [(c.id, c.name, narrowers(_row(index, c.id))) for c in decision.candidates])
     options = [Option(number, cand.name, detail(_row(index, cand.id)), command)
                for number, (cand, command) in enumerate(zip(decision.candidates, commands, strict=True), 1)]
     if decision.status == "ambiguous":

@@ -34,8 +34,11 @@ def compact(vnd: int, lang: Lang) -> str:
 def split_argument(index: Index, argument: str) -> tuple[str, str]:
     """``le duan tran phu`` -> (``le duan``, ``tran phu``): the longest leading words naming one street.
 
-    At most ``SPLIT_MAX_WORDS`` leading words are tried, so at most that many searches are run.
+    At most ``SPLIT_MAX_WORDS`` leading words are tried, so at most that many searches are run; none when the
+    whole argument names one street exactly (a selecting message: ``le duan hai chau``).
     """
+    if index.exact(argument) is not None:
+        return argument, ""
     words = argument.split()
     # "đường Lê Duẩn", "d. Le Duan": the word "street" is not part of any street's name here.
     if words and normalise_words(words[0]) == ["duong"]:

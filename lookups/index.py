@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from lookups.datasets.base import Entry
 from lookups.decide import Candidate, Decision, decide
 from lookups.pacing import paced
-from lookups.vocab import QueryToken, Vocabulary, normalise_words
+from lookups.vocab import MAX_QUERY_WORDS, QueryToken, Vocabulary, normalise_words
 from lookups.work import note
 
 # The work of one search is bounded whatever the query: at most ``vocab.MAX_QUERY_WORDS`` words, each with at
@@ -38,6 +38,9 @@ PLACE_WORD = 0.3  # name credit kept by such a word ("Lai" of "Lê Lai" in "Quá
 RECALL = 0.75  # the words the user sent must be in the name; the name may have more words they left out
 TYPO = 40.0  # points lost per corrected letter share of a word: "khue" read as "khe" costs 10
 SHAPE = 0.1  # weight of the character-level ratio, which catches what word matching misses (merged words)
+# Records of one name that ``exact`` checks for a street or ward: the branches of a big chain. A name shared by
+# more is left to the search (and its options are selected by id), so an exact look-up stays a few array reads.
+EXACT_GROUP = 4096
 
 
 @dataclass
@@ -120,13 +123,69 @@ class Index:
         loc_words.update({w: len(r) for w, r in paced(postings.items())})
         self.vocabulary = Vocabulary(loc_words)
         self._row_of = {record_id.casefold(): row for row, record_id in enumerate(paced(self._ids))}
+        self._phrase_id = phrase_ids
+        self._sets_of_name: dict[str, list[int]] = {}
+        for set_id, (names, _) in enumerate(paced(self._name_sets)):
+            for name in names:
+                self._sets_of_name.setdefault(name, []).append(set_id)
+        # Rows grouped by name set: the rows of set s are _by_set[_set_start[s]:_set_start[s + 1]].
+        self._by_set = np.argsort(self._name_of_row, kind="stable").astype(np.int32)
+        counts = np.bincount(self._name_of_row, minlength=len(self._name_sets))
+        self._set_start = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
 
     def __len__(self) -> int:
         return self._size
 
+    def display(self, row: int) -> str:
+        """The name a record is shown by."""
+        return self._display[row]
+
     def row(self, record_id: str) -> int | None:
         """Position of a record by its id (ids are accepted in any case: ``fs0000123``)."""
         return self._row_of.get(record_id.strip().casefold())
+
+    def exact(self, text: str) -> Candidate | None:
+        """The one record that ``text`` names exactly, as "name" or "name street|ward|address", else None.
+
+        Read word for word (folded, abbreviations expanded, no typo correction): a name of the record, then
+        nothing or one of its location phrases. None when no record or several records read so (a name that
+        is a prefix of another record's name plus a street counts both). This is how the selecting message
+        of a listed option is known to select it without searching (``handlers.common.selectors``). The
+        candidate scores what a search would give it: a full name, plus the bonus of a place it is on.
+        """
+        words = normalise_words(text, limit=MAX_QUERY_WORDS)
+        found: dict[int, int] = {}  # row -> the location phrase named after its name (-1 for none)
+        for size in range(len(words), 0, -1):
+            sets = self._sets_of_name.get(" ".join(words[:size]))
+            rest = tuple(words[size:])
+            pid = self._phrase_id.get(rest) if rest else -1
+            if not sets or pid is None:
+                continue
+            rows = np.concatenate([self._by_set[self._set_start[s]:self._set_start[s + 1]] for s in sets])
+            if len(rows) > EXACT_GROUP:
+                return None
+            for row in self._rows_at(rows, pid) if rest else rows.tolist():
+                found.setdefault(row, pid)
+                if len(found) > 1:
+                    return None
+        if not found:
+            return None
+        ((row, pid),) = found.items()
+        name_words = self._name_sets[int(self._name_of_row[row])][1]
+        bonus = pid >= 0 and not all(w in name_words for w in self._phrases[pid])  # as ``_score`` counts it
+        return Candidate(self._ids[row], self._display[row], 100.0 + LOC_BONUS * bonus,
+                         (self._display_locs[pid],) if bonus else (), True)
+
+    def _rows_at(self, rows: np.ndarray, pid: int) -> list[int]:
+        """Those of ``rows`` that have location phrase ``pid``."""
+        starts, ends = self._loc_start[rows], self._loc_start[rows + 1]
+        counts = ends - starts
+        if not counts.sum():
+            return []
+        firsts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        at = np.repeat(starts - firsts, counts) + np.arange(int(counts.sum()))
+        hits: list[int] = np.repeat(rows, counts)[self._loc_flat[at] == pid].tolist()
+        return hits
 
     def idf(self, word: str) -> float:
         return self._idf.get(word, self._max_idf)

@@ -48,3 +48,17 @@ def test_english_and_nothing_matching(ask: Ask) -> None:
     assert ask("CLINIC benh vien da nang")["lang"] == "en"
     reply = ask("KCB tim mach hoa vang xyzq")
     assert reply["status"] in {"not_found", "ambiguous"}
+
+
+def test_filter_words_follow_the_records_of_each_version(catalog: Catalog) -> None:
+    """The specialty and area words are made once per records tuple (a version), never reused for another."""
+    from dataclasses import replace
+
+    from handlers.clinics import parse
+
+    records = catalog.clinics.records
+    assert parse("nhi hai chau", records).area == "hai chau"
+    moved = tuple(replace(r, ward="Hòa Vang Mới", district="Hòa Vang Mới") for r in records)
+    assert parse("nhi hai chau", moved).area == ""
+    assert parse("nhi hoa vang moi", moved).area == "hoa vang moi"
+    assert parse("nhi hai chau", records).area == "hai chau"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -116,3 +117,36 @@ def test_metadata_says_sample() -> None:
     for folder in ("food_safety", "land_price", "clinics"):
         meta = json.loads((DATA / folder / "metadata.json").read_text(encoding="utf-8"))
         assert meta["sample"] is True and meta["id"] == folder
+
+
+def test_realistic_names_tell_places_apart_where_the_old_pool_did_not() -> None:
+    """``tongdai data synth`` names (the default) are nearly all distinct on their street, as in a real registry;
+    chains are the exception, and their branches are told apart by street. The old pool stays available."""
+    streets = load_gazetteer(DATA)
+
+    def shares(names: str) -> tuple[float, int, int]:
+        rows = list(generate_food_safety(20_000, streets=streets, as_of=AS_OF, names=names))
+        on_street = Counter((fold(str(r["name"])), r["street"]) for r in rows)
+        alone = sum(on_street[(fold(str(r["name"])), r["street"])] == 1 for r in rows) / len(rows)
+        return alone, len({fold(str(r["name"])) for r in rows}), Counter(fold(str(r["name"])) for r in rows
+                                                                          ).most_common(1)[0][1]
+
+    realistic, pool = shares("realistic"), shares("pool")
+    assert realistic[0] >= 0.95 and realistic[0] > pool[0], (realistic, pool)
+    assert realistic[1] >= 1.5 * pool[1], (realistic, pool)  # distinct names
+    assert realistic[2] >= 20  # a chain: one name on many streets
+    with pytest.raises(ValueError, match="names must be one of"):
+        next(generate_food_safety(1, streets=streets, as_of=AS_OF, names="lorem"))
+
+
+def test_the_pool_generator_still_makes_the_sample_pack(pack: food_safety.FoodSafetyData) -> None:
+    rows = list(generate_food_safety(500, streets=load_gazetteer(DATA), as_of=AS_OF, names="pool"))
+    assert [(r["id"], r["name"], r["street"]) for r in rows] == [(r.id, r.name, r.street)
+                                                                for r in pack.records[:500]]
+
+
+def test_realistic_names_never_spell_a_real_chain() -> None:
+    rows = generate_food_safety(20_000, streets=load_gazetteer(DATA), as_of=AS_OF)
+    real = ("phuc long", "trung nguyen", "hoang yen")
+    names = [f" {fold(str(r['name'])).replace(fold(str(r['street'])), ' ')} " for r in rows]  # a branch's street
+    assert not [n for n in names if any(f" {b} " in n for b in real)]

@@ -129,7 +129,7 @@ def write_food_safety(streets: list[GazetteerStreet]) -> int:
     folder = DATA / "food_safety"
     folder.mkdir(exist_ok=True)
     generated = FOOD_TOTAL - len(SPECIALS)
-    rows = [*generate_food_safety(generated, streets=streets, as_of=AS_OF),
+    rows = [*generate_food_safety(generated, streets=streets, as_of=AS_OF, names="pool"),
             *special_records(generated + 1, streets)]
     write_jsonl(folder / "records.jsonl", rows)
     write_json(folder / "metadata.json", FOOD_META)

@@ -124,28 +124,83 @@ _FINES = tuple(k * 100_000 for k in (10, 15, 20, 30, 50, 70, 100, 150, 200, 300,
 _P_VIOLATION = {"valid": 0.08, "expired": 0.15, "revoked": 0.9, "commitment": 0.1, "none": 0.25}
 
 
-def _namer(r: Callable[[], float]) -> Callable[[str, str], str]:
+# Realistic names (the default): a city's registry has about as many names as places. Brands are two syllables
+# of many; owners have full names (family, middle, given); house numbers name eateries; chains have branches.
+_FAMILY = _w("Nguyễn|Nguyễn|Nguyễn|Trần|Trần|Lê|Lê|Phạm|Hoàng|Huỳnh|Phan|Võ|Vũ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|"
+             "Trương|Đoàn|Lương|Mai|Tô|Hà|Tạ|Châu|Văn|Thái")
+_MIDDLE = _w("Văn|Thị|Thị|Hữu|Minh|Thanh|Ngọc|Đức|Quang|Thu|Kim|Xuân|Công|Bảo|Gia|Anh|Hoài|Thùy|Như|Phước")
+_SYLLABLES = _w(
+    "An|Bảo|Bình|Châu|Cát|Đan|Đông|Gia|Giang|Hà|Hải|Hạnh|Hòa|Hoàng|Hồng|Hưng|Hương|Khang|Khánh|Kim|Lam|Lan|"
+    "Linh|Lộc|Long|Mai|Minh|Mộc|Mỹ|Nam|Ngân|Nghĩa|Ngọc|Nguyên|Nhã|Nhật|Phát|Phong|Phú|Phúc|Phương|Quang|"
+    "Quế|Sương|Tâm|Tân|Thạch|Thái|Thanh|Thảo|Thiên|Thịnh|Thuận|Tiến|Trà|Trâm|Trung|Tú|Tùng|Uyên|Vân|Việt|"
+    "Vinh|Xuân|Yên|Sen|Trúc|Liên|Đào|Nguyệt|Dương|Hiền|Khôi|Lợi|Tín|Đức|Thành|Quý|Vạn|Hòa|Mộc|Sơn")
+# Real Vietnamese chains and brands that two syllables above can spell: invented names must not be theirs.
+_REAL_BRANDS = frozenset(fold(b) for b in _w("Phúc Long|Trung Nguyên|Hoàng Yến|Minh Long|Tân Hiệp Phát|Kim Đan|"
+                                            "Bảo Tín|Minh Châu|Phú Quý|Ngọc Thẩm|Kim Mai|Hồng Hạnh|Việt Tiến"))
+_CHAIN_KINDS = _w("Cà phê|Trà sữa|Bánh mì|Siêu thị mini|Gà rán|Bếp|Tiệm bánh|Cửa hàng tiện lợi|Lẩu|Phở")
+NAME_STYLES = ("realistic", "pool")
+CHAIN_SHARE = 0.06  # records that are a branch of a chain
+CHAIN_EVERY = 400  # one chain per this many records, sized by a Zipf law: at 100,000 records, 250 chains of
+CHAIN_ZIPF = 0.7  # 340 branches down to 8 (a national chain has a few hundred shops in a big city)
+
+
+def _namer(r: Callable[[], float], count: int = 0,
+           realistic: bool = False) -> Callable[[str, str, str], str]:
+    """Names by category; ``realistic`` draws from about as many names as records (``count``), else from the
+    old small pool (the bundled sample pack is made so, byte for byte)."""
     def pick(seq: tuple[str, ...]) -> str:
         return seq[int(r() * len(seq))]
 
     def person() -> str:
+        if realistic:  # a household business in the owner's full name, or "Cô Hạnh", "Anh Tư"
+            u = r()
+            if u < 0.4:
+                return f"{pick(_FAMILY)} {pick(_MIDDLE)} {pick(_SYLLABLES)}"
+            given = pick(_ORDINAL) if u < 0.5 else pick(_SYLLABLES) if u < 0.8 else pick(_FEM + _MALE)
+            return f"{pick(_FEM_HON + _MALE_HON)} {given}"
         if r() < 0.62:
             return f"{pick(_FEM_HON)} {pick(_ORDINAL) if r() < 0.45 else pick(_FEM)}"
         return f"{pick(_MALE_HON)} {pick(_ORDINAL) if r() < 0.5 else pick(_MALE)}"
 
-    def name(category: str, house: str) -> str:
+    def brand() -> str:
+        if realistic and r() < 0.9:
+            first, second = pick(_SYLLABLES), pick(_SYLLABLES)  # never a real chain's brand: swapped, it is not
+            return f"{second} {first}" if fold(f"{first} {second}") in _REAL_BRANDS else f"{first} {second}"
+        return pick(_WORDS["BRAND"])
+
+    chains = _chains(r, count, brand) if realistic else ()
+    weights = [rank ** -CHAIN_ZIPF for rank in range(1, len(chains) + 1)]
+    cuts = [sum(weights[:k + 1]) / sum(weights) for k in range(len(weights))]
+
+    def name(category: str, house: str, street: str) -> str:
+        if chains and r() < CHAIN_SHARE:  # a branch: the chain's name, alone or with where it is
+            chain, u = chains[min(bisect(cuts, r()), len(chains) - 1)], r()
+            return chain if u < 0.5 else f"{chain} {street}" if u < 0.8 else f"{chain} {house} {street}"
         templates = _TEMPLATES[category]
         while True:  # odd items of a split template are slot names
             parts = list(templates[int(r() * len(templates))])
             for i in range(1, len(parts), 2):
                 if parts[i] == "NUM":  # many eateries are named after their house number
-                    parts[i] = house if house.isdigit() and r() < 0.6 else str(10 + int(r() * 190))
+                    parts[i] = house if house.isdigit() and r() < (0.9 if realistic else 0.6) else str(
+                        10 + int(r() * 190))
+                elif parts[i] == "BRAND":
+                    parts[i] = brand()
                 else:
                     parts[i] = person() if parts[i] == "WHO" else pick(_WORDS[parts[i]])
             if fold(text := "".join(parts)) not in _EXACT_PROTECTED:
                 return text
 
     return name
+
+
+def _chains(r: Callable[[], float], count: int, brand: Callable[[], str]) -> tuple[str, ...]:
+    """Invented chain names (a kind of shop and a brand), never a real one: ``count // CHAIN_EVERY`` of them."""
+    chains: dict[str, None] = {}
+    while len(chains) < max(3, count // CHAIN_EVERY):
+        chain = f"{_CHAIN_KINDS[int(r() * len(_CHAIN_KINDS))]} {brand()}"
+        if not is_protected(chain):
+            chains[chain] = None
+    return tuple(chains)
 
 
 def _house(r: Callable[[], float]) -> str:
@@ -158,20 +213,27 @@ def _house(r: Callable[[], float]) -> str:
     return f"K{n}/{1 + int(r() * 60)}" + (f"/{1 + int(r() * 15)}" if u >= 0.96 else "")
 
 
-def generate_food_safety(count: int, *, seed: int = 1022, streets: list[GazetteerStreet],
-                         as_of: date) -> Iterator[dict[str, object]]:
-    """Yield ``count`` records in ``records.jsonl`` format, ids ``FS0000001``..., dated before ``as_of``."""
+def generate_food_safety(count: int, *, seed: int = 1022, streets: list[GazetteerStreet], as_of: date,
+                         names: str = "realistic") -> Iterator[dict[str, object]]:
+    """Yield ``count`` records in ``records.jsonl`` format, ids ``FS0000001``..., dated before ``as_of``.
+
+    ``names``: ``realistic`` (about as many names as records, chains with branches) or ``pool`` (the first
+    generator's small pool, kept so that the sample pack and the figures measured on it can be made again).
+    """
     if not streets:
         raise ValueError("streets must not be empty")
+    if names not in NAME_STYLES:
+        raise ValueError(f"names must be one of {', '.join(NAME_STYLES)}")
     r, randint, end = (rng := random.Random(seed)).random, rng.randint, as_of.toordinal()
-    name_of, iso = _namer(r), cache(lambda ordinal: date.fromordinal(ordinal).isoformat())
+    name_of = _namer(r, count, names == "realistic")
+    iso = cache(lambda ordinal: date.fromordinal(ordinal).isoformat())
     plus3 = cache(lambda d: d.replace(year=d.year + 3, day=min(d.day, 28 + 3 * (d.month != 2))).isoformat())
     for number in range(1, count + 1):
         st = streets[int(r() * len(streets))]
         status = _STATUSES[bisect(_STATUS_CUTS, r())]
         cuts, cats = _CATEGORY_CUTS["cert" if status in ("valid", "expired", "revoked") else status]
         category, house = cats[bisect(cuts, r())], _house(r)
-        protected = is_protected(name := name_of(category, house))
+        protected = is_protected(name := name_of(category, house, st.street))
         status = "valid" if protected else status
         ward_label = f"{'xã' if st.ward_kind == 'xa' else 'phường'} {st.ward}"
         cert: dict[str, object] | None = None
@@ -229,7 +291,7 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, object]]) -> None:
     tmp.replace(path)
 
 
-def synth_data_dir(count: int, out: Path, source: Path, *, seed: int = 1022) -> Path:
+def synth_data_dir(count: int, out: Path, source: Path, *, seed: int = 1022, names: str = "realistic") -> Path:
     """Write a whole data directory at ``out``: ``count`` synthetic food-safety records, the rest copied."""
     src, dst = source.resolve(), out.resolve()
     if src == dst:
@@ -244,7 +306,7 @@ def synth_data_dir(count: int, out: Path, source: Path, *, seed: int = 1022) -> 
     meta["sample"] = True
     (dst / "food_safety").mkdir(exist_ok=True)
     rows = generate_food_safety(count, seed=seed, streets=load_gazetteer(dst),
-                                as_of=date.fromisoformat(str(meta["as_of"])))
+                                as_of=date.fromisoformat(str(meta["as_of"])), names=names)
     write_jsonl(dst / "food_safety" / "records.jsonl", rows)
     if (src / "food_safety" / FILE).is_file():
         shutil.copy(src / "food_safety" / FILE, dst / "food_safety" / FILE)

@@ -1,0 +1,190 @@
+"""The running service at scale: memory of 1 and N gunicorn workers, time to ready, and the service's own work
+per message through the operators' API, each against its baseline in the same run.
+
+For each code (``--code DIR`` first, the baseline; then this checkout) and each worker count, gunicorn serves
+``app:create_app()`` (as the Procfile does) on a ``tongdai data synth`` directory of ``--size`` records, with
+the result cache, the API rate limit, live reload and the Zalo worker thread off. Measured:
+
+- ready: seconds from start until ``/readyz`` first answers 200 (one worker ready), and until every worker
+  is idle (its CPU time stopped growing for 0.5 s: data loaded, index built);
+- memory: total PSS and RSS of the master and its workers (``/proc/<pid>/smaps_rollup``) once all are idle;
+- with several workers: memory again after the queries below, sent to whichever worker accepts each;
+- with one worker: each noisy query (``ATTP <query>``, built from the data as ``match_quality.py`` builds
+  them) sent to ``POST /api/v1/query`` one at a time, alternating with ``GET /healthz`` (a request that does
+  nothing), so both see the same machine; the service's own work per message is a query's latency less the
+  median ``/healthz`` latency. Found and ambiguous answers are also shown apart.
+
+    .venv/bin/python benchmarks/service_scale.py [--size 100000] [--workers 1 4] [--queries 300] [--code DIR]
+        [--gunicorn-arg=--preload]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+KEY = "bench-key"
+START_TIMEOUT = 600.0
+
+
+def kb_of(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(p) for p in found]
+
+
+def cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def start(code: Path, data: Path, workers: int, port: int, log: Path,
+          extra: list[str]) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TONGDAI_DATA_DIR": str(data), "TONGDAI_API_KEY": KEY, "TONGDAI_API_RATE_LIMIT": "0",
+           "TONGDAI_CACHE_TTL": "0", "TONGDAI_CHANNELS": "api", "TONGDAI_WORKER_THREAD": "0",
+           "TONGDAI_RELOAD_SECONDS": "0", "PYTHONPATH": str(code)}
+    env.pop("REDIS_URL", None)
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--bind",
+               f"127.0.0.1:{port}", "--timeout", "600", *extra, "app:create_app()"]
+    with log.open("wb") as out:
+        return subprocess.Popen(command, cwd=code, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def wait_ready(proc: subprocess.Popen[bytes], base: str, workers: int, t0: float) -> tuple[float, float]:
+    first = None
+    while first is None:
+        if proc.poll() is not None or time.monotonic() - t0 > START_TIMEOUT:
+            raise RuntimeError("gunicorn did not start")
+        try:
+            if requests.get(f"{base}/readyz", timeout=5).status_code == 200:
+                first = time.monotonic() - t0
+        except requests.RequestException:
+            pass
+        time.sleep(0.05)
+    while True:  # every worker idle: its CPU time still for half a second
+        pids = children(proc.pid)
+        before = {p: cpu_ticks(p) for p in pids}
+        time.sleep(0.5)
+        if len(pids) == workers and all(cpu_ticks(p) == before[p] for p in pids):
+            return first, time.monotonic() - t0 - 0.5
+
+
+def queries(data: Path, count: int) -> list[str]:
+    from benchmarks.noise import build_queries
+    from lookups.datasets import food_safety
+
+    records = food_safety.load(data / "food_safety").records
+    return [q.text for q in build_queries(records, count, 1, seed=11)]
+
+
+def work_per_message(base: str, texts: list[str]) -> dict[str, Any]:
+    session = requests.Session()
+    headers = {"X-API-Key": KEY}
+    for text in texts[:20]:  # warm-up: first searches fill caches
+        session.post(f"{base}/api/v1/query", json={"text": f"ATTP {text}"}, headers=headers, timeout=30)
+    ask: list[tuple[float, str]] = []
+    idle: list[float] = []
+    for text in texts:
+        t0 = time.perf_counter()
+        reply = session.post(f"{base}/api/v1/query", json={"text": f"ATTP {text}"}, headers=headers, timeout=30)
+        ms = (time.perf_counter() - t0) * 1000
+        assert reply.status_code == 200, reply.text
+        ask.append((ms, str(reply.json()["reply"]["status"])))
+        t0 = time.perf_counter()
+        session.get(f"{base}/healthz", timeout=30)
+        idle.append((time.perf_counter() - t0) * 1000)
+    nothing = statistics.median(idle)
+    work = sorted(ms - nothing for ms, _ in ask)
+    out: dict[str, Any] = {"nothing_p50_ms": nothing, "work_p50_ms": statistics.median(work),
+                           "work_p99_ms": work[min(len(work) - 1, int(0.99 * len(work)))]}
+    for status in ("found", "ambiguous", "not_found"):
+        mine = [ms - nothing for ms, s in ask if s == status]
+        if mine:
+            out[f"{status}_p50_ms"] = statistics.median(mine)
+            out[f"{status}_count"] = len(mine)
+    return out
+
+
+def measure(code: Path, data: Path, workers: int, texts: list[str], log: Path,
+            extra: list[str]) -> dict[str, Any]:
+    port = random.randint(20000, 40000)
+    base = f"http://127.0.0.1:{port}"
+    t0 = time.monotonic()
+    proc = start(code, data, workers, port, log, extra)
+    try:
+        first, idle = wait_ready(proc, base, workers, t0)
+        pids = [proc.pid, *children(proc.pid)]
+        result: dict[str, Any] = {
+            "workers": workers, "ready_s": first, "all_idle_s": idle,
+            "pss_mb": sum(kb_of(p, "Pss") for p in pids) / 1024,
+            "rss_mb": sum(kb_of(p, "Rss") for p in pids) / 1024,
+            "worker_rss_mb": max(kb_of(p, "Rss") for p in pids[1:]) / 1024}
+        if workers == 1 and texts:
+            result.update(work_per_message(base, texts))
+        elif texts:  # the same queries spread over the workers (a new connection each), then memory again
+            for text in texts:
+                requests.post(f"{base}/api/v1/query", json={"text": f"ATTP {text}"}, headers={"X-API-Key": KEY},
+                              timeout=30)
+            result["pss_after_mb"] = sum(kb_of(p, "Pss") for p in pids) / 1024
+        return result
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--size", type=int, default=100_000)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 4])
+    ap.add_argument("--queries", type=int, default=300)
+    ap.add_argument("--names", choices=("realistic", "pool"), default="realistic")
+    ap.add_argument("--code", type=Path, help="another checkout measured first, as the baseline")
+    ap.add_argument("--gunicorn-arg", action="append", default=[], help="passed to gunicorn (--preload)")
+    args = ap.parse_args()
+    from benchmarks.lookup_speed import synthetic
+
+    data = synthetic(args.size, args.names)
+    texts = queries(data, args.queries)
+    codes = [args.code.resolve(), ROOT] if args.code else [ROOT]
+    log = ROOT / "benchmarks" / ".cache" / "service_scale.log"
+    for code in codes:
+        for workers in args.workers:
+            r = measure(code, data, workers, texts, log, args.gunicorn_arg)
+            print(json.dumps({"code": str(code), "size": args.size, **r}), flush=True)
+            line = (f"{'this checkout' if code == ROOT else code}: {workers} worker(s), {args.size:,} records: "
+                    f"/readyz after {r['ready_s']:.1f} s, all idle after {r['all_idle_s']:.1f} s; PSS "
+                    f"{r['pss_mb']:.0f} MB, RSS {r['rss_mb']:.0f} MB (largest worker {r['worker_rss_mb']:.0f} MB)")
+            if "pss_after_mb" in r:
+                line += f"; PSS after {len(texts)} queries {r['pss_after_mb']:.0f} MB"
+            if "work_p50_ms" in r:
+                line += (f"\n  own work per message p50 {r['work_p50_ms']:.2f} ms, p99 {r['work_p99_ms']:.2f} ms "
+                         f"(a do-nothing request {r['nothing_p50_ms']:.2f} ms); found "
+                         f"{r.get('found_p50_ms', float('nan')):.2f} ms ({r.get('found_count', 0)}), ambiguous "
+                         f"{r.get('ambiguous_p50_ms', float('nan')):.2f} ms ({r.get('ambiguous_count', 0)})")
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
