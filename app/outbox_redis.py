@@ -22,7 +22,6 @@ most the last second. Written for one Redis server (not Cluster): the scripts bu
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from typing import Any, cast
@@ -92,8 +91,8 @@ class RedisOutbox:
         self._down = False
 
     @classmethod
-    def from_url(cls, url: str, prefix: str | None = None) -> RedisOutbox:
-        prefix = os.environ.get(PREFIX_ENV, "tongdai:") if prefix is None else prefix
+    def from_url(cls, url: str, prefix: str = "tongdai:") -> RedisOutbox:
+        """``prefix``: ``Settings.TONGDAI_REDIS_PREFIX`` (app.outbox_base.open_outbox passes it)."""
         # Short timeouts: the webhook waits on the enqueue, and answers 503 (Zalo retries) rather than hang. One
         # immediate retry on a broken connection, so a connection left over from before a Redis restart is replaced
         # unnoticed; none on a timeout, where the command may have run (a claim twice would hide a job for a lease).
