@@ -18,6 +18,7 @@ from throwaway_redis import ThrowawayRedis, spare_port
 from zalo_kit import LATER, USER, WorkerProcess, backend_env, make_rig, wait_for, zalo_env
 
 from app import create_app
+from app.config import Settings
 from app.outbox_base import TokenPair
 from app.outbox_redis import RedisOutbox
 from app.worker import WorkerConfig, run_forever
@@ -83,7 +84,7 @@ def test_a_redis_restart_during_a_zalo_outage_loses_no_queued_reply(
         rig.queue(text="kcb nhi", msg_id="in-flight")
         assert rig.drain(config=PATIENT) == {"retry": 2}  # Zalo is down: both wait for their back-off
         assert rig.box.claim(LATER) is not None  # ... and a worker dies holding one of them
-        idle = RedisOutbox.from_url(server.url)
+        idle = RedisOutbox.from_url(server.url, Settings.from_env().TONGDAI_REDIS_PREFIX)
         assert idle.counts() == {"pending": 2}  # a connection that will be stale after the restart
 
         server.shutdown()
