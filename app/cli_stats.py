@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from datetime import UTC, date, datetime
 from typing import Any
@@ -38,11 +39,17 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
               "(ask the running service: GET /api/v1/stats)", file=sys.stderr)
         return 2
     store = open_store(settings)
+    # The store reports an outage in the words a long-running service needs; this command says it once, below.
+    quiet = None if args.verbose else logging.getLogger("app.state_redis")
+    if quiet:
+        quiet.disabled = True
     try:
         day = args.day or date.fromisoformat(day_of(datetime.now(UTC)))
         found = read_stats(store, day, top=args.top)
     finally:
         store.close()
+        if quiet:
+            quiet.disabled = False
     if found is None:
         print(f"tongdai stats: Redis at {getattr(store, 'url', '?')} cannot be reached", file=sys.stderr)
         return 1

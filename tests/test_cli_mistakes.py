@@ -73,6 +73,10 @@ MISTAKES = [
             env={"TONGDAI_ENV": "production"}),
     Mistake("stats-day-not-a-date", ("stats", "--day", "2026-13-01"), "give the day as YYYY-MM-DD"),
     Mistake("stats-without-redis", ("stats",), "REDIS_URL is not set"),
+    Mistake("stats-redis-unreachable", ("stats",), "Redis at redis://127.0.0.1:1/0 cannot be reached",
+            env={"REDIS_URL": "redis://127.0.0.1:1/0"}),
+    Mistake("worker-production-without-secrets", ("worker",), "ZALO_APP_ID is required in production",
+            env={"TONGDAI_ENV": "production", "TONGDAI_CHANNELS": "zalo"}),
     Mistake("zalo-token-set-empty", ("zalo-token", "set"), "both an access token and a refresh token"),
     Mistake("deadletters-resend-nothing", ("deadletters", "resend"), "one of the arguments id --all is required"),
 ]
