@@ -40,7 +40,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         return 2
     store = open_store(settings)
     # The store reports an outage in the words a long-running service needs; this command says it once, below.
-    quiet = None if args.verbose else logging.getLogger("app.state_redis")
+    quiet = None if getattr(args, "verbose", False) else logging.getLogger("app.state_redis")
     if quiet:
         quiet.disabled = True
     try:
