@@ -51,8 +51,18 @@ def batch_line(text: str, reply: Reply, channel: str) -> str:
     })
 
 
+def answering(catalog: Catalog) -> Catalog:
+    """``catalog``, loaded: a data directory that cannot be read, or holds no dataset, is the operator's mistake,
+    said once here rather than as a "sorry" or a bare menu to every message."""
+    if not catalog.declarations:
+        raise DataError(f"{catalog.data_dir} holds no dataset (no <dataset>/datapackage.json): "
+                        "is it the data directory?")
+    catalog.warm()
+    return catalog
+
+
 def cmd_ask(args: argparse.Namespace, catalog: Catalog) -> int:
-    catalog.warm()  # a data directory that cannot be read is the operator's mistake: say so, not "sorry" per line
+    answering(catalog)
     if args.batch:
         for line in sys.stdin:
             text = line.rstrip("\r\n")
@@ -98,7 +108,7 @@ def cmd_serve(args: argparse.Namespace, catalog: Catalog) -> int:
             probe.bind((args.host, args.port))
         except OSError as exc:
             raise OSError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
-    app = create_app({"CATALOG": catalog})
+    app = create_app({"CATALOG": answering(catalog)})
     app.run(host=args.host, port=args.port)
     return 0
 

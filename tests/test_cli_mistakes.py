@@ -39,11 +39,12 @@ MISTAKES = [
     Mistake("data-dir-missing", ("--data-dir", "{tmp}/nowhere", "ask", "bus 05"), "{tmp}/nowhere (--data-dir"),
     Mistake("data-dir-env-missing", ("ask", "bus 05"), "does not exist", env={"TONGDAI_DATA_DIR": "{tmp}/nowhere"}),
     Mistake("data-dir-is-a-file", ("--data-dir", SAMPLE, "data", "list"), "is not a directory"),
-    Mistake("data-dir-empty", ("--data-dir", "{tmp}", "ask", "bus 05"), "metadata.json"),
+    Mistake("data-dir-empty", ("--data-dir", "{tmp}", "ask", "bus 05"), "{tmp} holds no dataset"),
+    Mistake("data-dir-broken", ("--data-dir", "{tmp}/broken", "ask", "bus 05"), "datapackage.json"),
     Mistake("import-without-data-dir", ("data", "import", "food_safety", SAMPLE), "say which data directory"),
     Mistake("import-missing-file", (*IMPORT, "{tmp}/nofile.csv"), "{tmp}/nofile.csv: No such file"),
     Mistake("import-missing-path", ("data", "import", "food_safety"), "required: path"),
-    Mistake("import-unknown-dataset", ("data", "import", "restaurants", SAMPLE), "invalid choice: 'restaurants'"),
+    Mistake("import-unknown-dataset", ("data", "import", "restaurants", SAMPLE), "no dataset 'restaurants'"),
     Mistake("import-no-name-column", (*IMPORT, SAMPLE), "no column maps to name"),
     Mistake("import-missing-mapping", (*IMPORT, SAMPLE, "--mapping", "{tmp}/none.toml"), "none.toml"),
     Mistake("import-broken-mapping", (*IMPORT, SAMPLE, "--mapping", "{tmp}/bad.toml"), "bad.toml"),
@@ -61,7 +62,7 @@ MISTAKES = [
             env={"TONGDAI_RATE_LIMIT": "ten"}),
     Mistake("rollback-unknown-version", ("--data-dir", "{data}", "data", "rollback", "food_safety", "--to", "v999"),
             "no version matches 'v999'"),
-    Mistake("export-unknown-dataset", ("data", "export", "buses"), "invalid choice: 'buses'"),
+    Mistake("export-unknown-dataset", ("data", "export", "buses"), "no dataset 'buses'"),
     Mistake("unknown-command", ("lookup", "pho"), "invalid choice: 'lookup'"),
     Mistake("no-command", (), "required: command"),
     Mistake("ask-time-without-offset", ("ask", "--at", "2026-11-04T07:00", "MT HC103"), "with its offset"),
@@ -89,6 +90,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (tmp / "in.csv").write_text("ten,dia chi\nPho Hoa,1 Le Duan\n", encoding="utf-8")
     (tmp / "bad.toml").write_text("[columns\nname = ", encoding="utf-8")
     (tmp / "fake.xlsx").write_text("not a workbook", encoding="utf-8")
+    (tmp / "broken" / "food_safety").mkdir(parents=True)
+    (tmp / "broken" / "food_safety" / "datapackage.json").write_text('{"name": "food_safety", ', encoding="utf-8")
     return tmp
 
 
