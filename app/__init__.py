@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import uuid
 from importlib import import_module
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
@@ -16,7 +15,6 @@ from app.channels.base import WebhookError
 from app.config import Settings
 from app.services import EXTENSION, Services
 from handlers.registry import keywords
-from lookups.datasets.base import default_data_dir
 from lookups.store import Catalog
 
 log = logging.getLogger(__name__)
@@ -48,8 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def init_app(app: Flask, settings: Settings, catalog: Catalog | None = None) -> None:
     settings.check()
-    data_dir = Path(settings.TONGDAI_DATA_DIR) if settings.TONGDAI_DATA_DIR else default_data_dir()
-    catalog = catalog or Catalog(data_dir)
+    catalog = catalog or Catalog(settings.data_dir, reload_every=settings.TONGDAI_RELOAD_SECONDS)
     catalog.warm()
     keywords(catalog)  # a declared keyword that clashes with a command word stops the start, naming the file
     app.extensions[EXTENSION] = Services(settings, catalog)

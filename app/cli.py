@@ -5,20 +5,30 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import socket
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from app import cli_data, cli_ops, cli_reports, cli_send, cli_stats
+from app.config import ConfigError, Settings
 from handlers.dispatch import handle
 from handlers.render import render
 from handlers.reply import Reply
-from lookups.datasets.base import DataError, default_data_dir
+from lookups.datasets.base import DataError
 from lookups.store import Catalog
 
+log = logging.getLogger(__name__)
 CHANNELS = ("sms", "zalo", "json")
+
+
+class Parser(argparse.ArgumentParser):
+    """A mistake on the command line is one line on stderr (not the usage block), saying where help is."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _jsonable(value: Any) -> Any:
@@ -41,7 +51,18 @@ def batch_line(text: str, reply: Reply, channel: str) -> str:
     })
 
 
+def answering(catalog: Catalog) -> Catalog:
+    """``catalog``, loaded: a data directory that cannot be read, or holds no dataset, is the operator's mistake,
+    said once here rather than as a "sorry" or a bare menu to every message."""
+    if not catalog.declarations:
+        raise DataError(f"{catalog.data_dir} holds no dataset (no <dataset>/datapackage.json): "
+                        "is it the data directory?")
+    catalog.warm()
+    return catalog
+
+
 def cmd_ask(args: argparse.Namespace, catalog: Catalog) -> int:
+    answering(catalog)
     if args.batch:
         for line in sys.stdin:
             text = line.rstrip("\r\n")
@@ -69,6 +90,9 @@ def cmd_data(args: argparse.Namespace, catalog: Catalog) -> int:
         return 0
     from lookups.datasets.synth import synth_data_dir
 
+    if Path(args.out).resolve() == catalog.data_dir.resolve():
+        raise DataError(f"--out {args.out} is the data directory the other datasets are copied from "
+                        "(--data-dir or TONGDAI_DATA_DIR): give another folder")
     out = synth_data_dir(args.count, Path(args.out), catalog.data_dir, names=args.names)
     print(f"wrote {args.count} food_safety records and copied the other datasets to {out}")
     return 0
@@ -77,7 +101,14 @@ def cmd_data(args: argparse.Namespace, catalog: Catalog) -> int:
 def cmd_serve(args: argparse.Namespace, catalog: Catalog) -> int:
     from app import create_app
 
-    app = create_app({"CATALOG": catalog})
+    with socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET) as probe:
+        # The development server would print two lines and exit; a port in use is said once, before the data loads.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((args.host, args.port))
+        except OSError as exc:
+            raise OSError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    app = create_app({"CATALOG": answering(catalog)})
     app.run(host=args.host, port=args.port)
     return 0
 
@@ -89,8 +120,25 @@ def _aware(text: str) -> datetime:
     return value
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"give a whole number of at least 1, not {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, not {text!r}")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="tongdai", description="Lookup hotline over a city's declared datasets")
+    top: argparse.ArgumentParser = Parser(prog="tongdai",
+                                          description="Lookup hotline over a city's declared datasets")
     top.add_argument("--data-dir", type=Path, help="data directory (default: $TONGDAI_DATA_DIR or the sample pack)")
     top.add_argument("-v", "--verbose", action="store_true")
     sub = top.add_subparsers(dest="command", required=True)
@@ -109,14 +157,14 @@ def parser() -> argparse.ArgumentParser:
                         help="jsonl: one object per line (default); json: one array")
     synth = acts.add_parser("synth", help="a data directory with N synthetic food-safety records")
     synth.add_argument("dataset", choices=("food_safety",))
-    synth.add_argument("--count", type=int, required=True)
+    synth.add_argument("--count", type=_positive, required=True)
     synth.add_argument("--out", required=True)
     synth.add_argument("--names", choices=("realistic", "pool"), default="realistic",
                        help="realistic: about as many names as places, chains with branches (default); "
                             "pool: the first generator's small pool of names")
     serve = sub.add_parser("serve", help="run the web service (development server)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
     cli_ops.add_commands(sub)
     cli_stats.add_commands(sub)
     cli_reports.add_commands(sub)
@@ -128,7 +176,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    catalog = Catalog(args.data_dir or default_data_dir())
+    try:
+        return run(args)
+    except BrokenPipeError:  # `tongdai data export ... | head`
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:  # the user's files and folders
+        return _fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc))
+    except DataError as exc:  # the user's data
+        return _fail(f"data error: {exc}")
+    except (ConfigError, UnicodeError) as exc:  # the user's settings, a file in another encoding
+        return _fail(str(exc))
+    except Exception as exc:  # a bug, not a mistake: still one line, and the traceback with -v
+        log.info("tongdai %s failed", args.command, exc_info=True)
+        return _fail(f"unexpected error: {type(exc).__name__}: {exc} (run with -v for the details)", 70)
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"tongdai: {' '.join(message.split())}", file=sys.stderr)
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(None, TONGDAI_DATA_DIR=str(args.data_dir)) if args.data_dir else Settings.from_env()
+    args.settings = settings  # --data-dir wins over TONGDAI_DATA_DIR
+    settings.check_data()
+    catalog = Catalog(settings.data_dir, reload_every=settings.TONGDAI_RELOAD_SECONDS)
     if args.command in cli_ops.COMMANDS:
         return cli_ops.run(args, catalog)
     if args.command in cli_stats.COMMANDS:
@@ -138,13 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in cli_send.COMMANDS:
         return cli_send.run(args, catalog)
     handlers = {"ask": cmd_ask, "data": cmd_data, "serve": cmd_serve}
-    try:
-        return handlers[args.command](args, catalog)
-    except DataError as exc:
-        print(f"tongdai: data error: {exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        return 0
+    return handlers[args.command](args, catalog)
 
 
 if __name__ == "__main__":

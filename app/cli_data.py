@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import logging
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,12 +18,12 @@ log = logging.getLogger(__name__)
 ACTIONS = ("list", "import", "validate", "history", "rollback", *cli_declare.ACTIONS)
 
 
-def _max_loss() -> float:
-    raw = os.environ.get("TONGDAI_IMPORT_MAX_LOSS", "0.2")
+def _encoding(name: str) -> str:
     try:
-        return float(raw)
-    except ValueError:
-        raise DataError(f"TONGDAI_IMPORT_MAX_LOSS must be a share such as 0.2, got {raw!r}") from None
+        codecs.lookup(name)
+        return name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {name!r} (utf-8, utf-8-sig, utf-16, cp1258...)") from None
 
 
 def _checks(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +32,8 @@ def _checks(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mapping", type=Path, help="column mapping (TOML), read on top of the shipped one")
     parser.add_argument("--as-of", type=date.fromisoformat, help="date the data is valid for (default: today)")
     parser.add_argument("--source", help="where the data comes from (replaces the sample label)")
-    parser.add_argument("--encoding", help="CSV encoding when detection is wrong: utf-8, utf-16, cp1258...")
+    parser.add_argument("--encoding", type=_encoding,
+                        help="CSV encoding when detection is wrong: utf-8, utf-16, cp1258...")
     parser.add_argument("--sheet", help="XLSX sheet (default: the first)")
     parser.add_argument("--max-loss", type=float, default=None,
                         help="refuse a version with this share fewer records than now "
@@ -58,12 +59,13 @@ def _request(args: argparse.Namespace) -> pipeline.Request:
     return pipeline.Request(
         args.dataset, args.path, mapping=args.mapping, as_of=args.as_of, source=args.source,
         allow_partial=args.allow_partial, force=getattr(args, "force", False),
-        max_loss=_max_loss() if args.max_loss is None else args.max_loss, encoding=args.encoding, sheet=args.sheet)
+        max_loss=args.settings.TONGDAI_IMPORT_MAX_LOSS if args.max_loss is None else args.max_loss,
+        encoding=args.encoding, sheet=args.sheet)
 
 
 def _writable(args: argparse.Namespace) -> None:
     # The bundled sample pack is the repository's data/: an import never lands there by accident.
-    if args.data_dir is None and not os.environ.get("TONGDAI_DATA_DIR"):
+    if not args.settings.TONGDAI_DATA_DIR:
         raise DataError("say which data directory to change: --data-dir DIR or TONGDAI_DATA_DIR "
                         "(the bundled sample pack is changed only when named explicitly)")
 

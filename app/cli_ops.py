@@ -128,7 +128,7 @@ def _set_token(settings: Settings, box: OutboxStore, args: argparse.Namespace) -
     else:
         access, refresh = (sys.stdin.readline().strip() for _ in range(2))
     if not (access and refresh):
-        print("both an access token and a refresh token are needed", file=sys.stderr)
+        print("tongdai zalo-token set: both an access token and a refresh token are needed", file=sys.stderr)
         return 2
     expires_at = None if args.expires_in is None else time.time() + args.expires_in
     Tokens(box, settings, requests.Session(), (1, 1)).save(TokenPair(access, refresh, expires_at))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from datetime import UTC, date, datetime
 from typing import Any
@@ -34,18 +35,27 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
     settings = Settings.from_env()
-    optouts = opted_out(open_consent(settings))  # durable in every set-up (app.consent)
-    if not settings.REDIS_URL:
-        print("\n".join(optout_lines(optouts)))
-        print("tongdai stats: REDIS_URL is not set; without Redis each process keeps its own statistics "
-              "(ask the running service: GET /api/v1/stats)", file=sys.stderr)
-        return 2
-    store = open_store(settings)
+    # The stores report an outage in the words a long-running service needs; this command says it once, below.
+    loud = getattr(args, "verbose", False)
+    quiet = [] if loud else [logging.getLogger(name) for name in ("app.state_redis", "app.consent")]
+    for logger in quiet:
+        logger.disabled = True
     try:
-        day = args.day or date.fromisoformat(day_of(datetime.now(UTC)))
-        found = read_stats(store, day, top=args.top)
+        optouts = opted_out(open_consent(settings))  # durable in every set-up (app.consent)
+        if not settings.REDIS_URL:
+            print("\n".join(optout_lines(optouts)))
+            print("tongdai stats: REDIS_URL is not set; without Redis each process keeps its own statistics "
+                  "(ask the running service: GET /api/v1/stats)", file=sys.stderr)
+            return 2
+        store = open_store(settings)
+        try:
+            day = args.day or date.fromisoformat(day_of(datetime.now(UTC)))
+            found = read_stats(store, day, top=args.top)
+        finally:
+            store.close()
     finally:
-        store.close()
+        for logger in quiet:
+            logger.disabled = False
     if found is None:
         print(f"tongdai stats: Redis at {getattr(store, 'url', '?')} cannot be reached", file=sys.stderr)
         return 1

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
+
+from lookups.datasets.base import bundled_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +40,10 @@ STRIPPED = frozenset({name for names in REQUIRED.values() for name in names}
 # with room for the clocks of the provider and ours to differ by up to CLOCK_SKEW.
 DEDUP_SECONDS = 86400
 CLOCK_SKEW = 300
+# Number settings: how their text is read, and what to say when it cannot be.
+NUMBERS: dict[str, tuple[Callable[[str], float], str]] = {"int": (int, "a whole number"),
+                                                          "float": (float, "a number")}
 
-
-NUMBERS = ("int", int, "float", float)
 
 
 class ConfigError(RuntimeError):
@@ -135,24 +139,30 @@ class Settings:
         if self.production and not self.TONGDAI_SENDER_SALT and set(self.channels) & {"twilio", "gateway", "zalo"}:
             raise ConfigError("TONGDAI_SENDER_SALT is required in production: opt-outs are kept by salted hash")
     # --- end of the outbound block -------------------------------------------------------------------------
+    # Data (lookups): passed down to the catalog and the importer, which never read the environment themselves.
+    TONGDAI_RELOAD_SECONDS: float = 2.0  # how often a running service looks for a new data version; 0 = never
+    TONGDAI_IMPORT_MAX_LOSS: float = 0.2  # share of records a new version may lose before --force is needed
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         source = os.environ if env is None else env
         values: dict[str, object] = {}
         for f in fields(cls):
-            if f.name in overrides and not (isinstance(overrides[f.name], str) and f.type in NUMBERS):
+            number = NUMBERS.get(str(f.type))
+            if f.name in overrides and not (isinstance(overrides[f.name], str) and number):
                 values[f.name] = overrides[f.name]
             elif f.name in overrides or f.name in source:  # text, as the environment gives it
                 raw = str(overrides[f.name] if f.name in overrides else source[f.name])
+                if number is None:
+                    values[f.name] = raw
+                    continue
                 try:
-                    values[f.name] = int(raw) if f.type in ("int", int) else float(raw) \
-                        if f.type in ("float", float) else raw
-                except ValueError as exc:
-                    kind = "a number" if f.type in ("float", float) else "a whole number"
-                    raise ConfigError(f"{f.name} must be {kind}, got {raw!r}") from exc
+                    values[f.name] = number[0](raw.strip())
+                except ValueError:
+                    raise ConfigError(f"{f.name} must be {number[1]}, got {raw!r}") from None
         for name in STRIPPED & values.keys():
             values[name] = str(values[name]).strip()
+        warn_unknown(source)
         return cls(**values)  # type: ignore[arg-type]
 
     @property
@@ -166,6 +176,11 @@ class Settings:
     @property
     def state_dir(self) -> Path:
         return Path(self.TONGDAI_STATE_DIR)
+
+    @property
+    def data_dir(self) -> Path:
+        """``TONGDAI_DATA_DIR``, or the bundled sample pack."""
+        return Path(self.TONGDAI_DATA_DIR) if self.TONGDAI_DATA_DIR else bundled_data_dir()
 
     @cached_property
     def gateway_allow(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
@@ -224,3 +239,43 @@ class Settings:
         for name in ("TONGDAI_REDIS_TIMEOUT_MS", "TONGDAI_REDIS_CONNECT_MS", "TONGDAI_STATS_DAYS"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1")
+        self.check_data()
+
+    def check_data(self) -> None:
+        """The data settings alone: what every ``tongdai`` command needs, secrets or not."""
+        if self.TONGDAI_DATA_DIR and not Path(self.TONGDAI_DATA_DIR).is_dir():
+            raise ConfigError(f"the data directory {self.TONGDAI_DATA_DIR} (--data-dir or TONGDAI_DATA_DIR) "
+                              "does not exist or is not a directory")
+        if not self.TONGDAI_RELOAD_SECONDS >= 0:
+            raise ConfigError("TONGDAI_RELOAD_SECONDS must be 0 (never) or a number of seconds")
+        if not 0 <= self.TONGDAI_IMPORT_MAX_LOSS <= 1:
+            raise ConfigError(f"TONGDAI_IMPORT_MAX_LOSS must be a share between 0 and 1 such as 0.2, "
+                              f"got {self.TONGDAI_IMPORT_MAX_LOSS}")
+
+
+# --- Unknown variables -------------------------------------------------------------------------------------------
+PREFIX = "TONGDAI_"
+NOT_SETTINGS = ("TONGDAI_TEST_",)  # the test suite's own switches (tests/redis_kit.py)
+_warned: set[str] = set()  # once per process: create_app runs again in every test and every worker
+
+
+def unknown_names(env: Mapping[str, str]) -> list[tuple[str, str | None]]:
+    """``TONGDAI_*`` variables no setting reads, each with the known name it most resembles (or None)."""
+    known = {f.name for f in fields(Settings) if f.name.startswith(PREFIX)}
+    tails = {name[len(PREFIX):]: name for name in known}  # compared without the prefix every name shares
+
+    def nearest(name: str) -> str | None:
+        found = difflib.get_close_matches(name[len(PREFIX):], tails, n=1, cutoff=0.6)
+        return tails[found[0]] if found else None
+
+    return [(name, nearest(name)) for name in sorted(env)
+            if name.startswith(PREFIX) and name not in known and not name.startswith(NOT_SETTINGS)]
+
+
+def warn_unknown(env: Mapping[str, str]) -> None:
+    """A misspelt setting is otherwise silently ignored: say so, naming the one it was probably meant to be."""
+    for name, near in unknown_names(env):
+        if name not in _warned:
+            _warned.add(name)
+            log.warning("%s is not a tongdai setting and is ignored%s", name,
+                        f"; did you mean {near}?" if near else "")

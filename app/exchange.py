@@ -76,6 +76,8 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
     except Exception:  # the answer below reports it; a broken index must not break the state handling
         parsed, key = None, None
     key = key if settings.TONGDAI_CACHE_TTL > 0 else None
+    # "BUS 05" is answered in the language the sender last used: read it with the cached answers in both.
+    follows = bool(parsed and parsed.follows_sender and who and not choice and not fixed)
     pre = Batch()
     if guard and msg.message_id:
         pre.add("seen", Op("get", f"dedup:{msg.channel}:{msg.message_id}"))
@@ -85,13 +87,19 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
         pre.add(name, op)
     if choice:
         pre.add("conv", Op("get", f"conv:{tag}"))
-    if choice or consent:
+    if choice or consent or follows:
         pre.add("lang", Op("get", f"lang:{tag}"))
+    english = cache_key(replace(parsed, lang="en"), svc.catalog) if follows and key and parsed else None
     if key:
         pre.add("cache", Op("get", f"cache:{key}"))
+    if english:
+        pre.add("cache_en", Op("get", f"cache:{english}"))
     got = pre.run(svc)
     state = got is not None
     got = got or {}
+    if follows and parsed and got.get("lang") == "en":
+        parsed, key = replace(parsed, lang="en"), english
+        got["cache"] = got.get("cache_en")
     if "claim" in got and not got["claim"]:
         taken_back = uncount(counting, got)  # a replay under another sender must not count against that one
         if taken_back:
@@ -163,7 +171,8 @@ def _answer(svc: Services, msg: InboundMessage, now: datetime, key: str | None, 
         svc.metrics.cache.labels("hit").inc()
         reply = reply_from_json(json.loads(got["cache"]))
     else:
-        reply = handle(msg.text, catalog, now)  # parses again (microseconds) so that every answer has one entry
+        # Parses again (microseconds) so that every answer has one entry.
+        reply = handle(msg.text, catalog, now, "en" if got.get("lang") == "en" else None)
         if key:
             svc.metrics.cache.labels("miss").inc()
             if reply.status != "error":
@@ -194,7 +203,7 @@ def _choose(svc: Services, msg: InboundMessage, now: datetime, choice: Choice, g
         listing, reply = next_page(listing)
     else:
         option = listing.picked(choice.number)
-        reply = handle(option.command, svc.catalog, now) if option else out_of_range(listing)
+        reply = handle(option.command, svc.catalog, now, listing.reply.lang) if option else out_of_range(listing)
         if offers(reply):  # the option led to another list (it should not): that list is the one on offer now
             return _offer(reply, post, tag)
     _remember(listing, post, tag)  # kept, so the resident can pick another one from the same list

@@ -21,13 +21,23 @@ from lookups.transit import (
     stop_by_code,
 )
 
-BETWEEN = re.compile(r"\s*(?:,|;|->|=>|→| - | đến | den | toi | tới | to )\s*", re.IGNORECASE)
+# How people join the two ends of a trip, strongest first: "A -> B", "A, B", "A den B", "A - B". Stop and route
+# names hold dashes ("Ngã tư Lê Duẩn – Ông Ích Khiêm"), so a dash is read last and only when the whole argument
+# is not a name.
+ARROWS = re.compile(r"\s*(?:->|=>|→)\s*")
+COMMAS = re.compile(r"\s*[,;]\s*")
+DASHES = re.compile(r"\s+[-–—]\s+")
+JOINING_WORDS = frozenset({"den", "toi", "to", "di", "ve"})  # đến, tới, to, đi, về (folded)
+OPENING_WORDS = frozenset({"tu", "from"})  # "tu A den B", "from A to B"
 ROUTE_CODE = re.compile(r"^(?:tuyen\s+|tuyến\s+|route\s+)?[a-z]?\d{1,3}[a-z]?$", re.IGNORECASE)
 MAX_LEGS = 3
 # Stops each end of a "from, to" trip may stand for (the best matches within the close band; neighbours within
 # walking distance are added after). The trip search is then one pass over the data's patterns, whatever the
 # message: a long end is one bounded search (lookups.vocab.MAX_QUERY_WORDS), and more than two ends a stop name.
 MAX_ENDS = 10
+# Readings of one message as a trip that are tried ("A den B den C" reads two ways); a flood of joining words
+# costs this many pairs of searches, no more.
+MAX_READINGS = 3
 MAIN_STOPS = 6
 
 
@@ -72,22 +82,73 @@ def stop_ids(cands: Sequence[Candidate], data: BusData) -> set[str]:
     return ids | {near for sid in ids for near, _ in data.nearby.get(sid, ())}
 
 
-def between(req: Request, origin: str, destination: str) -> Reply:
-    data, index, lang = req.catalog.bus, req.catalog.stop_index, req.lang
-    ends = []
-    for place in (origin, destination):
-        ranked = index.search(place, limit=MAX_ENDS)
-        # Any close stop will do for routing: the reply names the stops it used.
-        close = [c for c in ranked if c.score >= max(CLOSE_MIN, ranked[0].score - BAND)] if ranked else []
-        if not close:
-            shown = "; ".join(c.name for c in ranked[:3] if c.score >= SUGGEST_MIN)
-            asked = place[:MAX_QUERY]
-            return Reply("bus", "not_found", lang, pick(lang, f"Không tìm thấy điểm dừng \"{asked}\".",
-                                                        f"No stop found for \"{asked}\"."),
-                         fields=(Field(pick(lang, "Gần giống", "Similar"), shown),) if shown else (),
-                         hint=pick(lang, "Cú pháp: BUS <điểm đi>, <điểm đến>", "Usage: BUS <from>, <to>"),
-                         footer=footer(data.meta))
-        ends.append(close)
+def _opened(origin: str) -> str:
+    """The origin without its "từ" / "from" ("tu cho han" -> "cho han")."""
+    first, _, rest = origin.partition(" ")
+    return rest if rest and fold(first) in OPENING_WORDS else origin
+
+
+def _bare(place: str) -> str:
+    """A place without a leading "the" ("the airport")."""
+    first, _, rest = place.partition(" ")
+    return rest if rest and fold(first) == "the" else place
+
+
+def trip_splits(argument: str) -> list[tuple[str, str, bool]]:
+    """The ways ``argument`` reads as (from, to, split at a dash), most likely first; empty when it is no trip."""
+    found: list[tuple[str, str, bool]] = []
+    for pattern in (ARROWS, COMMAS):
+        parts = [p for p in pattern.split(argument) if p.strip()]
+        if len(parts) == 2:
+            found.append((_opened(parts[0]), parts[1], False))
+    words = argument.split()
+    for k in range(1, len(words) - 1):  # "A den B", "tu A den B", "from A to B": at each joining word
+        if fold(words[k]) in JOINING_WORDS:
+            found.append((_opened(" ".join(words[:k])), " ".join(words[k + 1:]), False))
+    parts = [p for p in DASHES.split(argument) if p.strip()]
+    if len(parts) == 2:
+        found.append((_opened(parts[0]), parts[1], True))
+    return found[:MAX_READINGS]
+
+
+def _stops_for(req: Request, place: str) -> list[Candidate] | Reply:
+    """The stops close enough to ``place`` to route from, or the "no such stop" reply."""
+    place = _bare(place)
+    ranked = req.catalog.stop_index.search(place, limit=MAX_ENDS)
+    # Any close stop will do for routing: the reply names the stops it used.
+    close = [c for c in ranked if c.score >= max(CLOSE_MIN, ranked[0].score - BAND)] if ranked else []
+    if close:
+        return close
+    lang, shown, asked = req.lang, "; ".join(c.name for c in ranked[:3] if c.score >= SUGGEST_MIN), place[:MAX_QUERY]
+    return Reply("bus", "not_found", lang, pick(lang, f"Không tìm thấy điểm dừng \"{asked}\".",
+                                                f"No stop found for \"{asked}\"."),
+                 fields=(Field(pick(lang, "Gần giống", "Similar"), shown),) if shown else (),
+                 hint=pick(lang, "Cú pháp: BUS <điểm đi> đến <điểm đến>", "Usage: BUS <from> to <to>"),
+                 footer=footer(req.catalog.bus.meta))
+
+
+def trip(req: Request) -> Reply | None:
+    """The trip the argument asks for, or None when it is not a trip (a route, a stop, a name with a dash).
+
+    Every reading is tried in turn, and the first whose two ends are both stops answers; when none is, the first
+    reading says which end was not found ("tu cho han den san bey").
+    """
+    splits = trip_splits(req.argument)
+    names = (req.catalog.stop_index, req.catalog.route_index)
+    if splits and all(dash for _, _, dash in splits) and any(ix.lookup(req.argument).status == "found" for ix in names):
+        return None
+    first_miss: Reply | None = None
+    for origin, destination, _ in splits:
+        ends = [_stops_for(req, origin), _stops_for(req, destination)]
+        if isinstance(ends[0], list) and isinstance(ends[1], list):
+            return between(req, ends[0], ends[1])
+        first_miss = first_miss or next(end for end in ends if isinstance(end, Reply))
+    return first_miss
+
+
+def between(req: Request, origin: list[Candidate], destination: list[Candidate]) -> Reply:
+    data, lang = req.catalog.bus, req.lang
+    ends = (origin, destination)
     src, dst = stop_ids(ends[0], data), stop_ids(ends[1], data)
     title = pick(lang, f"Từ {ends[0][0].name} đến {ends[1][0].name}", f"From {ends[0][0].name} to {ends[1][0].name}")
     legs = direct_routes(data, src, dst)[:MAX_LEGS]
@@ -111,9 +172,9 @@ def between(req: Request, origin: str, destination: str) -> Reply:
 @plugin("bus")  # keyword, aliases and help: data/bus/datapackage.json
 def bus(req: Request) -> Reply:
     data = req.catalog.bus
-    parts = [p for p in BETWEEN.split(req.argument) if p.strip()]
-    if len(parts) == 2:
-        return between(req, parts[0], parts[1])
+    planned = trip(req)
+    if planned is not None:
+        return planned
     routes, stops = list(data.routes.values()), list(req.catalog.bus.stops.values())
     if ROUTE_CODE.match(req.argument) or req.catalog.route_index.lookup(req.argument).status == "found":
         return resolve(req, intent="bus", dataset="bus", index=req.catalog.route_index, footer=footer(data.meta),
@@ -124,8 +185,8 @@ def bus(req: Request) -> Reply:
                    detail=lambda row: f"{stops[row].code}, {stops[row].street}",
                    narrowers=lambda row: (stops[row].street,),
                    show=lambda row: show_stop(stops[row], data, req.lang),
-                   syntax=pick(req.lang, "BUS <tuyến | điểm dừng | điểm đi, điểm đến>",
-                               "BUS <route | stop | from, to>"))
+                   syntax=pick(req.lang, "BUS <tuyến | điểm dừng | điểm đi đến điểm đến>",
+                               "BUS <route | stop | from A to B>"))
 
 
 @command("MT", aliases=("MATRAM",), help_vi="MT <mã trạm>: các chuyến xe buýt sắp đến trạm",

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from handlers import attp, bus, clinics, dataset, help, land_price, reports  # noqa: F401  (registers the commands)
 from handlers.help import keyword_help, menu
-from handlers.i18n import footer, t
+from handlers.i18n import footer, language_of, t
 from handlers.registry import Command, Request, keywords, lang_of
 from handlers.reply import Lang, Option, Reply
 from lookups.store import Catalog
@@ -48,11 +48,14 @@ class Parsed:
     word: str  # the keyword as written, folded ("food", "attp"); "" without one
     lang: Lang
     argument: str  # the text after the keyword, on one line; without a keyword, the whole text
+    # The language came from the sender's last one (``last``), not from the message: a bilingual keyword (``BUS``)
+    # with an argument that does not say (``05``). A cached answer for it is keyed on that language.
+    follows_sender: bool = False
 
 
-def handle(text: str, catalog: Catalog, now: datetime | None = None) -> Reply:
-    """The one entry point every channel and the CLI use."""
-    return safely(lambda: route(text, catalog, now or datetime.now(UTC)), text)
+def handle(text: str, catalog: Catalog, now: datetime | None = None, last: Lang | None = None) -> Reply:
+    """The one entry point every channel and the CLI use; ``last`` is the language the sender last used."""
+    return safely(lambda: route(text, catalog, now or datetime.now(UTC), last), text)
 
 
 def safely(work: Callable[[], Reply], text: str) -> Reply:
@@ -81,7 +84,7 @@ def clean(text: str) -> str:
     return kept
 
 
-def parse(text: str, catalog: Catalog) -> Parsed:
+def parse(text: str, catalog: Catalog, last: Lang | None = None) -> Parsed:
     text = clean(text)
     if not fold(text):
         return Parsed(text, None, "", "vi", "")
@@ -89,7 +92,9 @@ def parse(text: str, catalog: Catalog) -> Parsed:
     if found is None:
         return Parsed(text, None, "", "vi", " ".join(text.split()))
     cmd, word, argument = found
-    return Parsed(text, cmd, word, lang_of(cmd, word), " ".join(argument.strip(" \t\r\n:-,.;").split()))
+    argument = " ".join(argument.strip(" \t\r\n:-,.;").split())
+    follows = word in cmd.bilingual and language_of(argument) is None
+    return Parsed(text, cmd, word, lang_of(cmd, word, argument, last), argument, follows)
 
 
 def cache_key(parsed: Parsed, catalog: Catalog) -> str | None:
@@ -151,8 +156,8 @@ def split_keyword(text: str, catalog: Catalog) -> tuple[Command, str, str] | Non
     return found[0], found[1], text[head.end(1):]
 
 
-def route(text: str, catalog: Catalog, now: datetime) -> Reply:
-    return answer(parse(text, catalog), catalog, now)
+def route(text: str, catalog: Catalog, now: datetime, last: Lang | None = None) -> Reply:
+    return answer(parse(text, catalog, last), catalog, now)
 
 
 def guess(text: str, catalog: Catalog, now: datetime) -> Reply:

@@ -7,6 +7,16 @@ from datetime import date
 
 from handlers.reply import Footer, Lang
 from lookups.datasets.base import DatasetMeta
+from lookups.text import fold, strip_marks
+
+# Words that tell the language of an argument written without marks; place names tell nothing ("Han", "05").
+ENGLISH_WORDS = frozenset({
+    "from", "to", "the", "and", "of", "at", "in", "on", "near", "airport", "station", "market", "bridge", "beach",
+    "hospital", "university", "school", "route", "stop", "please", "how", "get", "go", "where", "when", "next",
+    "city", "center", "centre", "museum", "park", "church", "mountain"})
+VIETNAMESE_WORDS = frozenset({
+    "tu", "den", "toi", "di", "ve", "cho", "cau", "bien", "benh", "vien", "truong", "tram", "tuyen", "san", "bay",
+    "nga", "duong", "pho", "phuong", "quan", "xe", "buyt", "ben", "chua", "nui", "cong", "dai", "hoc"})
 
 MESSAGES: dict[str, dict[Lang, str]] = {
     "not_found": {"vi": "Không tìm thấy \"{query}\".", "en": "Nothing found for \"{query}\"."},
@@ -27,6 +37,18 @@ MESSAGES: dict[str, dict[Lang, str]] = {
 
 def t(key: str, lang: Lang, **values: object) -> str:
     return MESSAGES[key][lang].format(**values)
+
+
+def language_of(text: str) -> Lang | None:
+    """The language an argument is written in, or None when it does not say (a route number, a bare name)."""
+    if strip_marks(text) != text:  # tone marks or vowel hats: Vietnamese
+        return "vi"
+    words = fold(text).split()
+    english = sum(w in ENGLISH_WORDS for w in words)
+    vietnamese = sum(w in VIETNAMESE_WORDS for w in words)
+    if english == vietnamese:
+        return None
+    return "en" if english > vietnamese else "vi"
 
 
 def pick(lang: Lang, vi: str, en: str) -> str:

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from rapidfuzz.distance import OSA
 
+from handlers.i18n import language_of
 from handlers.reply import Lang, Reply
 from lookups.datasets.base import DataError
 from lookups.datasets.declared import Declaration
@@ -50,6 +51,9 @@ class Command:
     cacheable: bool = False  # answers depend only on the dataset's version (not MT's clock, not HD)
     category: tuple[str, str] = OTHER  # (vi, en), the menu group
     order: int = 100  # place in the menu
+    # Words both languages use ("BUS"): the reply's language comes from the rest of the message, or else from the
+    # language the sender last used, and is Vietnamese when neither says.
+    bilingual: tuple[str, ...] = ()
 
     def words(self) -> tuple[str, ...]:
         return (self.keyword, *self.aliases)
@@ -63,12 +67,13 @@ ORDER: list[Command] = []  # registration order
 PLUGINS: dict[str, Handler] = {}  # plugin name ("" = the generic dataset handler) -> handler
 
 
-def command(keyword: str, *, aliases: tuple[str, ...] = (), english: tuple[str, ...] = (), help_vi: str,
-            help_en: str, example: str, dataset: str = "", category: tuple[str, str] = OTHER,
-            order: int = 100) -> Callable[[Handler], Handler]:
+def command(keyword: str, *, aliases: tuple[str, ...] = (), english: tuple[str, ...] = (),
+            bilingual: tuple[str, ...] = (), help_vi: str, help_en: str, example: str, dataset: str = "",
+            category: tuple[str, str] = OTHER, order: int = 100) -> Callable[[Handler], Handler]:
     def register(func: Handler) -> Handler:
         cmd = Command(keyword.lower(), tuple(a.lower() for a in aliases), tuple(e.lower() for e in english),
-                      help_vi, help_en, example, func, dataset=dataset, category=category, order=order)
+                      help_vi, help_en, example, func, dataset=dataset, category=category, order=order,
+                      bilingual=tuple(b.lower() for b in bilingual))
         for word in cmd.words():
             if word in COMMANDS:
                 raise ValueError(f"keyword {word!r} registered twice")
@@ -108,7 +113,8 @@ def dataset_command(decl: Declaration) -> Command:
     if decl.plugin not in PLUGINS:
         raise DataError(f"{decl.path}: tongdai.plugin: no handler for plugin {decl.plugin!r}")
     return Command(decl.keyword, decl.aliases, decl.english, decl.help_vi, decl.help_en, decl.example,
-                   PLUGINS[decl.plugin], dataset=decl.id, cacheable=True, category=decl.category, order=decl.order)
+                   PLUGINS[decl.plugin], dataset=decl.id, cacheable=True, category=decl.category, order=decl.order,
+                   bilingual=decl.bilingual)
 
 
 _KEYWORDS: dict[int, tuple[tuple[Declaration, ...], Keywords]] = {}
@@ -158,5 +164,12 @@ def find(word: str, vocabulary: Callable[[str], bool] = lambda w: False,
     return (words[best[1]], best[1]) if best else None
 
 
-def lang_of(cmd: Command, word: str) -> Lang:
-    return "en" if word in cmd.english else "vi"
+def lang_of(cmd: Command, word: str, argument: str = "", last: Lang | None = None) -> Lang:
+    """English for an English keyword; for a bilingual one, English when the argument is English or, when the
+    argument does not say (``BUS 05``), when the sender last used English."""
+    if word in cmd.english:
+        return "en"
+    if word in cmd.bilingual:
+        said = language_of(argument)
+        return said or ("en" if last == "en" else "vi")
+    return "vi"

@@ -7,7 +7,6 @@ A build runs beside lookups in the same process; ``lookups.pacing`` says how it 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,13 +19,7 @@ from lookups.pacing import building
 log = logging.getLogger(__name__)
 
 
-def reload_seconds() -> float:
-    """``TONGDAI_RELOAD_SECONDS``: how often a running service looks at the pointer files (0: never)."""
-    raw = os.environ.get("TONGDAI_RELOAD_SECONDS", "2")
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(f"TONGDAI_RELOAD_SECONDS must be a number of seconds, got {raw!r}") from None
+RELOAD_SECONDS = 2.0  # how often a running service looks at the pointer files (app.config passes the setting)
 
 
 @dataclass

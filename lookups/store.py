@@ -25,22 +25,22 @@ from typing import Any, cast
 
 from lookups.aliases import OldNames, load_old_names
 from lookups.datasets import bus, clinics, food_safety, land_price
-from lookups.datasets.base import DataError, DatasetMeta, default_data_dir
+from lookups.datasets.base import DataError, DatasetMeta, bundled_data_dir
 from lookups.datasets.declared import Declaration, declarations
 from lookups.datasets.kinds import Kind, kind
 from lookups.importing import versions
 from lookups.index import Index
 from lookups.pacing import building, serving
-from lookups.snapshot import Snapshot, reload_seconds
+from lookups.snapshot import RELOAD_SECONDS, Snapshot
 from lookups.teardown import retire
 
 log = logging.getLogger(__name__)
 
 
 class Catalog:
-    def __init__(self, data_dir: Path | None = None, *, reload_every: float | None = None) -> None:
-        self.data_dir = data_dir or default_data_dir()
-        self.reload_every = reload_seconds() if reload_every is None else reload_every
+    def __init__(self, data_dir: Path | None = None, *, reload_every: float = RELOAD_SECONDS) -> None:
+        self.data_dir = data_dir or bundled_data_dir()
+        self.reload_every = reload_every
         self._snapshots: dict[str, Snapshot] = {}
         self._lock = threading.Lock()  # first loads
         self._check_lock = threading.Lock()

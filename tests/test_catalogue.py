@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from lookups.datasets.base import default_data_dir
+from lookups.datasets.base import bundled_data_dir
 from lookups.datasets.declared import declarations
 
-DATA = default_data_dir()
+DATA = bundled_data_dir()
 # dataset -> (keyword, fewest rows, most rows): "about as large as the city's real register"
 SIZES = {
     "schools": ("truong", 200, 999),

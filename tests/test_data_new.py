@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from app.cli import main
-from lookups.datasets.base import default_data_dir
+from lookups.datasets.base import bundled_data_dir
 
 ROWS = [["STT", "Tên bảo tàng", "Địa chỉ", "Phường", "Giá vé", "Ngày mở cửa", "Điện thoại"],
         [1, "Bảo tàng Điêu khắc Chăm", "02 Đường 2 Tháng 9", "Hải Châu", "60.000", "15/04/1919", "0236 0000 101"],
@@ -43,7 +43,7 @@ def _xlsx(path: Path) -> Path:
 @pytest.mark.parametrize("write", [_csv, _json, _xlsx], ids=["csv", "json", "xlsx"])
 def test_new_drafts_a_dataset_that_answers(tmp_path: Path, write: object, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
-    shutil.copytree(default_data_dir(), data, ignore=shutil.ignore_patterns("versions", "tools"))
+    shutil.copytree(bundled_data_dir(), data, ignore=shutil.ignore_patterns("versions", "tools"))
     assert callable(write)
     source = write(tmp_path / f"museums.{write.__name__[1:]}")
     assert main(["--data-dir", str(data), "data", "new", "museums", "--from", str(source), "--keyword", "BAOTANG"]) == 0
@@ -71,7 +71,7 @@ def test_new_refuses_an_existing_dataset_and_the_bundled_pack(tmp_path: Path,
     source = _csv(tmp_path / "m.csv")
     assert main(["data", "new", "museums", "--from", str(source)]) == 2
     assert "say which data directory" in capsys.readouterr().err
-    assert main(["--data-dir", str(default_data_dir()), "data", "new", "schools", "--from", str(source)]) == 2
+    assert main(["--data-dir", str(bundled_data_dir()), "data", "new", "schools", "--from", str(source)]) == 2
     assert "exists already" in capsys.readouterr().err
 
 

@@ -89,9 +89,9 @@ def test_a_dataset_keyword_may_not_take_a_command_word(tmp_path: Path, capsys: p
 
 
 def test_the_bundled_pack_declares_every_dataset() -> None:
-    from lookups.datasets.base import default_data_dir
+    from lookups.datasets.base import bundled_data_dir
 
-    found = {d.id: d for d in declarations(default_data_dir())}
+    found = {d.id: d for d in declarations(bundled_data_dir())}
     assert {"food_safety", "bus", "land_price", "clinics"} <= set(found)
     assert all(found[p].plugin == p for p in ("food_safety", "bus", "land_price", "clinics"))
 
@@ -111,10 +111,10 @@ def test_the_reference_page_example_is_a_working_dataset(tmp_path: Path, capsys:
 
 
 def test_a_data_directory_from_before_declarations_keeps_its_datasets(tmp_path: Path) -> None:
-    from lookups.datasets.base import default_data_dir
+    from lookups.datasets.base import bundled_data_dir
 
     old = tmp_path / "old"
-    shutil.copytree(default_data_dir() / "land_price", old / "land_price")
+    shutil.copytree(bundled_data_dir() / "land_price", old / "land_price")
     (old / "land_price" / "datapackage.json").unlink()
     assert main(["--data-dir", str(old), "ask", "--channel", "json", "GIADAT le duan"]) == 0
     assert [d.id for d in declarations(old)] == ["land_price"]

@@ -19,7 +19,7 @@ from twilio.request_validator import RequestValidator
 
 from app import create_app
 from app.cli import main
-from lookups.datasets.base import default_data_dir
+from lookups.datasets.base import bundled_data_dir
 from lookups.store import Catalog
 
 TOKEN = "7c0ffee7c0ffee7c0ffee7c0ffee7c0f"
@@ -32,7 +32,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "declared"
 def data_dir(tmp_path: Path) -> Path:
     """A copy of the bundled pack plus a tenth dataset, written as files only (no Python)."""
     out = tmp_path / "data"
-    shutil.copytree(default_data_dir(), out, ignore=shutil.ignore_patterns("versions", "tools"))
+    shutil.copytree(bundled_data_dir(), out, ignore=shutil.ignore_patterns("versions", "tools"))
     shutil.copytree(FIXTURES / "parks", out / "parks")
     return out
 

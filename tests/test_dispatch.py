@@ -22,13 +22,12 @@ def test_menu(ask: Ask, text: str) -> None:
     assert reply["status"] == "help" and len(reply["fields"]) >= 5
 
 
-@pytest.mark.parametrize(("keyword", "example"), [("ATTP", "ATTP pho hoa le duan"), ("BUS", "BUS cho han, san bay"),
+@pytest.mark.parametrize(("keyword", "example"), [("ATTP", "ATTP pho hoa le duan"), ("BUS", "BUS cho han den san bay"),
                                                   ("GIADAT", "GIADAT le duan"), ("KCB", "KCB nhi hai chau"),
                                                   ("MT", "MT HC103")])
 def test_keyword_alone_gives_its_help_and_example(ask: Ask, keyword: str, example: str) -> None:
     reply = ask(keyword)
-    assert reply["status"] == "help" and {"label": "Ví dụ", "value": example} in reply["fields"] \
-        or reply["lang"] == "en"
+    assert reply["status"] == "help" and {"label": "Ví dụ", "value": example} in reply["fields"]
 
 
 def test_help_for_a_keyword(ask: Ask) -> None:

@@ -19,10 +19,19 @@ def test_route_info(ask: Callable[..., Any], text: str) -> None:
     assert any("05:30" in v for v in labels.values())
 
 
-def test_english_keyword_answers_in_english(ask: Callable[..., Any]) -> None:
-    reply = ask("BUS 01")
-    assert reply["lang"] == "en" and reply["title"].startswith("Route 01")
-    assert ask("XB 01")["lang"] == "vi"
+@pytest.mark.parametrize(("text", "lang"), [
+    ("BUS 01", "vi"),  # Da Nang's own hotline uses BUS as a Vietnamese keyword
+    ("XB 01", "vi"),
+    ("BUS cho con", "vi"),
+    ("BUS chợ Cồn", "vi"),
+    ("BUS from market to airport", "en"),
+    ("bus han market to the airport", "en"),
+    ("BUS airport", "en"),
+    ("BUS san bay", "vi"),
+    ("XB from market to airport", "vi"),  # a Vietnamese keyword keeps its language
+])
+def test_bus_answers_in_the_language_of_the_message(ask: Callable[..., Any], text: str, lang: str) -> None:
+    assert ask(text)["lang"] == lang
 
 
 def test_stop_lists_its_routes(ask: Callable[..., Any]) -> None:

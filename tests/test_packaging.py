@@ -84,7 +84,7 @@ def test_the_installed_command_answers_from_another_directory(
 def test_the_installed_code_and_sample_pack_come_from_the_environment_not_the_source_tree(
         installed: Path, tmp_path: Path) -> None:
     where = run(installed / "python", "-c",
-                "import app, lookups.datasets.base as b; print(app.__file__); print(b.default_data_dir())",
+                "import app, lookups.datasets.base as b; print(app.__file__); print(b.bundled_data_dir())",
                 cwd=tmp_path, env=outside_env()).split("\n")
     code, data = Path(where[0]), Path(where[1])
     venv = installed.parent

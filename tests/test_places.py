@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from lookups.datasets.base import default_data_dir
+from lookups.datasets.base import bundled_data_dir
 from lookups.places import Gazetteer
 
-GAZETTEER = Gazetteer.load(default_data_dir())
+GAZETTEER = Gazetteer.load(bundled_data_dir())
 
 
 @pytest.mark.parametrize(("text", "address"), [

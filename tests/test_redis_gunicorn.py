@@ -89,3 +89,11 @@ def test_a_choice_is_honoured_by_the_other_worker(server: tuple[str, Path]) -> N
     assert len(set(workers.values())) == 2, "both workers should have answered"
     crossed = [p for p in range(PAIRS) if workers[(str(p), "ask")] != workers[(str(p), "choose")]]
     assert crossed, "no choice landed on the other worker; the test proved nothing"
+
+
+def test_bus_in_vietnamese_and_a_trip_on_the_production_web_process(server: tuple[str, Path]) -> None:
+    """Issue 12's first two rows, as a resident found them on the Procfile's web process with Redis."""
+    base, _ = server
+    assert text(base, 1001, "a", "BUS 05").startswith("Tuyen 05: Cho Han (Bach Dang)")
+    trip = text(base, 1001, "bb", "xe buyt tu cho han den san bay").splitlines()
+    assert trip[0] == "Tu Cho Han den San bay Da Nang" and trip[1].startswith("05 + 04: len Cho Han")

@@ -47,6 +47,7 @@ def _arguments(catalog: Catalog) -> dict[str, str]:
         "marks": "".join(ch + "\u0301" * 200 for ch in "pho hoa le duan"),
         "zero-width": "p\u200bh\u200bo h\u2060o\u00ada " * 200,
         "typos": " ".join(f"nguyqn{i}" for i in range(300)),
+        "trip words": " den ".join(["tu cho han", "from market", "to"] * 100),  # a trip read many ways
     }
 
 

@@ -35,7 +35,7 @@ from app.services import Services, services
 from app.worker import WorkerConfig, drain_once
 from app.zalo_api import Sender, make_sender
 from app.zalo_tokens import Tokens
-from lookups.datasets.base import default_data_dir
+from lookups.datasets.base import bundled_data_dir
 from lookups.store import Catalog
 
 USER = "6142494823000000000"
@@ -44,12 +44,12 @@ LATER = 1e10  # a ``now`` past every back-off
 ROOT = Path(__file__).resolve().parent.parent
 WORKER_PROCESS = ("import argparse, logging, sys\n"
                   "from app.cli_ops import add_commands, run\n"
-                  "from lookups.datasets.base import default_data_dir\n"
+                  "from lookups.datasets.base import bundled_data_dir\n"
                   "from lookups.store import Catalog\n"
                   "logging.basicConfig(level=logging.INFO, format='%(name)s %(levelname)s %(message)s')\n"
                   "top = argparse.ArgumentParser()\n"
                   "add_commands(top.add_subparsers(dest='command'))\n"
-                  "sys.exit(run(top.parse_args(['worker']), Catalog(default_data_dir())))\n")
+                  "sys.exit(run(top.parse_args(['worker']), Catalog(bundled_data_dir())))\n")
 BACKENDS = ("sqlite", "redis")
 REDIS_URL = os.environ.get("TONGDAI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -81,7 +81,7 @@ def backend_env(backend: str, monkeypatch: pytest.MonkeyPatch, url: str = REDIS_
 @functools.cache
 def shared_catalog() -> Catalog:
     """The sample data, loaded once for all the Zalo test modules."""
-    found = Catalog(default_data_dir())
+    found = Catalog(bundled_data_dir())
     found.warm()
     return found
 

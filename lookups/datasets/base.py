@@ -6,7 +6,6 @@ import functools
 import hashlib
 import importlib.util
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -82,12 +81,6 @@ def bundled_data_dir() -> Path:
         if Path(location).is_dir():
             return Path(location).resolve()
     return Path(__file__).resolve().parents[2] / "data"
-
-
-def default_data_dir() -> Path:
-    """``TONGDAI_DATA_DIR`` or the bundled sample pack."""
-    env = os.environ.get("TONGDAI_DATA_DIR")
-    return Path(env) if env else bundled_data_dir()
 
 
 def parse_date(value: str | None) -> date | None:

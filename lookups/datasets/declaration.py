@@ -77,6 +77,9 @@ class Declaration:
     as_of: date | None
     sample: bool
     note: str
+    # Of the keyword and aliases, those both languages use ("BUS"): the reply's language follows the message, or
+    # the sender's last one, and is Vietnamese when neither says.
+    bilingual: tuple[str, ...] = ()
 
     def words(self) -> tuple[str, ...]:
         return (self.keyword, *self.aliases)

@@ -109,14 +109,18 @@ def _resource(ck: Checker, raw: dict[str, Any], table: bool) -> tuple[dict[str, 
     return resources[0], fields, str(primary or "")
 
 
-def _keywords(td: Checker, tongdai: dict[str, Any]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+def _keywords(td: Checker, tongdai: dict[str, Any]) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     keyword = td.keyword(tongdai, "keyword", required=True)
     aliases = tuple(td.keyword_list(tongdai, "aliases"))
     english = tuple(td.keyword_list(tongdai, "english"))
-    if stray := [e for e in english if e not in (keyword, *aliases)]:
-        td.fail("english", f"{', '.join(stray)} is not the keyword or one of the aliases")
+    bilingual = tuple(td.keyword_list(tongdai, "bilingual"))
+    for key, words in (("english", english), ("bilingual", bilingual)):
+        if stray := [e for e in words if e not in (keyword, *aliases)]:
+            td.fail(key, f"{', '.join(stray)} is not the keyword or one of the aliases")
+    if both := set(english) & set(bilingual):
+        td.fail("bilingual", f"{', '.join(sorted(both))} is in english too: a word is English or both, not both")
     td.unique([keyword, *aliases], "aliases", "keyword")
-    return keyword, aliases, english
+    return keyword, aliases, english, bilingual
 
 
 def _first(ck: Checker, raw: dict[str, Any], key: str, inner: str) -> str:
@@ -152,7 +156,7 @@ def parse(folder: Path, name: str | None = None) -> Declaration:
     resource, fields, primary = _resource(ck, raw, table)
     names = {f.name for f in fields}
     checked = names if table else None  # a plugin's reply is code: its fields need not be in the schema
-    keyword, aliases, english = _keywords(td, tongdai)
+    keyword, aliases, english, bilingual = _keywords(td, tongdai)
     searched = td.field(tongdai, "name", checked, required=True)
     reply, rp, res = td.obj(tongdai, "reply", required=table), td.inside("reply"), ck.inside("resources[0]")
     helps = td.obj(tongdai, "help", required=True)
@@ -171,7 +175,7 @@ def parse(folder: Path, name: str | None = None) -> Declaration:
         title_fields=_title(rp, reply, names) or (searched,), shown=_shown(rp, reply, names),
         line=_line(rp, reply, names, "line"), status=_status(td.inside("status"), td.obj(tongdai, "status"), names),
         as_of=td.day(tongdai, "as_of", required=table), sample=td.flag(tongdai, "sample", default=False),
-        note=td.text(tongdai, "note"))
+        note=td.text(tongdai, "note"), bilingual=bilingual)
 
 
 def declarations(data_dir: Path) -> tuple[Declaration, ...]:
