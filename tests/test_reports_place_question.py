@@ -13,7 +13,10 @@ from flask import Flask
 from reports_kit import api, code_in, twilio_sms
 from zalo_kit import Rig
 
+from app.exchange import CONVERSATION_TTL
 from app.reports import store_of
+from app.services import services
+from app.state import Op
 
 VI_ASK = "O dau? Gui ten duong/phuong."
 EN_ASK = "Where is it? Send the street or ward."
@@ -44,6 +47,17 @@ def test_an_unknown_place_is_kept_as_written_in_english(reports_app: Callable[..
     noted = twilio_sms(app, "behind the new market gate")
     assert noted.startswith(f"Place of PA-{code} noted: behind the new market gate.")
     assert ticket(app, code)["address"] == "behind the new market gate"
+
+
+def test_the_question_expires_with_the_conversation(reports_app: Callable[..., Flask]) -> None:
+    app = reports_app()
+    code = code_in(twilio_sms(app, "PA nap cong bi vo"))
+    state = services(app).state
+    [question] = state.keys("conv:*")
+    assert state.execute([Op("ttl", question)]) == [CONVERSATION_TTL]
+    state.execute([Op("delete", question)])  # as if seven minutes had passed
+    assert "Da ghi dia diem" not in twilio_sms(app, "120 Le Duan")
+    assert ticket(app, code)["address"] == ""
 
 
 @pytest.mark.parametrize(("then", "says"), [

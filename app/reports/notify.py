@@ -85,6 +85,9 @@ class OutboundNotifier:
         except OutboxUnavailable as exc:
             log.error("notice %s for PA-%s not stored: %s", notice.key, notice.code, exc)
             return Delivery("failed", f"the outbox is unavailable ({exc})")
+        except Exception as exc:  # the change is committed already: the operator gets it, with the reason
+            log.exception("notice %s for PA-%s not stored", notice.key, notice.code)
+            return Delivery("failed", f"the outbox could not be opened ({type(exc).__name__}: {exc})")
         return Delivery(queued.status, queued.reason, queued.due)
 
     def notify(self, notice: Notice) -> bool:
