@@ -94,14 +94,18 @@ class SqlTicketStore:
         for item in waiting:
             if item.kind != "photo" or item.path or item.source_url in copied:
                 continue
-            media = self.copy(item.source_url)
-            if not media.path:
+            try:
+                media = self.copy(item.source_url)
+                if not media.path:
+                    continue
+                with self.engine.begin() as conn:
+                    conn.execute(update(AttachmentRow).where(AttachmentRow.ticket_id == ticket_id,
+                                                             AttachmentRow.source_url == item.source_url,
+                                                             AttachmentRow.path == "")
+                                 .values(path=media.path, content_type=media.content_type))
+            except Exception:  # the ticket is filed: a failed copy must not fail the PA's answer
+                log.exception("photo %s of ticket %d not copied; its link is kept", item.source_url[:80], ticket_id)
                 continue
-            with self.engine.begin() as conn:
-                conn.execute(update(AttachmentRow).where(AttachmentRow.ticket_id == ticket_id,
-                                                         AttachmentRow.source_url == item.source_url,
-                                                         AttachmentRow.path == "")
-                             .values(path=media.path, content_type=media.content_type))
             copied[item.source_url] = f"{self.media_base}/{media.path}"
         return tuple(copied.get(url, url) for url in urls)
 
