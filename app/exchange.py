@@ -28,6 +28,8 @@ from handlers.i18n import t
 from handlers.optout import Consent, consent_of, started, stopped
 from handlers.render import render_json, reply_from_json
 from handlers.reply import Lang, Reply
+from handlers.reports.context import current
+from handlers.reports.keywords import place_answer
 
 if TYPE_CHECKING:
     from app.services import Services
@@ -85,8 +87,8 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
     counting = limit_ops(settings, msg, now, who) if guard else []
     for name, op in counting:
         pre.add(name, op)
-    if choice:
-        pre.add("conv", Op("get", f"conv:{tag}"))
+    if choice or (who and parsed and parsed.command is None and parsed.argument and consent is None and not fixed):
+        pre.add("conv", Op("get", f"conv:{tag}"))  # a list on offer, or a question about a report's place
     if choice or consent or follows:
         pre.add("lang", Op("get", f"lang:{tag}"))
     english = cache_key(replace(parsed, lang="en"), svc.catalog) if follows and key and parsed else None
@@ -166,6 +168,10 @@ def _answer(svc: Services, msg: InboundMessage, now: datetime, key: str | None, 
     ``tag`` is empty when there is no conversation to keep (no sender, or the store is down)."""
     if choice:
         return _choose(svc, msg, now, choice, got, post, tag)
+    stored = got.get("conv")
+    placed = _placed(msg, now, stored, post, tag) if isinstance(stored, str) and tag else None
+    if placed is not None:
+        return placed
     catalog = svc.catalog
     if key and got.get("cache"):
         svc.metrics.cache.labels("hit").inc()
@@ -182,7 +188,12 @@ def _answer(svc: Services, msg: InboundMessage, now: datetime, key: str | None, 
         return reply
     if offers(reply):
         return _offer(reply, post, tag)
-    post.add("conv", Op("delete", f"conv:{tag}"))  # a new message that is not an answer to the list starts over
+    reporter = current()
+    if reporter is not None and reporter.asked_place:  # "Ở đâu?": the next message is the place of that ticket
+        question = {"place": reporter.asked_place[-1], "lang": reply.lang}
+        post.add("conv", Op("set", f"conv:{tag}", json.dumps(question), CONVERSATION_TTL))
+    else:
+        post.add("conv", Op("delete", f"conv:{tag}"))  # a new message that is not an answer to the list starts over
     post.add("lang", Op("set", f"lang:{tag}", reply.lang, LANG_TTL))
     return reply
 
@@ -208,6 +219,18 @@ def _choose(svc: Services, msg: InboundMessage, now: datetime, choice: Choice, g
             return _offer(reply, post, tag)
     _remember(listing, post, tag)  # kept, so the resident can pick another one from the same list
     return reply
+
+
+def _placed(msg: InboundMessage, now: datetime, stored: str, post: Batch, tag: str) -> Reply | None:
+    """A message without a keyword after a report was asked "where?": its place, and the question is closed."""
+    try:
+        question = json.loads(stored)
+        code = str(question["place"])
+        lang: Lang = "en" if question.get("lang") == "en" else "vi"
+    except (ValueError, KeyError, TypeError):  # a list on offer, or written by another version
+        return None
+    post.add("conv", Op("delete", f"conv:{tag}"))
+    return place_answer(code, msg.text, lang, now)
 
 
 def _offer(reply: Reply, post: Batch, tag: str) -> Reply:

@@ -14,7 +14,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-START_TIMEOUT = 60.0  # each worker loads and indexes the data before /healthz answers
+START_TIMEOUT = 120.0  # each worker loads and indexes the data before /healthz answers
 
 
 def free_port() -> int:

@@ -69,7 +69,7 @@ def test_location_after_the_report_gives_it_coordinates(zalo_reports: Rig) -> No
     rig.queue("user_send_text", "PA nắp hố ga bị mất, nguy hiểm", "pa-l1")
     rig.drain()
     code = code_in(last_text(rig.fake))
-    assert "Chưa rõ địa điểm" in last_text(rig.fake)
+    assert "Ở đâu? Gửi tên đường/phường hoặc vị trí Zalo." in last_text(rig.fake)
     rig.queue("user_send_location", None, "loc-1")
     assert rig.drain() == {"done": 1}
     assert last_text(rig.fake) == f"Đã ghi vị trí cho phản ánh PA-{code}."
@@ -85,7 +85,7 @@ def test_location_before_the_report_joins_it(zalo_reports: Rig) -> None:
     rig.queue("user_send_text", "PA cây đổ chắn ngang đường", "pa-l2")
     rig.drain()
     text = last_text(rig.fake)
-    assert "Vị trí: đã ghi từ Zalo" in text and "Chưa rõ địa điểm" not in text
+    assert "Vị trí: đã ghi từ Zalo" in text and "Ở đâu?" not in text
     ticket = store_of(rig.svc.reports).get(code_in(text))
     assert ticket is not None and ticket.place.lat == 16.07054
 
@@ -128,15 +128,27 @@ def test_photos_are_copied_served_and_in_open311(zalo_reports: Rig, photo_host: 
     assert list(Path(rig.svc.settings.state_dir, "reports-media").iterdir())[0].read_bytes() == PNG
 
 
-def test_photo_before_any_report_waits_for_it(zalo_reports: Rig, photo_host: str) -> None:
+def test_photos_before_the_report_wait_for_it_and_are_copied_then(zalo_reports: Rig, photo_host: str,
+                                                                    catalog: Any) -> None:
     rig = zalo_reports
-    queue_raw(rig, "user_send_image", "img-2", lambda m: m["attachments"][0]["payload"].update(
+    queue_raw(rig, "user_send_image", "img-2", lambda m: m["attachments"].extend([
+        {"type": "image", "payload": {"url": f"{photo_host}/page"}}]) or m["attachments"][0]["payload"].update(
         url=f"{photo_host}/ok.png"))
     rig.drain()
-    assert last_text(rig.fake) == TEXT_ONLY  # most pictures sent to the OA are not reports
+    assert last_text(rig.fake) == TEXT_ONLY  # most pictures sent to the OA are not reports: nothing fetched yet
+    assert not Path(rig.svc.settings.state_dir, "reports-media").exists()
     rig.queue("user_send_text", "PA đèn đường không sáng ở Hùng Vương", "pa-p2")
     rig.drain()
     text = last_text(rig.fake)
-    assert "Ảnh: 1" in text
-    ticket = store_of(rig.svc.reports).get(code_in(text))
-    assert ticket is not None and ticket.media_urls == (f"{photo_host}/ok.png",)  # the link, not yet a copy
+    assert "Ảnh: 2" in text
+    code = code_in(text)
+    ticket = store_of(rig.svc.reports).get(code)
+    assert ticket is not None
+    copy, link = ticket.media_urls
+    assert copy.startswith("/reports/media/") and copy.endswith(".png") and link == f"{photo_host}/page"  # HTML
+    app = create_app({"CATALOG": catalog, "TONGDAI_CHANNELS": "api,zalo"})
+    app.extensions["tongdai"].desk = rig.svc.reports
+    client = app.test_client()
+    [found] = client.get(f"/open311/v2/requests/{code}.json").get_json()
+    assert found["media_url"] == f"http://localhost{copy}"
+    assert client.get(copy).data == PNG

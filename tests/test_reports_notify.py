@@ -16,7 +16,8 @@ from reports_kit import code_in
 from zalo_kit import USER, Rig, WorkerProcess, wait_for, zalo_env
 
 from app.cli import main
-from app.reports.notify import Notice, ZaloOutboxNotifier
+from app.reports import operations_of
+from app.reports.notify import Notice, OutboundNotifier
 
 
 @pytest.fixture
@@ -49,6 +50,20 @@ def test_update_with_a_note_sends_exactly_one_zalo_message(zalo_reports: Rig,
     [(user, text)] = said(rig.fake)[sent_before:]
     assert user == USER and text.startswith(f"PA-{code}: Đang xử lý")
     assert "Đã báo Công ty Chiếu sáng, sửa trong tuần." in text
+    notice = operations_of(rig.svc).show(code)["history"][-1]
+    assert notice["action"] == "notice" and notice["detail"].startswith(f"notice queued on zalo (report:{code}:")
+
+
+def test_outside_the_zalo_window_nothing_is_sent_and_the_history_says_so(
+        zalo_reports: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    rig = zalo_reports
+    code = file(rig, "PA cột điện nghiêng ở đường Trần Phú", "pa-w1")
+    monkeypatch.setenv("TONGDAI_ZALO_WINDOW_HOURS", "0.0001")  # the window closes 0.36 s after their message
+    time.sleep(0.5)
+    assert main(["reports", "update", code, "--note", "Đã báo Điện lực."]) == 0
+    assert rig.drain() == {}
+    detail = operations_of(rig.svc).show(code)["history"][-1]["detail"]
+    assert detail.startswith("notice NOT sent: not deliverable on zalo") and "window" in detail
 
 
 def test_merge_tells_the_duplicate_reporter_the_surviving_code(zalo_reports: Rig) -> None:
@@ -72,9 +87,9 @@ def test_anonymous_reporters_are_not_told(zalo_reports: Rig) -> None:
 def test_a_notice_is_stored_once_per_change(zalo_reports: Rig) -> None:
     rig = zalo_reports
     code = file(rig, "PA cây đổ chắn đường Bạch Đằng", "pa-o1")
-    notifier = ZaloOutboxNotifier(rig.svc.settings, rig.box)
-    notice = Notice("zalo", USER, code, "", f"notice:{code}:99")
-    assert notifier.notify(notice) and notifier.notify(notice)  # stored, then recognised as stored
+    notifier = OutboundNotifier(rig.svc.settings)
+    notice = Notice("zalo", USER, code, f"PA-{code}: Đang xử lý", f"report:{code}:99")
+    assert [notifier.deliver(notice).outcome for _ in "12"] == ["queued", "duplicate"]  # stored once
     assert rig.drain() == {"done": 1}
 
 

@@ -29,7 +29,7 @@ def test_api_update_keeps_history_and_tt_shows_the_note(reports_app: Callable[..
     actions = [(h["action"], h["actor"], h["from_status"], h["to_status"]) for h in ticket["history"]]
     assert actions[:2] == [("created", "resident:twilio", "", "received"),
                            ("update", "operator:lan", "received", "in_progress")]
-    assert actions[2][0] == "notice" and "NOT sent on twilio" in ticket["history"][2]["detail"]  # no outbound SMS
+    assert actions[2][0] == "notice" and "cannot send here" in ticket["history"][2]["detail"]  # no Twilio REST set
     status = twilio_sms(app, f"TT {code}")
     assert "Dang xu ly" in status and "Da giao doi duy tu" in status
     resolved = api(app, "PATCH", f"/api/v1/reports/{code}", json={"status": "resolved", "note": "Đã vá xong."})

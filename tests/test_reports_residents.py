@@ -43,7 +43,7 @@ def test_old_ward_names_and_categories(reports_app: Callable[..., Flask]) -> Non
     reply = twilio_sms(app, "PHANANH rac thai do tram o phuong Thach Thang")
     assert "(Ve sinh moi truong: rac thai)" in reply and "Dia diem: Hai Chau" in reply
     unclassified = twilio_sms(app, "BAOCAO co nguoi lam dieu gi do la lam")
-    assert "(Khac)" in unclassified and "Chua ro dia diem" in unclassified
+    assert "(Khac)" in unclassified and "O dau? Gui ten duong/phuong." in unclassified
 
 
 def test_daily_limit_then_polite_refusal(reports_app: Callable[..., Flask]) -> None:
@@ -99,7 +99,7 @@ def test_a_report_without_a_place_gets_one_by_its_code(reports_app: Callable[...
     app = reports_app()
     reply = twilio_sms(app, "PA nap ho ga bi mat rat nguy hiem")
     code = code_in(reply)
-    assert f"soan PA {code} <ten duong/phuong>" in reply
+    assert "O dau? Gui ten duong/phuong." in reply  # (the next message is the place; PA <code> <place> too)
     assert "Khong nhan ra" in twilio_sms(app, f"PA {code} gan nha toi")
     placed = twilio_sms(app, f"pa pa-{code.lower()} truoc 45 Tran Phu")
     assert placed.startswith(f"Da ghi dia diem cho PA-{code}: 45 Tran Phu, Hai Chau")

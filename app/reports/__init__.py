@@ -35,8 +35,11 @@ def open_desk(settings: Settings, data_dir: Path) -> Desk:
     engine = make_engine(database_url(settings))
     ensure_migrated(engine, settings)
     log.info("reports database: %s", where(engine))
-    return Desk(SqlTicketStore(engine, settings.PUBLIC_BASE_URL.rstrip("/") + MEDIA_PATH),
-                ServiceCatalog.load(data_dir), Gazetteer.load(data_dir), settings.TONGDAI_REPORTS_DAILY_LIMIT)
+    from app.reports.media import copy_photo  # (media's blueprint needs app.services, which imports this module)
+
+    into = settings.state_dir / MEDIA_DIR
+    store = SqlTicketStore(engine, settings.PUBLIC_BASE_URL.rstrip("/") + MEDIA_PATH, lambda url: copy_photo(url, into))
+    return Desk(store, ServiceCatalog.load(data_dir), Gazetteer.load(data_dir), settings.TONGDAI_REPORTS_DAILY_LIMIT)
 
 
 def store_of(desk: Desk) -> SqlTicketStore:

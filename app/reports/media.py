@@ -2,7 +2,8 @@
 before, they wait (``pending_media``) for the sender's next PA within 10 minutes.
 
 Zalo's attachment links are not meant to last, so each photo is copied into ``<state dir>/reports-media`` under a
-random name when it arrives, and served from ``/reports/media/<name>`` (to operators, and as Open311 ``media_url``).
+random name when it joins a report (as it arrives, or when the PA it waited for comes: ``SqlTicketStore.create``),
+and served from ``/reports/media/<name>`` (to operators, and as Open311 ``media_url``).
 """
 
 from __future__ import annotations
@@ -90,8 +91,8 @@ def _on_zalo(svc: Services, msg: InboundMessage) -> str | None:
     if not urls:
         return None
     if store_of(svc.reports).latest_code(who, now - WINDOW) is None:
-        # No report yet: the links wait for a PA (copied only once they belong to one: most photos sent to the
-        # OA are not reports, and downloading each would cost a fetch per picture for nothing).
+        # No report yet: the links wait for a PA and are copied when it comes (most photos sent to the OA are not
+        # reports, and downloading each would cost a fetch per picture for nothing).
         receive(svc, who, [Media("photo", source_url=url) for url in urls], now)
         return None
     media = [copy_photo(url, folder(svc)) for url in urls]

@@ -1,31 +1,32 @@
-"""Telling a reporter that their ticket moved: a small interface the operators' update calls, and one
-implementation per channel.
+"""Telling a reporter that their ticket moved: a small interface the operators' update calls, and its one
+implementation, the outbound path (``app.outbound``) on the channel the reporter used.
 
-Zalo: through the durable Zalo outbox (``app.outbox*``), by its public ``enqueue``. The outbox stores webhook
-events and the worker builds each reply when it sends, so a notice is stored as the event of the reporter asking
-``TT <code>``: what they receive is the ticket's status, agency, public note and dates as of the moment it is
-sent, named by its code. The event's ``msg_id`` is ``notice:<code>:<history id>``, so a notice is stored once
-however often it is enqueued, and the outbox's retries and dead letters apply to it like to any reply (at least
-once: a worker killed mid-send may send it twice).
-
-SMS (Twilio, short-code gateway): not sent yet. The service has no outbound SMS (Twilio replies go inline as
-TwiML, the gateway takes its MT in the webhook's answer); the notice is logged and counted as unsent until an
-outbound path exists. Opt-out, quiet hours and Zalo's 48-hour window are that path's rules, not this module's.
+SMS goes through Twilio's REST API or the gateway's MT push, Zalo through the same outbox; both are stored before
+``deliver`` returns and sent by the worker with its retries and dead letters (at least once, at most twice). The
+outbound path's rules apply at enqueue and again at each send: nothing to a reporter who opted out on that channel,
+no SMS in the quiet hours (it waits for the morning), Zalo only inside its free window after the reporter's last
+message. The notice's key (``report:<code>:<history id>``) makes it idempotent: stored once however often it is
+given. What happened is a ``Delivery``, which the caller writes into the ticket's history.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Literal, Protocol
 
 from app.config import Settings
-from app.outbox_base import OutboxStore, OutboxUnavailable, open_outbox
+from app.outbound import NoticeError, Outbound
+from app.outbox_base import OutboxUnavailable
+from app.quiet import VIETNAM
+from handlers.render import render_sms, render_zalo
+from handlers.reply import Reply
 
 log = logging.getLogger(__name__)
+Outcome = Literal["queued", "duplicate", "opted_out", "not_deliverable", "failed"]
 
 
 @dataclass(frozen=True)
@@ -33,63 +34,83 @@ class Notice:
     channel: str  # the channel the reporter used: twilio | gateway | zalo
     recipient: str  # their phone number or Zalo user id
     code: str  # the ticket's code, without "PA-"
-    text: str  # the notice as words, for channels that send text as given
-    key: str  # unique per change: a notice stored twice under one key is sent once
+    text: str  # the notice as words, used when there is no ``reply`` to render for the channel
+    key: str  # unique per change: a notice given twice under one key is sent once
+    reply: Reply | None = None  # the notice to render for the channel (SMS: GSM-7 within the SMS budget)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outcome: Outcome
+    reason: str = ""
+    due: float = 0.0  # when it may go first (later than now in the quiet hours)
+
+    @property
+    def will_send(self) -> bool:
+        return self.outcome in ("queued", "duplicate")
 
 
 class Notifier(Protocol):
     def notify(self, notice: Notice) -> bool:
-        """True when the notice is stored for sending (durably), False when it cannot be sent."""
+        """True when the notice is stored for sending (durably), False when it will not be sent."""
 
 
-class ZaloOutboxNotifier:
-    def __init__(self, settings: Settings, box: OutboxStore | None = None) -> None:
+class OutboundNotifier:
+    """Notices through ``app.outbound``; the outbox and the opt-outs are opened on first use, once."""
+
+    def __init__(self, settings: Settings, outbound: Outbound | None = None) -> None:
         self.settings = settings
-        self._box = box
+        self._outbound = outbound
         self._lock = threading.Lock()
 
-    def box(self) -> OutboxStore:
+    def outbound(self) -> Outbound:
         with self._lock:
-            if self._box is None:
-                self._box = open_outbox(self.settings)
-            return self._box
+            if self._outbound is None:
+                self._outbound = Outbound.for_settings(self.settings)
+            return self._outbound
 
-    def notify(self, notice: Notice) -> bool:
-        now = time.time()
-        event = {"event_name": "user_send_text", "app_id": self.settings.ZALO_APP_ID,
-                 "sender": {"id": notice.recipient}, "recipient": {"id": "tongdai"},
-                 "message": {"text": f"TT {notice.code}", "msg_id": notice.key},
-                 "timestamp": str(int(now * 1000)), "tongdai_notice": True}
+    def text(self, notice: Notice) -> str:
+        if notice.reply is None:
+            return notice.text
+        if notice.channel == "zalo":
+            return render_zalo(notice.reply)
+        return render_sms(notice.reply, self.settings.TONGDAI_SMS_BUDGET)
+
+    def deliver(self, notice: Notice) -> Delivery:
         try:
-            self.box().enqueue(notice.key, notice.recipient, json.dumps(event, ensure_ascii=False), now)
-        except OutboxUnavailable:
-            log.error("zalo notice %s for PA-%s not stored: the outbox is unavailable", notice.key, notice.code)
-            return False
-        return True
-
-
-class UnsentSms:
-    """Outbound SMS does not exist yet: the notice is logged, not sent (see the module's docstring)."""
-
-    def notify(self, notice: Notice) -> bool:
-        log.warning("SMS notice %s for PA-%s not sent: no outbound SMS path is configured", notice.key, notice.code)
-        return False
-
-
-class ByChannel:
-    """The notifier of the channel the reporter used."""
-
-    def __init__(self, notifiers: dict[str, Notifier]) -> None:
-        self.notifiers = notifiers
+            queued = self.outbound().send(notice.channel, notice.recipient, self.text(notice), key=notice.key)
+        except NoticeError as exc:
+            log.warning("notice %s for PA-%s not sent: %s", notice.key, notice.code, exc)
+            return Delivery("failed", str(exc))
+        except OutboxUnavailable as exc:
+            log.error("notice %s for PA-%s not stored: %s", notice.key, notice.code, exc)
+            return Delivery("failed", f"the outbox is unavailable ({exc})")
+        except Exception as exc:  # the change is committed already: the operator gets it, with the reason
+            log.exception("notice %s for PA-%s not stored", notice.key, notice.code)
+            return Delivery("failed", f"the outbox could not be opened ({type(exc).__name__}: {exc})")
+        return Delivery(queued.status, queued.reason, queued.due)
 
     def notify(self, notice: Notice) -> bool:
-        found = self.notifiers.get(notice.channel)
-        if found is None:
-            log.info("no notifier for channel %s: notice %s not sent", notice.channel, notice.key)
-            return False
-        return found.notify(notice)
+        return self.deliver(notice).will_send
 
 
-def default_notifier(settings: Settings) -> ByChannel:
-    sms = UnsentSms()
-    return ByChannel({"zalo": ZaloOutboxNotifier(settings), "twilio": sms, "gateway": sms})
+def deliver(notifier: Notifier, notice: Notice) -> Delivery:
+    """What ``notifier`` did with ``notice``, in detail when it can tell (``OutboundNotifier``)."""
+    if isinstance(notifier, OutboundNotifier):
+        return notifier.deliver(notice)
+    return Delivery("queued") if notifier.notify(notice) else Delivery("failed", "the notifier refused it")
+
+
+def describe(delivery: Delivery, channel: str, key: str, now: float | None = None) -> str:
+    """The ticket history's line for a notice."""
+    now = time.time() if now is None else now
+    words = {"queued": "queued", "duplicate": "queued before", "opted_out": "NOT sent: opted out",
+             "not_deliverable": "NOT sent: not deliverable", "failed": "NOT sent: failed"}[delivery.outcome]
+    line = f"notice {words} on {channel} ({key})"
+    if delivery.will_send and delivery.due > now + 60:
+        line += f", held for the quiet hours until {datetime.fromtimestamp(delivery.due, VIETNAM):%H:%M %d/%m/%Y}"
+    return f"{line}: {delivery.reason}" if delivery.reason else line
+
+
+def default_notifier(settings: Settings) -> OutboundNotifier:
+    return OutboundNotifier(settings)

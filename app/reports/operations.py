@@ -13,9 +13,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from app.reports.models import HistoryRow, TicketRow
-from app.reports.notify import Notice, Notifier
+from app.reports.notify import Notice, Notifier, deliver, describe
 from app.reports.repository import SqlTicketStore, to_ticket
-from handlers.render import render_sms, render_zalo
+from handlers.render import render_sms
 from handlers.reply import Lang
 from handlers.reports import codes
 from handlers.reports.catalog import ServiceCatalog
@@ -89,7 +89,7 @@ class Operations:
             row = self._row(session, typed)
             history = self._change(row, status or row.status, note.strip(), agency.strip(), actor, now, "update")
             session.flush()
-            notice_key = f"notice:{row.code}:{history.id}"
+            notice_key = f"report:{row.code}:{history.id}"
         self._tell(typed, notice_key, bool(note.strip()))
         return self.show(typed)
 
@@ -111,7 +111,7 @@ class Operations:
             session.execute(update(TicketRow).where(TicketRow.duplicate_of == row.code)
                             .values(duplicate_of=survivor.code))
             session.flush()
-            notice_key = f"notice:{row.code}:{history.id}"
+            notice_key = f"report:{row.code}:{history.id}"
         self._tell(typed, notice_key, True)
         return self.show(typed)
 
@@ -159,19 +159,21 @@ class Operations:
         return entry
 
     def _tell(self, typed: str, key: str, has_note: bool) -> None:
-        """The reporter hears of a change that carries a public note, on the channel they used."""
+        """The reporter hears of a change that carries a public note, on the channel they used; the ticket's
+        history says what became of the notice."""
         row = self.store.row(codes.normalise(typed) or typed)
-        if not has_note or row is None or row.anonymous or not row.contact or self.notifier is None:
+        if not has_note or row is None or self.notifier is None:
             return
-        ticket = to_ticket(row)
-        lang: Lang = "en" if row.lang == "en" else "vi"
-        reply = ticket_reply(ticket, self.services, lang)
-        text = render_zalo(reply) if row.channel == "zalo" else render_sms(reply)
-        sent = self.notifier.notify(Notice(row.channel, row.contact, row.code, text, key))
+        if row.anonymous or not row.contact:
+            detail = "no notice: " + ("the report is anonymous" if row.anonymous else "no contact is kept")
+        else:
+            lang: Lang = "en" if row.lang == "en" else "vi"
+            reply = ticket_reply(to_ticket(row), self.services, lang)
+            notice = Notice(row.channel, row.contact, row.code, render_sms(reply), key, reply)
+            detail = describe(deliver(self.notifier, notice), row.channel, key)
         with self.store.session() as session, session.begin():
             session.add(HistoryRow(ticket_id=row.id, at=row.updated_at, actor="system", action="notice",
-                                   from_status=row.status, to_status=row.status, public_note="",
-                                   detail=f"{'queued' if sent else 'NOT sent'} on {row.channel} ({key})"))
+                                   from_status=row.status, to_status=row.status, public_note="", detail=detail))
 
 
 def _history(entry: HistoryRow) -> dict[str, Any]:

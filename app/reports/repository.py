@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -38,10 +39,11 @@ def _status(value: str) -> Status:
 
 
 class SqlTicketStore:
-    def __init__(self, engine: Engine, media_base: str = "") -> None:
+    def __init__(self, engine: Engine, media_base: str = "", copy: Callable[[str], Media] | None = None) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self.media_base = media_base  # the URL prefix attachments are served under, for media_urls
+        self.copy = copy  # our copy of a photo at a link (``app.reports.media.copy_photo``); None: links only
 
     def session(self) -> Session:
         return self.sessions()
@@ -76,10 +78,36 @@ class SqlTicketStore:
             except IntegrityError:
                 log.info("ticket code %s taken; drawing another", code)
                 continue
+            if any(m.kind == "photo" and not m.path for m in waiting):
+                urls = self._copy_waiting(ticket_id, waiting, urls)
             urls = ((ticket.media_url,) if ticket.media_url else ()) + urls
             return Ticket(code, ticket.description, ticket.service_code, ticket.agency, "received", "", "", place,
                           ticket.channel, ticket.anonymous, now, now, ticket.due_at, None, ticket.lang, urls)
         raise RuntimeError("no free ticket code after repeated draws")
+
+    def _copy_waiting(self, ticket_id: int, waiting: list[Media], urls: tuple[str, ...]) -> tuple[str, ...]:
+        """Copy the photos that waited for this PA (their links were kept, not fetched: most photos sent to the OA
+        are not reports), outside the ticket's transaction; a photo that cannot be copied keeps its link."""
+        if self.copy is None:
+            return urls
+        copied: dict[str, str] = {}
+        for item in waiting:
+            if item.kind != "photo" or item.path or item.source_url in copied:
+                continue
+            try:
+                media = self.copy(item.source_url)
+                if not media.path:
+                    continue
+                with self.engine.begin() as conn:
+                    conn.execute(update(AttachmentRow).where(AttachmentRow.ticket_id == ticket_id,
+                                                             AttachmentRow.source_url == item.source_url,
+                                                             AttachmentRow.path == "")
+                                 .values(path=media.path, content_type=media.content_type))
+            except Exception:  # the ticket is filed: a failed copy must not fail the PA's answer
+                log.exception("photo %s of ticket %d not copied; its link is kept", item.source_url[:80], ticket_id)
+                continue
+            copied[item.source_url] = f"{self.media_base}/{media.path}"
+        return tuple(copied.get(url, url) for url in urls)
 
     def attach(self, sender_hash: str, media: list[Media], now: datetime, window: timedelta) -> str | None:
         """Attach ``media`` to the sender's latest ticket filed within ``window`` and return its code; without one,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from handlers.reports.catalog import ServiceCatalog
 from handlers.reports.store import TicketStore
@@ -33,6 +33,8 @@ class Reporter:
     channel: str
     sender: str  # the phone number or Zalo id, for notifications; "" when unknown
     sender_hash: str
+    # codes of tickets filed without a place during this message: the app asks for it in the conversation
+    asked_place: list[str] = field(default_factory=list, compare=False)
 
     @property
     def desk(self) -> Desk:

@@ -21,6 +21,7 @@ from handlers.reports.view import LOCAL, service_name, status_label, ticket_repl
 from lookups.text import fold
 
 MAX_DESCRIPTION = 4000  # Open311's limit for a description
+ADDRESS = 200  # of a place given as free text
 SAME_TEXT = timedelta(hours=24)
 LISTED = 3
 OWN = 20  # of a sender's latest tickets, those that "PA <code> <place>" may still give a place
@@ -54,23 +55,36 @@ def report(req: Request) -> Reply:
     return file_report(reporter, text[:MAX_DESCRIPTION], req.lang, req.now, anonymous)
 
 
-def _add_place(reporter: Reporter, code: str, text: str, lang: Lang, now: datetime) -> Reply | None:
+def _add_place(reporter: Reporter, code: str, text: str, lang: Lang, now: datetime,
+               free_text: bool = False) -> Reply | None:
     """``PA 7KQ3M 120 Le Duan``: the place of a report filed without one. None when the code is not the sender's
-    ticket (the text is then a report of its own)."""
+    ticket (the text is then a report of its own). With ``free_text`` (the answer to "where?") a text without a
+    known street or ward is kept as the address as written."""
     desk = reporter.desk
     if not reporter.sender_hash or code not in {t.code for t in desk.store.latest(reporter.sender_hash, OWN)}:
         return None
     found = desk.places.find(text)
-    if found is None:
+    if found is None and not free_text:
         return Reply("pa", "not_found", lang, pick(lang, f"Không nhận ra tên đường hoặc phường trong \"{text[:40]}\".",
                                                    f"No street or ward recognised in \"{text[:40]}\"."),
                      hint=pick(lang, f"Ví dụ: PA {code} 120 Le Duan", f"Example: REPORT {code} 120 Le Duan"))
-    ticket = desk.store.set_place(code, reporter.sender_hash, Place(found.street, found.ward, found.address), now)
+    place = Place(found.street, found.ward, found.address) if found else Place(address=" ".join(text.split())[:ADDRESS])
+    ticket = desk.store.set_place(code, reporter.sender_hash, place, now)
     if ticket is None:
         return None
-    return Reply("pa", "found", lang, pick(lang, f"Đã ghi địa điểm cho {codes.display(code)}: {found.address}.",
-                                           f"Place of {codes.display(code)} noted: {found.address}."),
+    return Reply("pa", "found", lang, pick(lang, f"Đã ghi địa điểm cho {codes.display(code)}: {place.address}.",
+                                           f"Place of {codes.display(code)} noted: {place.address}."),
                  hint=pick(lang, f"Soạn TT {code} để xem tình trạng.", f"Send STATUS {code} to follow it."))
+
+
+def place_answer(code: str, text: str, lang: Lang, now: datetime) -> Reply | None:
+    """The sender's next message after "where?" (``Reporter.asked_place``), taken as the place of ``code``: a
+    street or ward when one is recognised, else the text as written. None when it cannot be (no reporter, or
+    not the sender's ticket)."""
+    reporter = current()
+    if reporter is None or not fold(text):
+        return None
+    return _add_place(reporter, code, text[:MAX_DESCRIPTION], lang, now, free_text=True)
 
 
 @command("TT", aliases=("TINHTRANG", "STATUS"), english=("STATUS",),
@@ -147,13 +161,20 @@ def _filed(ticket: Ticket, reporter: Reporter, lang: Lang, *, again: bool, words
     if ticket.anonymous:
         fields.append(Field("", pick(lang, "Phản ánh ẩn danh: không lưu liên hệ nên bạn sẽ không nhận thông báo.",
                                      "Anonymous: no contact kept, so you will not be notified.")))
-    elif not ticket.place.address and ticket.place.lat is None:
-        fields.append(Field("", pick(lang, f"Chưa rõ địa điểm: soạn PA {ticket.code} <tên đường/phường> hoặc gửi "
-                                           f"vị trí Zalo trong 10 phút.", f"No place found: send REPORT {ticket.code} "
-                                           f"<street or ward>, or a Zalo location within 10 minutes.")))
+    if not ticket.place.address and ticket.place.lat is None:
+        fields.append(Field("", where_question(lang, reporter.channel)))
+        reporter.asked_place.append(ticket.code)
     return Reply("pa", "found", lang, title, fields=tuple(fields),
                  hint=pick(lang, f"Soạn TT {ticket.code} để xem tình trạng.",
                            f"Send STATUS {ticket.code} to follow it."))
+
+
+def where_question(lang: Lang, channel: str) -> str:
+    """Asked once: the sender's next message is taken as the place (``place_answer``)."""
+    if channel == "zalo":
+        return pick(lang, "Ở đâu? Gửi tên đường/phường hoặc vị trí Zalo.",
+                    "Where is it? Send the street or ward, or a Zalo location.")
+    return pick(lang, "Ở đâu? Gửi tên đường/phường.", "Where is it? Send the street or ward.")
 
 
 def _latest(reporter: Reporter, lang: Lang) -> Reply:
