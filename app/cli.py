@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from app import cli_data, cli_ops, cli_reports, cli_stats
+from app import cli_data, cli_operators, cli_ops, cli_reports, cli_stats
 from handlers.dispatch import handle
 from handlers.render import render
 from handlers.reply import Reply
@@ -117,6 +117,7 @@ def parser() -> argparse.ArgumentParser:
     cli_ops.add_commands(sub)
     cli_stats.add_commands(sub)
     cli_reports.add_commands(sub)
+    cli_operators.add_commands(sub)  # the console's accounts
     return top
 
 
@@ -131,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cli_stats.run(args, catalog)
     if args.command in cli_reports.COMMANDS:
         return cli_reports.run(args, catalog)
+    if args.command in cli_operators.COMMANDS:
+        return cli_operators.run(args, catalog)
     handlers = {"ask": cmd_ask, "data": cmd_data, "serve": cmd_serve}
     try:
         return handlers[args.command](args, catalog)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from functools import cached_property
@@ -12,7 +13,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-CHANNELS = ("twilio", "gateway", "zalo", "api")
+CHANNELS: tuple[str, ...] = ("twilio", "gateway", "zalo", "api")
 # What each channel cannot run without in production.
 REQUIRED: dict[str, tuple[str, ...]] = {
     # PUBLIC_BASE_URL: behind a TLS proxy the URL Twilio signed is only known for sure from configuration.
@@ -36,6 +37,16 @@ STRIPPED = frozenset({name for names in REQUIRED.values() for name in names}
 # with room for the clocks of the provider and ours to differ by up to CLOCK_SKEW.
 DEDUP_SECONDS = 86400
 CLOCK_SKEW = 300
+
+
+# --- Operator console (app.console) -----------------------------------------------------------------------------
+# A channel like the others: on by default, and in production it cannot start without the key that signs its
+# session cookies. Development signs them with a key made per process (sign-ins end when the process does).
+CHANNELS = (*CHANNELS, "console")
+REQUIRED["console"] = ("TONGDAI_SECRET_KEY",)
+STRIPPED = STRIPPED | {"TONGDAI_SECRET_KEY"}
+DEV_SECRET_KEY = secrets.token_hex(32)
+# --- end of the console block ----------------------------------------------------------------------------------
 
 
 class ConfigError(RuntimeError):
@@ -81,6 +92,7 @@ class Settings:
     TONGDAI_REPORTS_DAILY_LIMIT: int = 5  # new tickets per sender per day; 0 turns the limit off
     TONGDAI_OPEN311_KEY: str = ""  # api_key of Open311 POST requests.json; TONGDAI_API_KEY when empty
     TONGDAI_OPEN311_TOKENS: int = 0  # 1: POST requests answers with a token (tokens/<token>), not the id
+    TONGDAI_SECRET_KEY: str = ""  # signs the console's session cookie (see the console block below)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -123,6 +135,10 @@ class Settings:
             except ValueError:
                 raise ConfigError(f"SMS_GATEWAY_ALLOW has {part!r}, which is not an IP address or CIDR") from None
         return tuple(found)
+
+    @property
+    def secret_key(self) -> str:
+        return self.TONGDAI_SECRET_KEY or DEV_SECRET_KEY
 
     @property
     def sender_salt(self) -> str:
