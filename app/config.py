@@ -92,7 +92,9 @@ class Settings:
     TONGDAI_REPORTS_DAILY_LIMIT: int = 5  # new tickets per sender per day; 0 turns the limit off
     TONGDAI_OPEN311_KEY: str = ""  # api_key of Open311 POST requests.json; TONGDAI_API_KEY when empty
     TONGDAI_OPEN311_TOKENS: int = 0  # 1: POST requests answers with a token (tokens/<token>), not the id
-    TONGDAI_SECRET_KEY: str = ""  # signs the console's session cookie (see the console block below)
+    TONGDAI_SECRET_KEY: str = ""  # signs the console's session cookie (see the console block above)
+    TONGDAI_MAP_TILES: str = ""  # the console's map tiles, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+    TONGDAI_MAP_ATTRIBUTION: str = ""  # the tiles' required credit, shown on the map
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -91,7 +91,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1000, "height": 800}, locale="vi-VN")
+    context = browser.new_context(viewport={"width": 800, "height": 1000}, locale="vi-VN")
     context.set_default_timeout(15000)
     opened = context.new_page()
     yield opened
@@ -105,6 +105,7 @@ def sign_in(page: Any, console: Console, name: str = "an", password: str | None 
     page.get_by_role("button", name="Đăng nhập").click()
 
 
-def shot(page: Any, name: str) -> None:
+def shot(page: Any, name: str, full_page: bool = True) -> None:
+    """The page as it looks now (whole, or the window only), saved under ``SHOTS``."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)

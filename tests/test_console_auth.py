@@ -149,3 +149,37 @@ def test_operator_add_reads_the_password_from_stdin(database: dict[str, str], mo
     from reports_kit import close
 
     close(app)
+
+
+def test_an_operator_merges_a_duplicate_and_changes_the_agency(app: Flask) -> None:
+    first = code_in(twilio_sms(app, "PA ngap nuoc duong Nguyen Van Linh", sender="+84905000301"))
+    second = code_in(twilio_sms(app, "PA duong Nguyen Van Linh ngap sau", sender="+84905000302"))
+    client = signed_in(app, "khoa", "operator")
+    csrf = token(client, f"/console/reports/PA-{first}")
+    assert client.post(f"/console/reports/PA-{first}", data={"agency": "Công ty Thoát nước Đà Nẵng",
+                                                             "csrf_token": csrf}).status_code == 302
+    assert client.post(f"/console/reports/PA-{second}", data={"into": f"pa-{first.lower()}",
+                                                              "csrf_token": csrf}).status_code == 302
+    shown = client.get(f"/console/reports/PA-{second}").get_data(as_text=True)
+    assert 'id="status">Trùng' in shown and f'href="/console/reports/PA-{first}"' in shown
+    kept = client.get(f"/console/reports/PA-{first}").get_data(as_text=True)
+    assert "Công ty Thoát nước Đà Nẵng" in kept and f"PA-{second} merged into this ticket" in kept
+    refused = client.post(f"/console/reports/PA-{first}", data={"into": f"PA-{first}", "csrf_token": csrf})
+    assert refused.status_code == 400 and "cannot be merged into itself" in refused.get_data(as_text=True)
+    missing = client.get("/console/reports/PA-2222A")
+    assert missing.status_code == 404
+
+
+def test_a_ticket_shows_its_photos(app: Flask) -> None:
+    from sqlalchemy import select
+
+    from app.reports.models import AttachmentRow, TicketRow
+
+    code = code_in(twilio_sms(app, "PA cay do chan duong Le Duan"))
+    store = store_of(services(app).reports)
+    with store.session() as session, session.begin():
+        ticket = session.scalars(select(TicketRow).where(TicketRow.code == code)).one()
+        session.add(AttachmentRow(ticket_id=ticket.id, kind="photo", source_url="", path="ab12cd34.jpg",
+                                  content_type="image/jpeg", created_at=datetime.now(UTC)))
+    page = signed_in(app, "quang", "viewer").get(f"/console/reports/PA-{code}").get_data(as_text=True)
+    assert '<img src="/reports/media/ab12cd34.jpg" alt="Hình ảnh 1">' in page

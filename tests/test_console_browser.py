@@ -46,7 +46,7 @@ def test_try_a_message_shows_both_renderings_and_the_candidates(page: Any, conso
     assert '"intent": "attp"' in page.locator("#json pre").inner_text()
     assert page.locator("#decision").inner_text() == "found"
     assert "Phở Hòa" in page.locator("#candidates").inner_text()
-    shot(page, "try")
+    shot(page, "try", full_page=False)
 
 
 def test_conversation_mode_answers_a_number_from_the_list(page: Any, console: Console) -> None:
@@ -71,15 +71,15 @@ def test_a_status_change_reaches_the_zalo_reporter(page: Any, console: Console) 
     page.get_by_label("Trạng thái").select_option("received")
     page.get_by_role("button", name="Lọc").click()
     assert f"PA-{code}" in page.locator("#queue").inner_text()
-    assert page.locator("#map circle[r='6']").count() == 1  # the open ticket on the map
-    shot(page, "reports")
+    assert page.locator("#map circle[r='7']").count() == 1  # the open ticket on the map
+    shot(page, "reports", full_page=False)
     page.get_by_role("link", name=f"PA-{code}", exact=True).click()
     page.get_by_label("Trạng thái").select_option("in_progress")
     page.get_by_label("Ghi chú công khai (gửi cho người phản ánh)").fill("Đã giao đội duy tu, vá trong 3 ngày.")
     page.get_by_role("button", name="Lưu").click()
     assert page.locator("#status").inner_text() == "Đang xử lý"
     assert "operator:binh" in page.locator("#history").inner_text()
-    shot(page, "ticket")
+    shot(page, "ticket", full_page=False)
     sent_before = len(rig.fake.sends)
     assert rig.drain() == {"done": 1}
     [(user, text)] = said(rig.fake)[sent_before:]
@@ -95,7 +95,7 @@ def test_a_broken_upload_shows_its_row_errors(page: Any, console: Console) -> No
     problems = page.locator("#problems").inner_text()
     assert "unparseable date '31/02/2026'" in problems and "duplicate id 'HX001' (first on row 4)" in problems
     assert "read 9 rows, accepted 4, rejected 5" in page.locator("#outcome").inner_text()
-    shot(page, "data")
+    shot(page, "data", full_page=False)
 
 
 def test_a_dead_letter_is_resent_from_the_page(page: Any, console: Console) -> None:
@@ -107,8 +107,69 @@ def test_a_dead_letter_is_resent_from_the_page(page: Any, console: Console) -> N
     page.goto(f"{console.url}/console/failed")
     assert "rate_limited: -32 fake error -32" in page.locator("#letters").inner_text()
     assert USER not in page.locator("#letters").inner_text()  # masked
-    shot(page, "failed")
+    shot(page, "failed", full_page=False)
     [letter] = rig.box.dead_letters()
     page.get_by_role("button", name=f"Gửi lại {letter.id}").click()
     assert page.locator("#no-letters").is_visible()
     assert len(rig.fake.sends) == 4 and rig.box.dead_letters() == []
+
+
+class TileServer:
+    """A map tile server on loopback: a 1x1 PNG for every path, and the paths asked for."""
+
+    PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                        "0000000d4944415478da63f8cfc0f01f0005000201a3c2f0b90000000049454e44ae426082")
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.paths: list[str] = []
+        tiles = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                tiles.paths.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Length", str(len(tiles.PNG)))
+                self.end_headers()
+                self.wfile.write(tiles.PNG)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_with_a_tile_url_the_open_reports_are_on_a_leaflet_map(page: Any, console: Console) -> None:
+    import dataclasses
+
+    from app.services import services
+
+    tiles = TileServer()
+    svc = services(console.app)
+    svc.settings = dataclasses.replace(svc.settings, TONGDAI_MAP_TILES=tiles.url + "/{z}/{x}/{y}.png",
+                                       TONGDAI_MAP_ATTRIBUTION="© test tiles")
+    try:
+        rig = console.rig
+        rig.queue("user_send_text", "PA rác thải trên đường Trần Phú", "pa-map-1")
+        assert rig.drain() == {"done": 1}
+        code = code_in(said(rig.fake)[-1][1])
+        sign_in(page, console, "chi")
+        page.locator(".leaflet-marker-icon").first.wait_for()
+        assert page.locator(".leaflet-marker-icon").count() == 1
+        assert page.locator("#map").is_hidden()  # the drawn map gives way to the tiled one
+        assert "© test tiles" in page.locator(".leaflet-control-attribution").inner_text()
+        page.locator(".leaflet-marker-icon").click()
+        page.get_by_role("link", name=re.compile(f"PA-{code}")).last.click()
+        assert page.get_by_role("heading", level=1).inner_text() == f"Phản ánh PA-{code}"
+        assert tiles.paths and all(re.fullmatch(r"/\d+/\d+/\d+\.png", p) for p in tiles.paths)
+    finally:
+        tiles.stop()

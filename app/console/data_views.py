@@ -21,21 +21,17 @@ from app.cli_data import _max_loss as max_loss
 from app.console.i18n import translate
 from app.console.web import accounts, audit, blueprint, lang, operator, requires
 from app.services import services
-from lookups.datasets.base import DataError
+from lookups.datasets.base import DataError, default_data_dir
 from lookups.importing import pipeline, versions
 
-UPLOAD_LIMIT = 50 * 1024 * 1024  # the largest file accepted here (the service's own body limit is far smaller)
 SUFFIXES = frozenset({".csv", ".xlsx", ".json", ".jsonl", ".zip", ".txt"})
 
 
-@blueprint.before_request
-def larger_uploads() -> None:
-    if request.endpoint == "console.upload":
-        request.max_content_length = UPLOAD_LIMIT
-
-
 def _writable() -> bool:
-    return bool(services().settings.TONGDAI_DATA_DIR)
+    """Only a data directory named on purpose is changed, as on the command line: never the bundled pack by
+    default."""
+    svc = services()
+    return bool(svc.settings.TONGDAI_DATA_DIR) or svc.catalog.data_dir.resolve() != default_data_dir().resolve()
 
 
 def _datasets() -> list[dict[str, Any]]:

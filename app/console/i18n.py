@@ -80,6 +80,7 @@ VI: dict[str, str] = {
     "Messages": "Tin nhắn",
     "Distinct senders": "Người gửi khác nhau",
     "Not-found rate": "Tỷ lệ không tìm thấy",
+    "Distinct senders (busiest day)": "Người gửi khác nhau (ngày nhiều nhất)",
     "By channel": "Theo kênh",
     "By keyword": "Theo từ khóa",
     "By decision": "Theo kết quả",
@@ -113,6 +114,7 @@ VI: dict[str, str] = {
     "Value": "Giá trị",
     "Reason": "Lý do",
     "Rejected rows": "Dòng bị từ chối",
+    "Full report": "Toàn bộ báo cáo",
     "Dead letters": "Thư không gửi được",
     "Resend": "Gửi lại",
     "Resend all": "Gửi lại tất cả",
@@ -148,6 +150,7 @@ VI: dict[str, str] = {
     "not configured": "chưa cấu hình",
     "waiting": "đang chờ",
     "New tickets": "Phản ánh mới",
+    "Points are drawn over the gazetteer's streets.": "Các điểm được vẽ trên các tuyến đường của danh mục địa danh.",
     "Points are drawn over the gazetteer's streets (no map tiles configured).":
         "Các điểm được vẽ trên các tuyến đường của danh mục địa danh (chưa cấu hình bản đồ nền).",
 }

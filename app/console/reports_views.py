@@ -4,6 +4,7 @@ record the history and tell the reporter on their channel."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -63,8 +64,15 @@ def reports() -> str:
     services_list = sorted((s.code, s.name_vi if lang() == "vi" else s.name_en)
                            for s in desk.services.services.values())
     drawn = street_map(streets, points, translate("Open reports on the map", lang()))
+    settings = svc.settings
+    pins = json.dumps([{"lat": p.lat, "lon": p.lon, "label": p.label, "href": p.href} for p in points],
+                      ensure_ascii=False)
+    centre = (f"{sum(s[1] for s in streets) / len(streets):.5f},{sum(s[2] for s in streets) / len(streets):.5f}"
+              if streets else "")  # where an empty tiled map looks: the middle of the gazetteer's streets
     return render_template("console/reports.html", tickets=tickets, chosen=chosen, statuses=STATUSES,
-                           services=services_list, wards=wards, map_svg=drawn, mapped=len(points))
+                           services=services_list, wards=wards, map_svg=drawn, mapped=len(points),
+                           tiles=settings.TONGDAI_MAP_TILES, attribution=settings.TONGDAI_MAP_ATTRIBUTION, pins=pins,
+                           centre=centre)
 
 
 @blueprint.get("/reports/<code>")

@@ -89,7 +89,7 @@ def street_map(streets: Iterable[tuple[str, float, float]], points: Sequence[Poi
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2" fill="#9aa5b1"><title>{escape(name)}</title></circle>')
     for p in points:
         x, y = xy(p.lat, p.lon)
-        marker = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="#c62828" stroke="#fff" stroke-width="1.5">'
+        marker = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="#d50000" stroke="#fff" stroke-width="2">'
                   f'<title>{escape(p.label)}</title></circle>')
         parts.append(f'<a href="{escape(p.href)}">{marker}</a>' if p.href else marker)
     parts.append("</svg>")

@@ -28,6 +28,8 @@ blueprint = Blueprint("console", __name__, url_prefix="/console", template_folde
 OPEN_ENDPOINTS = frozenset({"console.login", "console.static", "console.language"})
 View = TypeVar("View", bound=Callable[..., Any])
 ACCOUNTS = "tongdai.console.accounts"
+UPLOADS = frozenset({"console.upload"})
+UPLOAD_LIMIT = 50 * 1024 * 1024  # a data file; every other request keeps the service's TONGDAI_MAX_BODY
 
 
 def accounts() -> Accounts:
@@ -80,6 +82,8 @@ def csrf_token() -> str:
 
 @blueprint.before_request
 def guard() -> Response | None:
+    if request.endpoint in UPLOADS and isinstance(session.get("operator"), int):
+        request.max_content_length = UPLOAD_LIMIT  # set before the form is read: it applies as the body is parsed
     if request.method == "POST":
         given = request.form.get("csrf_token", "")
         expected = session.get("csrf")
@@ -96,11 +100,20 @@ def guard() -> Response | None:
     return None
 
 
+def tile_origin(template: str) -> str:
+    """Where map tiles come from, for the page's policy: ``https://{s}.tile.example/{z}/{x}/{y}.png`` ->
+    ``https://*.tile.example``."""
+    scheme, _, rest = template.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0].replace('{s}', '*')}" if rest else ""
+
+
 @blueprint.after_request
 def headers(response: Response) -> Response:
-    # everything is served from here: no scripts, styles or images from elsewhere, no framing
-    response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; "
-                                "frame-ancestors 'none'; form-action 'self'")
+    # everything is served from here: no scripts or styles from elsewhere, no framing; images also from https
+    # (photos keep Zalo's links) and from the configured tile server
+    tiles = tile_origin(services().settings.TONGDAI_MAP_TILES)
+    response.headers.setdefault("Content-Security-Policy", f"default-src 'self'; img-src 'self' data: https: {tiles}"
+                                "; frame-ancestors 'none'; form-action 'self'".replace(" ;", ";"))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
