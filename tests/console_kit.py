@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from fake_zalo import FakeZalo
+from werkzeug.serving import WSGIRequestHandler
 from zalo_kit import FAST, Rig, zalo_env
 
 from app import create_app
@@ -28,6 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "var" / "console-screenshots"
 PASSWORDS = {"an": "admin-pass-123", "binh": "operator-pass-123", "chi": "viewer-pass-123"}
 ROLES = {"an": "admin", "binh": "operator", "chi": "viewer"}
+
+
+class OneRequestPerConnection(WSGIRequestHandler):
+    """HTTP/1.0: each connection closes after its response, so no request thread outlives its test waiting on a
+    browser's idle keep-alive connection (and freeing objects later, in another test)."""
+
+    protocol_version = "HTTP/1.0"
 
 
 @dataclass
@@ -62,7 +70,7 @@ def console(fake: FakeZalo, catalog: Catalog, tmp_path: Path, monkeypatch: pytes
     app = create_app({"CATALOG": Catalog(data)})
     svc, box = services(app), outbox(app)
     rig = Rig(fake, svc, box, make_sender(svc.settings, box, FAST.timeout))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=OneRequestPerConnection)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield Console(app, f"http://127.0.0.1:{server.server_port}", rig, state)

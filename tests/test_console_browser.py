@@ -18,7 +18,7 @@ def said(fake: FakeZalo) -> list[tuple[str, str]]:
     return [(s.json["recipient"]["user_id"], s.json["message"]["text"]) for s in fake.sends]
 
 
-def test_sign_in_works_and_a_wrong_password_does_not(page: Any, console: Console) -> None:
+def test_sign_in_works_and_a_wrong_password_does_not(console: Console, page: Any) -> None:
     sign_in(page, console, "an", "not-the-password")
     assert page.url.startswith(f"{console.url}/console/login")
     assert page.get_by_role("alert").inner_text() == "Sai tên đăng nhập hoặc mật khẩu."
@@ -35,7 +35,7 @@ def test_sign_in_works_and_a_wrong_password_does_not(page: Any, console: Console
     assert "/console/login" in page.url
 
 
-def test_try_a_message_shows_both_renderings_and_the_candidates(page: Any, console: Console) -> None:
+def test_try_a_message_shows_both_renderings_and_the_candidates(console: Console, page: Any) -> None:
     sign_in(page, console)
     page.goto(f"{console.url}/console/try")
     page.get_by_label("Tin nhắn").fill("attp pho hoa le duan")
@@ -49,7 +49,7 @@ def test_try_a_message_shows_both_renderings_and_the_candidates(page: Any, conso
     shot(page, "try", full_page=False)
 
 
-def test_conversation_mode_answers_a_number_from_the_list(page: Any, console: Console) -> None:
+def test_conversation_mode_answers_a_number_from_the_list(console: Console, page: Any) -> None:
     sign_in(page, console)
     page.goto(f"{console.url}/console/try")
     page.get_by_label("Chế độ hội thoại (giữ danh sách: 1-5, THEM)").check()
@@ -62,7 +62,7 @@ def test_conversation_mode_answers_a_number_from_the_list(page: Any, console: Co
     assert page.locator("ol li").count() == 2  # the conversation so far
 
 
-def test_a_status_change_reaches_the_zalo_reporter(page: Any, console: Console) -> None:
+def test_a_status_change_reaches_the_zalo_reporter(console: Console, page: Any) -> None:
     rig = console.rig
     rig.queue("user_send_text", "PA ổ gà lớn trước 120 Lê Duẩn", "pa-console-1")
     assert rig.drain() == {"done": 1}
@@ -86,7 +86,7 @@ def test_a_status_change_reaches_the_zalo_reporter(page: Any, console: Console) 
     assert user == USER and text.startswith(f"PA-{code}: Đang xử lý") and "vá trong 3 ngày" in text
 
 
-def test_a_broken_upload_shows_its_row_errors(page: Any, console: Console) -> None:
+def test_a_broken_upload_shows_its_row_errors(console: Console, page: Any) -> None:
     sign_in(page, console)
     page.goto(f"{console.url}/console/data")
     page.get_by_label("Bộ dữ liệu").select_option("food_safety")
@@ -98,7 +98,7 @@ def test_a_broken_upload_shows_its_row_errors(page: Any, console: Console) -> No
     shot(page, "data", full_page=False)
 
 
-def test_a_dead_letter_is_resent_from_the_page(page: Any, console: Console) -> None:
+def test_a_dead_letter_is_resent_from_the_page(console: Console, page: Any) -> None:
     rig = console.rig
     rig.fake.script = [-32, -32, -32]
     rig.queue()
@@ -148,7 +148,7 @@ class TileServer:
         self.server.server_close()
 
 
-def test_with_a_tile_url_the_open_reports_are_on_a_leaflet_map(page: Any, console: Console) -> None:
+def test_with_a_tile_url_the_open_reports_are_on_a_leaflet_map(console: Console, page: Any) -> None:
     import dataclasses
 
     from app.services import services

@@ -25,7 +25,7 @@ def unlabelled(page: Any) -> list[str]:
         .filter(f => !(f.labels && f.labels.length) && !f.getAttribute('aria-label')).map(f => f.name || f.id)"""))
 
 
-def test_every_page_fits_a_phone_and_labels_every_field(page: Any, console: Console) -> None:
+def test_every_page_fits_a_phone_and_labels_every_field(console: Console, page: Any) -> None:
     for text in ("attp pho hoa le duan", "attp quan khong co that", "bus 05", "kcb benh vien khong ton tai"):
         ask(console, text)
     rig = console.rig
@@ -63,7 +63,7 @@ def test_every_page_fits_a_phone_and_labels_every_field(page: Any, console: Cons
     assert "food_safety: base" in page.locator("#workers").inner_text().replace("\n", " ")
 
 
-def test_keyboard_alone_signs_in(page: Any, console: Console) -> None:
+def test_keyboard_alone_signs_in(console: Console, page: Any) -> None:
     page.goto(f"{console.url}/console/login")
     for _ in range(5):  # past the skip link and the language switch, to the name field
         if page.evaluate("document.activeElement.id") == "username":
