@@ -52,7 +52,7 @@ def add_operator(monkeypatch: pytest.MonkeyPatch, name: str, role: str, password
 
 
 @pytest.fixture
-def console(fake: FakeZalo, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Console]:
+def console(fake: FakeZalo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Console]:
     """A served console with an admin (an), an operator (binh) and a viewer (chi); SQLite reports database and
     outbox in a fresh state directory; the data directory a private copy of the sample pack (imports write)."""
     from werkzeug.serving import make_server
