@@ -59,9 +59,12 @@ def init_app(app: Flask, settings: Settings, catalog: Catalog | None = None) -> 
 
     app.register_blueprint(health.blueprint)
     for channel in settings.channels:
-        module = import_module(f"app.channels.{CHANNEL_MODULES[channel]}")
-        app.register_blueprint(module.blueprint)
+        if channel in CHANNEL_MODULES:
+            module = import_module(f"app.channels.{CHANNEL_MODULES[channel]}")
+            app.register_blueprint(module.blueprint)
     import_module("app.reports").init_app(app)  # citizen reports: PA/TT, operators' API, Open311
+    if "console" in settings.channels:
+        import_module("app.console").init_app(app)  # the operators' web console under /console/
     # The Zalo outbox worker thread (a no-op unless the zalo channel is on and TONGDAI_WORKER_THREAD != 0).
     import_module("app.worker").start_worker(app)
 

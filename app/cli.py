@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from app import cli_data, cli_ops, cli_reports, cli_send, cli_stats
+from app import cli_data, cli_operators, cli_ops, cli_reports, cli_send, cli_stats
 from app.config import ConfigError, Settings
 from handlers.dispatch import handle
 from handlers.render import render
@@ -169,6 +169,7 @@ def parser() -> argparse.ArgumentParser:
     cli_stats.add_commands(sub)
     cli_reports.add_commands(sub)
     cli_send.add_commands(sub)
+    cli_operators.add_commands(sub)  # the console's accounts
     return top
 
 
@@ -211,6 +212,8 @@ def run(args: argparse.Namespace) -> int:
         return cli_reports.run(args, catalog)
     if args.command in cli_send.COMMANDS:
         return cli_send.run(args, catalog)
+    if args.command in cli_operators.COMMANDS:
+        return cli_operators.run(args, catalog)
     handlers = {"ask": cmd_ask, "data": cmd_data, "serve": cmd_serve}
     return handlers[args.command](args, catalog)
 

@@ -6,21 +6,19 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import signal
 import sys
 import threading
 import time
 from datetime import UTC, datetime
-from typing import Any
 
 import requests
 
 from app.config import Settings
-from app.outbox_base import DeadLetter, OutboxStore, TokenPair, open_outbox
-from app.senders import make_senders
+from app.deadletters import preview, resend
+from app.outbox_base import OutboxStore, TokenPair, open_outbox
 from app.services import Services
-from app.worker import WorkerConfig, run_forever
+from app.worker import run_forever
 from app.zalo_api import masked
 from app.zalo_tokens import Tokens
 from lookups.store import Catalog
@@ -71,16 +69,6 @@ def _worker(settings: Settings, catalog: Catalog, box: OutboxStore) -> int:
     return 0
 
 
-def _preview(letter: DeadLetter) -> str:
-    body: dict[str, Any] = json.loads(letter.message)
-    message: dict[str, Any] = body.get("message", body)  # Zalo's envelope, or an SMS's {"to", "text"}
-    if "text" in message:
-        text = " ".join(str(message["text"]).split())
-        return text if len(text) <= 60 else text[:59] + "…"
-    elements = message.get("attachment", {}).get("payload", {}).get("elements", [])
-    return f"[list of {len(elements)}]"
-
-
 def _list(box: OutboxStore) -> int:
     letters = box.dead_letters()
     if not letters:
@@ -90,7 +78,7 @@ def _list(box: OutboxStore) -> int:
     for letter in letters:
         when = datetime.fromtimestamp(letter.created_at, UTC).strftime("%Y-%m-%d %H:%M:%S")
         print(f"{letter.id:>5}  {when:<19}  {letter.channel:<7}  {masked(letter.user_id):<8}  {letter.attempts:>5}  "
-              f"{letter.reason[:28]:<28}  {_preview(letter)}")
+              f"{letter.reason[:28]:<28}  {preview(letter)}")
     return 0
 
 
@@ -99,15 +87,9 @@ def _resend(settings: Settings, box: OutboxStore, args: argparse.Namespace) -> i
     if not letters:
         print("no dead letters to re-send" if args.all else f"no dead letter {args.id} waiting to be re-sent")
         return 0 if args.all else 1
-    channels = {letter.channel for letter in letters}
-    senders = make_senders(settings, box, WorkerConfig.from_settings(settings).timeout, sorted(channels))
     failed = 0
-    for letter in letters:
-        outcome = senders.on(letter.channel).send(json.loads(letter.message))
-        if outcome.ok:
-            box.resent(letter)
-        else:
-            failed += 1
+    for letter, outcome in resend(settings, box, letters):
+        failed += not outcome.ok
         print(f"{letter.id}: {outcome}")
     return 1 if failed else 0
 

@@ -6,6 +6,7 @@ import difflib
 import ipaddress
 import logging
 import os
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from functools import cached_property
@@ -15,7 +16,7 @@ from lookups.datasets.base import bundled_data_dir
 
 log = logging.getLogger(__name__)
 
-CHANNELS = ("twilio", "gateway", "zalo", "api")
+CHANNELS: tuple[str, ...] = ("twilio", "gateway", "zalo", "api")
 # What each channel cannot run without in production.
 REQUIRED: dict[str, tuple[str, ...]] = {
     # PUBLIC_BASE_URL: behind a TLS proxy the URL Twilio signed is only known for sure from configuration.
@@ -44,6 +45,16 @@ CLOCK_SKEW = 300
 NUMBERS: dict[str, tuple[Callable[[str], float], str]] = {"int": (int, "a whole number"),
                                                           "float": (float, "a number")}
 
+
+
+# --- Operator console (app.console) -----------------------------------------------------------------------------
+# A channel like the others: on by default, and in production it cannot start without the key that signs its
+# session cookies. Development signs them with a key made per process (sign-ins end when the process does).
+CHANNELS = (*CHANNELS, "console")
+REQUIRED["console"] = ("TONGDAI_SECRET_KEY",)
+STRIPPED = STRIPPED | {"TONGDAI_SECRET_KEY"}
+DEV_SECRET_KEY = secrets.token_hex(32)
+# --- end of the console block ----------------------------------------------------------------------------------
 
 
 class ConfigError(RuntimeError):
@@ -142,6 +153,9 @@ class Settings:
     # Data (lookups): passed down to the catalog and the importer, which never read the environment themselves.
     TONGDAI_RELOAD_SECONDS: float = 2.0  # how often a running service looks for a new data version; 0 = never
     TONGDAI_IMPORT_MAX_LOSS: float = 0.2  # share of records a new version may lose before --force is needed
+    TONGDAI_SECRET_KEY: str = ""  # signs the console's session cookie (see the console block above)
+    TONGDAI_MAP_TILES: str = ""  # the console's map tiles, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+    TONGDAI_MAP_ATTRIBUTION: str = ""  # the tiles' required credit, shown on the map
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -194,6 +208,10 @@ class Settings:
             except ValueError:
                 raise ConfigError(f"SMS_GATEWAY_ALLOW has {part!r}, which is not an IP address or CIDR") from None
         return tuple(found)
+
+    @property
+    def secret_key(self) -> str:
+        return self.TONGDAI_SECRET_KEY or DEV_SECRET_KEY
 
     @property
     def sender_salt(self) -> str:

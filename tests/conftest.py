@@ -17,7 +17,7 @@ from zalo_kit import BACKENDS, Rig, backend_env, make_rig, shared_catalog
 from app.cli import main
 from lookups.store import Catalog
 
-pytest_plugins = ("reports_kit",)  # the reports database fixtures (SQLite and PostgreSQL)
+pytest_plugins = ("reports_kit", "console_kit")  # reports databases (SQLite, PostgreSQL); the served console
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ TWILIO_TOKEN = "5f4dcc3b5aa765d61d8327deb882cf99"
 GATEWAY_KEY = "k3y-8188-danang"
 API_KEY = "operator-key-for-tests"
 SIDS = itertools.count(1)
-TABLES = "pending_media, ticket_attachments, ticket_history, tickets"
+TABLES = "pending_media, ticket_attachments, ticket_history, tickets, operators, audit_log"
 
 
 def _pg() -> Any:

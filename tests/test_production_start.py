@@ -14,7 +14,8 @@ from gunicorn_kit import ROOT, free_port, gunicorn
 BIN = Path(sys.executable).parent
 SECRETS = {"TWILIO_AUTH_TOKEN": "5f4dcc3b5aa765d61d8327deb882cf99", "PUBLIC_BASE_URL": "https://tongdai.example.vn",
            "SMS_GATEWAY_KEY": "gateway-key", "SMS_GATEWAY_CPID": "cp-1", "ZALO_APP_ID": "1",
-           "ZALO_APP_SECRET": "s", "ZALO_OA_SECRET_KEY": "k", "TONGDAI_API_KEY": "api-key"}
+           "ZALO_APP_SECRET": "s", "ZALO_OA_SECRET_KEY": "k", "TONGDAI_API_KEY": "api-key",
+           "TONGDAI_SECRET_KEY": "console-" * 5, "TONGDAI_SENDER_SALT": "production-start"}
 
 
 def web_command() -> str:
