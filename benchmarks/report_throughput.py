@@ -119,7 +119,8 @@ def main() -> None:
     with psycopg.connect(args.pg, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = args.pg.rsplit("/", 1)[0] + f"/{name}"
-    env = {"TONGDAI_ENV": "production", "TONGDAI_SENDER_SALT": "bench", "TONGDAI_CHANNELS": "twilio", "TWILIO_AUTH_TOKEN": TOKEN,
+    env = {"TONGDAI_ENV": "production", "TONGDAI_SENDER_SALT": "bench", "TONGDAI_CHANNELS": "twilio",
+           "TWILIO_AUTH_TOKEN": TOKEN,
            "DATABASE_URL": url, "TONGDAI_STATE_DIR": str(ROOT / "benchmarks" / ".cache" / "state"),
            "TONGDAI_RATE_LIMIT": "0", "TONGDAI_LOOP_LIMIT": "0"}
     if args.worker_threads > 1:  # gunicorn reads extra options from the environment
