@@ -9,9 +9,11 @@ import itertools
 import os
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -19,6 +21,8 @@ from twilio.request_validator import RequestValidator
 
 from app import create_app
 from lookups.store import Catalog
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 BACKENDS = ("sqlite", "postgresql")
 PG_ADMIN = os.environ.get("TONGDAI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -112,7 +116,8 @@ def twilio_sms(app: Flask, text: str, sender: str = "+84905000111", sid: str | N
 def gateway_sms(app: Flask, text: str, sender: str = "84905000222") -> str:
     """The MT the short-code gateway gets back for an MO (signed with the aggregator's formula)."""
     values = {"sender": sender, "content": text, "serviceNumber": "8188", "keyword": text.split()[0] if text else "",
-              "smsid": str(1627384950000 + next(SIDS)), "cpid": "1022DN", "receiverTime": "20261201091512",
+              "smsid": str(1627384950000 + next(SIDS)), "cpid": "1022DN",
+              "receiverTime": datetime.now(VIETNAM).strftime("%Y%m%d%H%M%S"),  # MOs past the replay window are refused
               "telco": "viettel"}
     plain = "".join(values[k] for k in ("cpid", "smsid", "content", "receiverTime")) + GATEWAY_KEY
     values["sign"] = base64.b64encode(hashlib.md5(plain.encode()).digest()).decode()
