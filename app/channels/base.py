@@ -5,8 +5,10 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
+
+from app.config import CLOCK_SKEW, Settings
 
 Kind = Literal["text", "location", "follow", "unfollow", "unsupported", "ignored"]
 # A JSON "\ud800" escape decodes to a lone surrogate, which no encoder (Redis, SQLite, hashing) accepts.
@@ -54,3 +56,9 @@ def same_secret(given: str | bytes, expected: str | bytes) -> bool:
     a = given.encode() if isinstance(given, str) else given
     b = expected.encode() if isinstance(expected, str) else expected
     return hmac.compare_digest(a, b)
+
+
+def in_replay_window(settings: Settings, sent: datetime, now: datetime) -> bool:
+    """Is a message the provider stamped ``sent`` recent enough (``TONGDAI_REPLAY_WINDOW``), and not further ahead
+    than the clocks may differ (``CLOCK_SKEW``), to be answered at ``now``? Older ones are replays."""
+    return timedelta(seconds=-CLOCK_SKEW) <= now - sent <= timedelta(seconds=settings.TONGDAI_REPLAY_WINDOW)

@@ -31,14 +31,14 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, request
 
-from app.channels.base import BadRequest, InboundMessage, WebhookError, same_secret
+from app.channels.base import BadRequest, InboundMessage, WebhookError, in_replay_window, same_secret
 from app.channels.sms_common import answer, check_text, mask, outcome, refuse_signature, require, sms_text
-from app.config import CLOCK_SKEW, Settings
+from app.config import Settings
 from app.services import services
 from handlers.choice import choice_of
 from handlers.reply import Reply
@@ -141,8 +141,7 @@ def with_keyword(text: str, keyword: str) -> str:
 def fresh(msg: InboundMessage, profile: Profile) -> bool:
     """Is the MO's time within the replay window? Counted and logged when not."""
     svc = services()
-    age = svc.now() - msg.received_at
-    if timedelta(seconds=-CLOCK_SKEW) <= age <= timedelta(seconds=svc.settings.TONGDAI_REPLAY_WINDOW):
+    if in_replay_window(svc.settings, msg.received_at, svc.now()):
         return True
     svc.metrics.rejected.labels(profile.channel, "stale").inc()
     log.warning("%s MO %s refused: %s %s is outside the replay window", profile.name, msg.extra["smsid"],

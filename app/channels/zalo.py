@@ -22,15 +22,22 @@ import hashlib
 import json
 import logging
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, make_response, request
 from flask.blueprints import BlueprintSetupState
 
-from app.channels.base import BadRequest, BadSignature, InboundMessage, Kind, has_surrogates, same_secret
+from app.channels.base import (
+    BadRequest,
+    BadSignature,
+    InboundMessage,
+    Kind,
+    has_surrogates,
+    in_replay_window,
+    same_secret,
+)
 from app.channels.base import without_surrogates as clean
-from app.config import CLOCK_SKEW
 from app.consent import consent_key
 from app.guard import screen
 from app.outbound import outbox as shared_outbox
@@ -259,8 +266,7 @@ def _consent(svc: Services, msg: InboundMessage) -> bool:
 def fresh(svc: Services, msg: InboundMessage) -> bool:
     """Is the event within the replay window (see the module's docstring)? Counted and logged when not."""
     now = svc.now()
-    age = now - msg.received_at
-    if timedelta(seconds=-CLOCK_SKEW) <= age <= timedelta(seconds=svc.settings.TONGDAI_REPLAY_WINDOW):
+    if in_replay_window(svc.settings, msg.received_at, now):
         return True
     svc.metrics.rejected.labels("zalo", "stale").inc()
     log.warning("zalo event %s refused: its timestamp %s is outside the replay window (now %s)", msg.message_id,

@@ -10,11 +10,10 @@ from flask import current_app
 
 from app import deadletters
 from app.deadletters import preview
-from app.outbox_base import OutboxStore, open_outbox
+from app.outbound import outbox as shared_outbox
+from app.outbox_base import OutboxStore
 from app.services import services
 from app.zalo_api import masked
-
-BOX = "tongdai.console.outbox"
 
 
 @dataclass(frozen=True)
@@ -29,10 +28,8 @@ class Letter:
 
 
 def outbox() -> OutboxStore:
-    found = current_app.extensions.get(BOX)
-    if found is None:
-        found = current_app.extensions[BOX] = open_outbox(services().settings)
-    return found
+    """The app's one outbox, shared with the channels and the worker thread (``app.outbound.outbox``)."""
+    return shared_outbox(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def letters() -> list[Letter]:

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
 
 from app.reports.models import HistoryRow, TicketRow
 from app.reports.notify import Notice, Notifier, deliver, describe
@@ -52,7 +51,7 @@ class Operations:
     def list(self, filters: Filters) -> list[dict[str, Any]]:
         if filters.status and filters.status not in STATUSES:
             raise OperationError(f"status must be one of {', '.join(STATUSES)}")
-        query = select(TicketRow).options(selectinload(TicketRow.attachments))
+        query = select(TicketRow)  # the summaries show no attachments: none are loaded
         if filters.status:
             query = query.where(TicketRow.status == filters.status)
         if filters.service:
@@ -161,8 +160,10 @@ class Operations:
     def _tell(self, typed: str, key: str, has_note: bool) -> None:
         """The reporter hears of a change that carries a public note, on the channel they used; the ticket's
         history says what became of the notice."""
+        if not has_note or self.notifier is None:
+            return
         row = self.store.row(codes.normalise(typed) or typed)
-        if not has_note or row is None or self.notifier is None:
+        if row is None:
             return
         if row.anonymous or not row.contact:
             detail = "no notice: " + ("the report is anonymous" if row.anonymous else "no contact is kept")
