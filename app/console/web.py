@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -20,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from app.console.accounts import Accounts, Operator
 from app.console.i18n import LANGS, translate
+from app.quiet import VIETNAM
 from app.reports import store_of
 from app.services import services
 
@@ -122,6 +124,17 @@ def headers(response: Response) -> Response:
 @blueprint.app_template_global("_")
 def template_translate(text: str, **values: Any) -> str:
     return translate(text, lang(), **values)
+
+
+@blueprint.app_template_filter("local")
+def local_time(value: str | datetime | None, width: int = 16) -> str:
+    """A stored time (UTC, ISO 8601 or a datetime; a naive one is UTC, as the database keeps it) as Da Nang's
+    wall-clock time, ``YYYY-MM-DD HH:MM`` by default: the hotline's staff read their own time, not UTC."""
+    if not value:
+        return "-"
+    when = datetime.fromisoformat(value) if isinstance(value, str) else value
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return when.astimezone(VIETNAM).isoformat(" ", "seconds")[:width]
 
 
 @blueprint.context_processor
