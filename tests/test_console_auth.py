@@ -163,7 +163,7 @@ def test_an_operator_merges_a_duplicate_and_changes_the_agency(app: Flask) -> No
     shown = client.get(f"/console/reports/PA-{second}").get_data(as_text=True)
     assert 'id="status">Trùng' in shown and f'href="/console/reports/PA-{first}"' in shown
     kept = client.get(f"/console/reports/PA-{first}").get_data(as_text=True)
-    assert "Công ty Thoát nước Đà Nẵng" in kept and f"PA-{second} merged into this ticket" in kept
+    assert "Công ty Thoát nước Đà Nẵng" in kept and f"PA-{second} đã được gộp vào phản ánh này" in kept
     refused = client.post(f"/console/reports/PA-{first}", data={"into": f"PA-{first}", "csrf_token": csrf})
     assert refused.status_code == 400 and "cannot be merged into itself" in refused.get_data(as_text=True)
     missing = client.get("/console/reports/PA-2222A")

@@ -78,7 +78,10 @@ def test_a_status_change_reaches_the_zalo_reporter(console: Console, page: Any) 
     page.get_by_label("Ghi chú công khai (gửi cho người phản ánh)").fill("Đã giao đội duy tu, vá trong 3 ngày.")
     page.get_by_role("button", name="Lưu").click()
     assert page.locator("#status").inner_text() == "Đang xử lý"
-    assert "operator:binh" in page.locator("#history").inner_text()
+    history = page.locator("#history").inner_text()
+    assert "operator:binh" in history and "Tiếp nhận phản ánh: lĩnh vực" in history and "Cập nhật" in history
+    assert "Đã tiếp nhận → Đang xử lý" in history and "Thông báo: thông báo đã xếp hàng gửi qua zalo" in history
+    assert "created" not in history and "in_progress" not in history  # the stored English stays out of the page
     shot(page, "ticket", full_page=False)
     sent_before = len(rig.fake.sends)
     assert rig.drain() == {"done": 1}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lookups import places
 from lookups.datasets.base import bundled_data_dir
 from lookups.places import Gazetteer
 
@@ -31,3 +32,12 @@ def test_no_place(text: str) -> None:
 
 def test_titled_ward() -> None:
     assert GAZETTEER.titled("Hải Châu") == "phường Hải Châu" and GAZETTEER.titled("Hòa Vang") == "xã Hòa Vang"
+
+
+def test_a_text_read_again_is_answered_from_memory_within_a_bound() -> None:
+    gazetteer = Gazetteer.load(bundled_data_dir())
+    first = gazetteer.find("ngap nuoc Nguyen Van Lnh")
+    assert first is not None and gazetteer.find("ngap nuoc Nguyen Van Lnh") is first  # not found again
+    for n in range(places.MEMO + 1):
+        gazetteer.find(f"so {n}")
+    assert len(gazetteer._memo) <= places.MEMO

@@ -11,7 +11,7 @@ from app.services import services
 
 
 def init_app(app: Flask) -> None:
-    from app.console import auth_views, data_views, ops_views, reports_views, try_views  # noqa: F401 (routes)
+    from app.console import auth_views, data_views, history, ops_views, reports_views, try_views  # noqa: F401 (routes)
     from app.console.web import blueprint
 
     settings = services(app).settings

@@ -153,6 +153,29 @@ VI: dict[str, str] = {
     "Points are drawn over the gazetteer's streets.": "Các điểm được vẽ trên các tuyến đường của danh mục địa danh.",
     "Points are drawn over the gazetteer's streets (no map tiles configured).":
         "Các điểm được vẽ trên các tuyến đường của danh mục địa danh (chưa cấu hình bản đồ nền).",
+    # a ticket's history (app.console.history)
+    "Report filed": "Tiếp nhận phản ánh",
+    "Place given": "Bổ sung địa điểm",
+    "Attachment": "Đính kèm",
+    "Update": "Cập nhật",
+    "Merged": "Gộp",
+    "Duplicate merged in": "Gộp phản ánh trùng vào đây",
+    "Contact removed": "Xóa liên hệ",
+    "Notice": "Thông báo",
+    "service {0}, agency {1}": "lĩnh vực {0}, cơ quan {1}",
+    "place: {0}": "địa điểm: {0}",
+    "location {0}, {1}": "vị trí {0}, {1}",
+    "photo {0}": "ảnh {0}",
+    "agency {0} → {1}": "cơ quan {0} → {1}",
+    "PA-{0} merged into this ticket": "PA-{0} đã được gộp vào phản ánh này",
+    "contact details removed": "đã xóa thông tin liên hệ",
+    "notice queued on {0} ({1}){2}": "thông báo đã xếp hàng gửi qua {0} ({1}){2}",
+    "notice already queued on {0} ({1}){2}": "thông báo đã xếp hàng từ trước qua {0} ({1}){2}",
+    "notice NOT sent ({0}) on {1} ({2}){3}": "KHÔNG gửi thông báo ({0}) qua {1} ({2}){3}",
+    "opted out": "người dân đã từ chối nhận tin",
+    "not deliverable": "không gửi được",
+    "failed": "gửi lỗi",
+    ", held for the quiet hours until {at}": ", giữ lại qua giờ yên lặng đến {at}",
 }
 
 

@@ -21,18 +21,20 @@ from handlers.reports.store import STATUSES
 from lookups.places import Gazetteer
 
 AGES = {"1": timedelta(days=1), "7": timedelta(days=7), "30": timedelta(days=30)}
+OLD = timedelta(days=7)
 OPEN = ("received", "in_progress")
 LIST_LIMIT = 300
 
 
-def _filters() -> tuple[Filters, str, dict[str, str]]:
+def _filters() -> tuple[Filters, dict[str, str]]:
     args = request.args
     chosen = {name: args.get(name, "") for name in ("status", "service", "ward", "age")}
     if chosen["status"] not in STATUSES:
         chosen["status"] = ""
-    age = chosen["age"]
-    since = datetime.now(UTC) - AGES[age] if age in AGES else None
-    return Filters(chosen["status"], chosen["service"], chosen["ward"], since, LIST_LIMIT), age, chosen
+    age, now = chosen["age"], datetime.now(UTC)
+    since = now - AGES[age] if age in AGES else None
+    before = now - OLD if age == "old" else None  # in the query, so the list limit counts only old tickets
+    return Filters(chosen["status"], chosen["service"], chosen["ward"], since, LIST_LIMIT, before), chosen
 
 
 def _point(ticket: dict[str, Any], places: Gazetteer) -> Point | None:
@@ -51,11 +53,8 @@ def _point(ticket: dict[str, Any], places: Gazetteer) -> Point | None:
 @blueprint.get("/reports")
 def reports() -> str:
     svc = services()
-    filters, age, chosen = _filters()
+    filters, chosen = _filters()
     tickets = operations_of(svc).list(filters)
-    if age == "old":
-        cut = (datetime.now(UTC) - timedelta(days=7)).isoformat()
-        tickets = [t for t in tickets if t["created_at"] < cut]
     desk = svc.reports
     streets = [(name, lat, lon) for name, _ward, lat, lon in desk.places.streets.values()
                if lat is not None and lon is not None]

@@ -42,6 +42,7 @@ class Filters:
     ward: str = ""
     since: datetime | None = None
     limit: int = 100
+    before: datetime | None = None  # filed before then: the console's "older than a week"
 
 
 class Operations:
@@ -60,6 +61,8 @@ class Operations:
             query = query.where(TicketRow.ward == filters.ward)
         if filters.since:
             query = query.where(TicketRow.created_at >= filters.since)
+        if filters.before:
+            query = query.where(TicketRow.created_at < filters.before)
         limit = max(1, min(filters.limit, MAX_LIST))
         with self.store.session() as session:
             rows = session.scalars(query.order_by(TicketRow.created_at.desc(), TicketRow.id.desc()).limit(limit))
