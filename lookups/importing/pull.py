@@ -103,6 +103,8 @@ def _fetch(job: Pull, dataset: str, wanted: str, target: Path) -> str:
                 raise DataError(f"{folder}/{entry.path} is {entry.size} bytes, more than the {job.max_bytes} a "
                                 "pulled file may have (TONGDAI_PULL_MAX_MB)")
             dest = staged / entry.path
+            if not dest.resolve().is_relative_to(staged.resolve()):  # manifest.parse refused it already
+                raise DataError(f"manifest path {entry.path!r} would leave the version folder")
             dest.parent.mkdir(parents=True, exist_ok=True)
             job.source.fetch(f"{folder}/{entry.path}", dest, entry.size)
             if dest.stat().st_size != entry.size or manifest.digest(dest) != entry.sha256:
