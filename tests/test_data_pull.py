@@ -22,6 +22,7 @@ from lookups.store import Catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = ROOT / "tests" / "fixtures" / "imports" / "food_portal.json"
+GTFS = ROOT / "tests" / "fixtures" / "imports" / "bus_feed.zip"  # a version with a subfolder (gtfs/)
 NEW = "attp gio bien man thai"  # only in the portal file
 Serve = Callable[[Path], str]
 
@@ -36,17 +37,18 @@ def copy_data(to: Path) -> Path:
     return Path(shutil.copytree(ROOT / "data", to, ignore=shutil.ignore_patterns("tools")))
 
 
-def current(data_dir: Path) -> str:
-    pointer = data_dir / "versions" / "food_safety" / "CURRENT"
+def current(data_dir: Path, dataset: str = "food_safety") -> str:
+    pointer = data_dir / "versions" / dataset / "CURRENT"
     return pointer.read_text().strip() if pointer.exists() else "base"
 
 
 @pytest.fixture(scope="module")
 def origin(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory where food_safety had an import (its other datasets never switched)."""
+    """A data directory where food_safety and bus had an import (its other datasets never switched)."""
     data_dir = copy_data(tmp_path_factory.mktemp("origin") / "data")
     assert main(["--data-dir", str(data_dir), "data", "import", "food_safety", str(PORTAL), "--force",
                  "--as-of", "2026-12-01", "--source", "Cổng dữ liệu mở Đà Nẵng"]) == 0
+    assert main(["--data-dir", str(data_dir), "data", "import", "bus", str(GTFS), "--force", "--allow-partial"]) == 0
     return data_dir
 
 
@@ -84,11 +86,11 @@ def test_a_version_pulled_over_http_answers_here_and_a_running_catalog_switches(
     assert catalog.food_index.lookup("gio bien man thai").status != "found"
     served = serve(origin)
     code, out, err = tongdai(capsys, here, "data", "pull", served + "/?token=s3cret")  # a presigned prefix
-    files = manifest.entries(origin / "versions/food_safety" / version)
     assert (code, err) == (0, "")
-    assert out == (f"food_safety: version {version}: fetched {len(files)} files, {sum(e.size for e in files)} "
-                   "bytes, sizes, SHA-256 and content hash checked; now current, replacing base\n")
-    assert current(here) == version
+    assert out.splitlines() == [_fetched(origin, "food_safety"), _fetched(origin, "bus")]  # what the origin switched
+    assert current(here) == version and current(here, "bus") == current(origin, "bus")
+    assert sorted(p.name for p in (here / "versions/bus" / current(origin, "bus") / "gtfs").iterdir()) == sorted(
+        p.name for p in (origin / "versions/bus" / current(origin, "bus") / "gtfs").iterdir())
     code, out, _ = tongdai(capsys, here, "ask", "--channel", "json", "--", NEW)
     answer = json.loads(out)
     assert answer["status"] == "found" and answer["title"] == "Nhà hàng Gió Biển Mân Thái"
@@ -98,6 +100,13 @@ def test_a_version_pulled_over_http_answers_here_and_a_running_catalog_switches(
     code, out, _ = tongdai(capsys, here, "data", "history", "food_safety")
     assert out.splitlines()[-1].endswith(f"pull      base -> {version}  {served}")
     assert "s3cret" not in out and "s3cret" not in (here / "versions/food_safety/history.jsonl").read_text()
+
+
+def _fetched(origin: Path, dataset: str) -> str:
+    files = manifest.entries(origin / "versions" / dataset / current(origin, dataset))
+    assert files and all(manifest.NAME not in e.path for e in files)
+    return (f"{dataset}: version {current(origin, dataset)}: fetched {len(files)} files, {sum(e.size for e in files)}"
+            " bytes, sizes, SHA-256 and content hash checked; now current, replacing base")
 
 
 def test_pulling_twice_is_a_no_op(origin: Path, here: Path, serve: Serve, capsys: pytest.CaptureFixture[str]) -> None:
