@@ -133,6 +133,18 @@ def test_a_pull_from_a_folder_and_on_from_the_puller(origin: Path, here: Path, t
     assert json.loads(tongdai(capsys, third, "ask", "--channel", "json", "--", NEW)[1])["status"] == "found"
 
 
+def test_a_rollback_to_base_on_the_origin_reaches_a_puller(origin: Path, here: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert tongdai(capsys, here, "data", "pull", str(origin), "food_safety")[0] == 0
+    rolled = Path(shutil.copytree(origin, tmp_path / "rolled" / "data"))
+    assert tongdai(capsys, rolled, "data", "rollback", "food_safety", "--to", "base")[0] == 0
+    code, out, _ = tongdai(capsys, here, "data", "pull", str(rolled), "food_safety")
+    assert code == 0 and out == (f"food_safety: the data directory's own files (base), which every machine has; "
+                                 f"now current, replacing {current(origin)}\n")
+    assert current(here) == "base" and json.loads(tongdai(capsys, here, "ask", "--channel", "json", "--", NEW)[1])[
+        "status"] != "found"
+
+
 def _edit(path: Path, change: Callable[[str], str]) -> None:
     path.chmod(0o644)  # versions are read-only
     path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
