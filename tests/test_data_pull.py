@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PORTAL = ROOT / "tests" / "fixtures" / "imports" / "food_portal.json"
 GTFS = ROOT / "tests" / "fixtures" / "imports" / "bus_feed.zip"  # a version with a subfolder (gtfs/)
 NEW = "attp gio bien man thai"  # only in the portal file
-Serve = Callable[[Path], str]
+Serve = Callable[..., str]  # (folder, token="") -> base URL
 
 
 def tongdai(capsys: pytest.CaptureFixture[str], data_dir: Path, *argv: str) -> tuple[int, str, str]:
@@ -60,15 +60,22 @@ def here(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def serve() -> Iterator[Serve]:
-    """Serve a folder as static files on a loopback port; the base URL."""
+    """Serve a folder as static files on a loopback port (with a token: only to URLs whose query has it, as an
+    object store's presigned prefix); the base URL."""
     servers: list[ThreadingHTTPServer] = []
 
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
+    def start(folder: Path, token: str = "") -> str:
+        class Files(SimpleHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                if token and not self.path.endswith(f"?token={token}"):
+                    self.send_error(403)
+                    return
+                super().do_GET()
 
-    def start(folder: Path) -> str:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(folder)))
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Files, directory=str(folder)))
         threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}"
@@ -84,7 +91,7 @@ def test_a_version_pulled_over_http_answers_here_and_a_running_catalog_switches(
     version = current(origin)
     catalog = Catalog(here, reload_every=0.05)
     assert catalog.food_index.lookup("gio bien man thai").status != "found"
-    served = serve(origin)
+    served = serve(origin, token="s3cret")
     code, out, err = tongdai(capsys, here, "data", "pull", served + "/?token=s3cret")  # a presigned prefix
     assert (code, err) == (0, "")
     assert out.splitlines() == [_fetched(origin, "food_safety"), _fetched(origin, "bus")]  # what the origin switched
@@ -221,16 +228,18 @@ def _silent_port() -> Iterator[int]:
     ("{served}/nowhere", {}, "/nowhere has no versions/<dataset>/CURRENT for any dataset of ours"),
     ("{served}", {}, "has no versions/clinics/CURRENT: it never imported clinics"),
     ("{silent}", {"TONGDAI_PULL_TIMEOUT": "0.3"}, "no answer within 0.3 s (TONGDAI_PULL_TIMEOUT)"),
+    ("{locked}", {}, "/versions/food_safety/CURRENT: HTTP 403 Forbidden"),
     ("{tmp}/nowhere", {}, "nowhere: not a folder"),
     ("s3://bucket/data", {}, "give an http(s):// URL, a file:// URL or a folder"),
-], ids=["unreachable", "not-a-data-dir", "never-imported", "silent", "no-folder", "other-scheme"])
+], ids=["unreachable", "not-a-data-dir", "never-imported", "silent", "forbidden", "no-folder", "other-scheme"])
 def test_a_source_that_cannot_give_a_version_is_one_line(
         origin: Path, here: Path, tmp_path: Path, serve: Serve, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch, source: str, env: dict[str, str], said: str) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     silent = _silent_port()
-    filled = source.format(served=serve(origin), silent=f"http://127.0.0.1:{next(silent)}", tmp=tmp_path)
+    filled = source.format(served=serve(origin), silent=f"http://127.0.0.1:{next(silent)}", tmp=tmp_path,
+                           locked=serve(origin, token="s3cret"))
     code, out, err = tongdai(capsys, here, "data", "pull", filled, *(["clinics"] if "clinics" in said else []))
     silent.close()
     assert code == 2 and out == "" and len(err.splitlines()) == 1 and said in err, err
