@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -56,7 +56,7 @@ def entries(folder: Path) -> list[Entry]:
 def write(folder: Path, dataset: str) -> Path:
     """(Re)write ``folder``'s manifest atomically (beside, then renamed), read-only like the rest of a version."""
     doc = {"dataset": dataset, "version": folder.name, "written_at": versions.now_text(),
-           "files": [e.__dict__ for e in entries(folder)]}
+           "files": [asdict(e) for e in entries(folder)]}
     temp = folder / f".{NAME}.{os.getpid()}"
     temp.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     temp.chmod(0o444)
