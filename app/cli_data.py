@@ -1,4 +1,5 @@
-"""``tongdai data list|import|validate|history|rollback``: bring files in as versions, and move between them."""
+"""``tongdai data list|import|validate|history|rollback``: bring files in as versions, and move between them
+(``pull`` and ``manifest``, which bring versions from another machine, are in ``cli_pull``)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app import cli_declare
+from app import cli_declare, cli_pull
 from lookups.datasets.base import DataError
 from lookups.importing import pipeline, versions
 from lookups.store import Catalog
 
 log = logging.getLogger(__name__)
-ACTIONS = ("list", "import", "validate", "history", "rollback", *cli_declare.ACTIONS)
+ACTIONS = ("list", "import", "validate", "history", "rollback", *cli_declare.ACTIONS, *cli_pull.ACTIONS)
 
 
 def _encoding(name: str) -> str:
@@ -53,6 +54,7 @@ def add_parsers(acts: Any) -> None:
     rollback = acts.add_parser("rollback", help="make an earlier version current again")
     rollback.add_argument("dataset", help="a dataset of the data directory")
     rollback.add_argument("--to", help="version id (or prefix, or 'base'); default: the one before the current")
+    cli_pull.add_parsers(acts)
 
 
 def _request(args: argparse.Namespace) -> pipeline.Request:
@@ -91,7 +93,7 @@ def cmd_history(data_dir: Path, dataset: str) -> int:
     if switches:
         print("switches")
         for s in switches:
-            print(f"  {s['at']}  {s['action']:<8}  {s['from']} -> {s['to']}")
+            print(f"  {s['at']}  {s['action']:<8}  {s['from']} -> {s['to']}  {s.get('source', '')}".rstrip())
     return 0
 
 
@@ -104,6 +106,9 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         return cli_declare.cmd_new(catalog, args)
     if args.action == "check":
         return cli_declare.cmd_check(catalog, args.dataset)
+    if args.action in cli_pull.ACTIONS:
+        _writable(args)
+        return cli_pull.run(args, catalog)
     catalog.declaration(args.dataset)  # an unknown dataset is a DataError naming the known ones
     if args.action == "history":
         return cmd_history(data_dir, args.dataset)

@@ -153,6 +153,8 @@ class Settings:
     # Data (lookups): passed down to the catalog and the importer, which never read the environment themselves.
     TONGDAI_RELOAD_SECONDS: float = 2.0  # how often a running service looks for a new data version; 0 = never
     TONGDAI_IMPORT_MAX_LOSS: float = 0.2  # share of records a new version may lose before --force is needed
+    TONGDAI_PULL_TIMEOUT: float = 30.0  # `data pull`: seconds to connect, and at most between two bytes of a file
+    TONGDAI_PULL_MAX_MB: int = 1024  # `data pull`: the largest file a pulled version may have
     TONGDAI_SECRET_KEY: str = ""  # signs the console's session cookie (see the console block above)
     TONGDAI_MAP_TILES: str = ""  # the console's map tiles, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
     TONGDAI_MAP_ATTRIBUTION: str = ""  # the tiles' required credit, shown on the map
@@ -269,6 +271,9 @@ class Settings:
         if not 0 <= self.TONGDAI_IMPORT_MAX_LOSS <= 1:
             raise ConfigError(f"TONGDAI_IMPORT_MAX_LOSS must be a share between 0 and 1 such as 0.2, "
                               f"got {self.TONGDAI_IMPORT_MAX_LOSS}")
+        for name in ("TONGDAI_PULL_TIMEOUT", "TONGDAI_PULL_MAX_MB"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"{name} must be more than 0")
 
 
 # --- Unknown variables -------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from lookups.datasets import bus
 from lookups.datasets.base import DataError
 from lookups.datasets.declared import FILE, PLUGINS, Declaration, parse
-from lookups.importing import versions
+from lookups.importing import manifest, versions
 from lookups.importing.gtfs import check_feed
 from lookups.importing.mapping import load_mapping
 from lookups.importing.readers import read_table
@@ -208,6 +208,7 @@ def run_import(data_dir: Path, req: Request) -> Outcome:
                        "how": report.how, "imported_at": versions.now_text(), "records": kept,
                        "rows_read": report.rows_read, "rejected": report.rejected}
             vid, new = versions.store(data_dir, req.dataset, staging, details)
+            manifest.write(versions.folder_of(data_dir, req.dataset, vid), req.dataset)  # last, before the switch
             if vid != current:
                 versions.switch(data_dir, req.dataset, vid, "import")
             log.info("import of %s into %s: version %s (new: %s)", req.path, req.dataset, vid, new)

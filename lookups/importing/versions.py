@@ -5,7 +5,8 @@ Layout, per dataset (the dataset folder itself, ``<data dir>/<dataset>/``, is ve
     versions/<dataset>/CURRENT          the current version id; absent means ``base``
     versions/<dataset>/<id>/            metadata.json + data files in the base folder's layout (what the loader
                                         reads, and what the id hashes), version.json, report.csv, report.txt
-    versions/<dataset>/history.jsonl    one line per switch: import or rollback, from, to, when
+                                        MANIFEST.json (every file's size and SHA-256, for ``data pull``)
+    versions/<dataset>/history.jsonl    one line per switch: import, rollback or pull, from, to, when
     versions/<dataset>/refused/<time>/  the reports of imports that switched nothing
 
 A version id is the content hash the loader computes (``DatasetMeta.version``), so the same files imported
@@ -100,7 +101,8 @@ def list_versions(data_dir: Path, dataset: str) -> list[dict[str, Any]]:
     found = [info(data_dir, dataset, BASE)]
     top = root(data_dir, dataset)
     if top.is_dir():
-        found += sorted((info(data_dir, dataset, p.name) for p in top.iterdir() if (p / "version.json").is_file()),
+        found += sorted((info(data_dir, dataset, p.name) for p in top.iterdir()  # not a pull's .staging folder
+                         if not p.name.startswith(".") and (p / "version.json").is_file()),
                         key=lambda v: int(v.get("seq", 0)))
     return found
 
@@ -124,11 +126,7 @@ def previous(data_dir: Path, dataset: str) -> str | None:
 
 
 def store(data_dir: Path, dataset: str, staged: Path, details: dict[str, Any]) -> tuple[str, bool]:
-    """Move a fully written staging folder into place as a version; (id, True if it is new).
-
-    The rename is atomic, so a reader never sees half a version; files are made read-only because a
-    version is never edited, only replaced by another.
-    """
+    """Move a fully written staging folder into place as a version; (id, True if it is new)."""
     vid = version_id(dataset, staged)
     target = root(data_dir, dataset) / vid
     if target.is_dir():
@@ -138,16 +136,22 @@ def store(data_dir: Path, dataset: str, staged: Path, details: dict[str, Any]) -
     (staged / "version.json").write_text(
         json.dumps({"version": vid, "dataset": dataset, "seq": seq, **details}, ensure_ascii=False, indent=1),
         encoding="utf-8")
+    place(staged, target)
+    return vid, True
+
+
+def place(staged: Path, target: Path) -> None:
+    """Rename a fully written folder into place as a version (atomic: a reader never sees half a version) and
+    make its files read-only: a version is never edited, only replaced by another."""
     os.replace(staged, target)
     for path in target.rglob("*"):
         if path.is_file():
             path.chmod(0o444)
-    return vid, True
 
 
-def switch(data_dir: Path, dataset: str, version: str, action: str) -> str:
+def switch(data_dir: Path, dataset: str, version: str, action: str, **detail: str) -> str:
     """Point the dataset at ``version`` (temp file + ``os.replace``: readers see old or new, never half);
-    log the switch; return the version it replaced."""
+    log the switch (with ``detail``, e.g. where a pull came from); return the version it replaced."""
     top = root(data_dir, dataset)
     top.mkdir(parents=True, exist_ok=True)
     before = read_pointer(data_dir, dataset)
@@ -157,7 +161,7 @@ def switch(data_dir: Path, dataset: str, version: str, action: str) -> str:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temp, top / POINTER)
-    entry = {"at": now_text(), "action": action, "from": before, "to": version}
+    entry = {"at": now_text(), "action": action, "from": before, "to": version, **detail}
     with (top / "history.jsonl").open("a", encoding="utf-8") as log_file:
         log_file.write(json.dumps(entry) + "\n")
     return before
@@ -181,7 +185,7 @@ def staging(data_dir: Path, dataset: str) -> Path:
 
 @contextmanager
 def locked(data_dir: Path, dataset: str) -> Iterator[None]:
-    """One import or rollback per dataset at a time (two would race on the pointer and the sequence)."""
+    """One import, rollback or pull per dataset at a time (two would race on the pointer and the sequence)."""
     top = root(data_dir, dataset)
     top.mkdir(parents=True, exist_ok=True)
     with (top / ".lock").open("w") as handle:
