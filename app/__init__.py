@@ -18,7 +18,7 @@ from handlers.registry import keywords
 from lookups.store import Catalog
 
 log = logging.getLogger(__name__)
-CHANNEL_MODULES = {"twilio": "twilio_sms", "gateway": "sms_gateway", "zalo": "zalo", "api": "api"}
+CHANNEL_MODULES = {"twilio": "sms.twilio", "gateway": "sms.gateway", "zalo": "zalo.webhook", "api": "api"}
 
 
 class RequestIdFilter(logging.Filter):
@@ -66,7 +66,7 @@ def init_app(app: Flask, settings: Settings, catalog: Catalog | None = None) -> 
     if "console" in settings.channels:
         import_module("app.console").init_app(app)  # the operators' web console under /console/
     # The Zalo outbox worker thread (a no-op unless the zalo channel is on and TONGDAI_WORKER_THREAD != 0).
-    import_module("app.worker").start_worker(app)
+    import_module("app.outbound.worker").start_worker(app)
 
 
 def _install_hooks(app: Flask) -> None:

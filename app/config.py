@@ -101,7 +101,7 @@ class Settings:
     TONGDAI_OPEN311_KEY: str = ""  # api_key of Open311 POST requests.json; TONGDAI_API_KEY when empty
     TONGDAI_OPEN311_TOKENS: int = 0  # 1: POST requests answers with a token (tokens/<token>), not the id
     # --- Outbound (issue 12): the outbox worker, the senders of every channel, quiet hours, the Zalo window ----
-    # Every send (a Zalo reply, an SMS or Zalo notice) goes through one outbox (app.outbox_base); the ZALO_ names
+    # Every send (a Zalo reply, an SMS or Zalo notice) goes through one outbox (app.outbox.base); the ZALO_ names
     # are kept from when Zalo was its only channel, and apply to every channel's sends.
     TONGDAI_WORKER_THREAD: str = "1"  # 0/false/no/off: the web process runs no send worker (`tongdai worker` does)
     TONGDAI_WORKER_POLL: float = 1.0  # seconds between looks at an idle outbox
@@ -135,7 +135,7 @@ class Settings:
         return tuple(c for c in self.channels if ready.get(c))
 
     def _check_outbound(self) -> None:
-        from app.quiet import parse_quiet_hours  # here, not at import: config stays free of app imports
+        from app.outbound.quiet import parse_quiet_hours  # here, not at import: config stays free of app imports
 
         parse_quiet_hours(self.TONGDAI_QUIET_HOURS)
         for name in ("TONGDAI_WORKER_POLL", "TONGDAI_ZALO_MAX_ATTEMPTS", "TONGDAI_ZALO_BACKOFF",
@@ -145,8 +145,8 @@ class Settings:
                 raise ConfigError(f"{name} must be more than 0")
         if self.TONGDAI_ZALO_UNKNOWN_DELAY < 0:
             raise ConfigError("TONGDAI_ZALO_UNKNOWN_DELAY must not be negative")
-        # Opt-outs are kept by salted hash on disk or in Redis whenever a resident can opt out (app.consent): with
-        # the public development salt a hash can be reversed by trying every phone number.
+        # Opt-outs are kept by salted hash on disk or in Redis whenever a resident can opt out
+        # (app.outbound.consent): with the public development salt a hash can be reversed by trying every phone number.
         if self.production and not self.TONGDAI_SENDER_SALT and set(self.channels) & {"twilio", "gateway", "zalo"}:
             raise ConfigError("TONGDAI_SENDER_SALT is required in production: opt-outs are kept by salted hash")
     # --- end of the outbound block -------------------------------------------------------------------------

@@ -17,10 +17,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from app.channels.base import InboundMessage
-from app.consent import CHANNELS as CONSENT_CHANNELS
-from app.consent import consent_key
 from app.guard import limit_ops, sender_hash, uncount, verdict
-from app.state import Op
+from app.outbound.consent import CHANNELS as CONSENT_CHANNELS
+from app.outbound.consent import consent_key
+from app.state.store import Op
 from app.stats import day_of, stat_ops
 from handlers.choice import Choice, Listing, cancelled, choice_of, expired, next_page, numbered, offers, out_of_range
 from handlers.dispatch import Parsed, cache_key, handle, parse
@@ -131,7 +131,7 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
 
 
 def _consent(svc: Services, msg: InboundMessage, found: tuple[Consent, Lang], stored: str | None) -> Reply | None:
-    """Record an opt-out or opt-in durably (``app.consent``) and acknowledge it in the sender's language: the
+    """Record an opt-out or opt-in durably (``app.outbound.consent``) and acknowledge it in the sender's language: the
     word's, or the one of their last lookups. A STOP from a sender already opted out is not acknowledged again
     (None: nothing is said), so that two machines cannot bounce opt-outs back and forth."""
     action, lang = found

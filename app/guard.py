@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from app.channels.base import InboundMessage
-from app.state import Op
+from app.state.store import Op
 from handlers.i18n import pick
 from handlers.reply import Lang, Reply
 

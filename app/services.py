@@ -15,10 +15,10 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from app import exchange
 from app.channels.base import InboundMessage
 from app.config import Settings
-from app.consent import ConsentStore, open_consent
 from app.exchange import Answer
 from app.guard import sender_hash
-from app.state import StateStore, open_store
+from app.outbound.consent import ConsentStore, open_consent
+from app.state.store import StateStore, open_store
 from handlers.reply import Reply
 from handlers.reports.context import Desk, Reporter, reporting
 from lookups.store import Catalog
@@ -66,7 +66,7 @@ class Services:
     state: StateStore = field(default=None)  # type: ignore[assignment]  # opened from settings when not given
     desk: Desk | None = None  # citizen reports (app.reports); opened on first use when not given
     _desk_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    consent: ConsentStore = field(default=None)  # type: ignore[assignment]  # opt-outs, durable (app.consent)
+    consent: ConsentStore = field(default=None)  # type: ignore[assignment]  # opt-outs, durable (app.outbound.consent)
 
     def __post_init__(self) -> None:
         if self.state is None:

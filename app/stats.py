@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.config import Settings
-from app.state import Op, StateStore
+from app.state.store import Op, StateStore
 from handlers.dispatch import Parsed
 from handlers.reply import Reply
 from lookups.text import fold

@@ -21,7 +21,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from app import create_app
-from app.channels import sms_gateway
+from app.channels.sms import gateway as sms_gateway
 from app.channels.base import InboundMessage
 from app.services import services
 from handlers.gsm7 import gsm7_ok

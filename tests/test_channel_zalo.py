@@ -16,11 +16,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from app.channels.zalo import outbox
+from app.channels.zalo.client import SENT, Outcome
+from app.channels.zalo.messages import TEXT_ONLY
+from app.channels.zalo.webhook import outbox
+from app.outbound.worker import WorkerConfig, drain_once
 from app.services import services
-from app.worker import WorkerConfig, drain_once
-from app.zalo_api import SENT, Outcome
-from app.zalo_messages import TEXT_ONLY
 from handlers.dispatch import handle
 from handlers.i18n import t
 from handlers.render import render_zalo
@@ -186,7 +186,7 @@ def test_unsigned_garbage_is_refused_before_it_is_parsed(app: Flask, raw: bytes,
     def parsed(*args: object) -> None:
         raise AssertionError("parsed before the signature was checked")
 
-    monkeypatch.setattr("app.channels.zalo.json.loads", parsed)
+    monkeypatch.setattr("app.channels.zalo.webhook.json.loads", parsed)
     response = post(app.test_client(), raw, "mac=" + "0" * 64)
     assert response.status_code == 401 and outbox(app).counts() == {}
 

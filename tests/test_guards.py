@@ -17,7 +17,7 @@ from twilio.request_validator import RequestValidator
 
 from app import create_app
 from app.channels.base import InboundMessage
-from app.channels.sms_gateway import esms_sign
+from app.channels.sms.gateway import esms_sign
 from app.config import Settings
 from app.services import services
 from lookups.store import Catalog

@@ -18,8 +18,8 @@ from zalo_kit import USER as ZALO_USER
 
 from app import create_app
 from app.cli import main
-from app.consent import consent_key
-from app.quiet import VIETNAM
+from app.outbound.consent import consent_key
+from app.outbound.quiet import VIETNAM
 from app.services import services
 from lookups.store import Catalog
 

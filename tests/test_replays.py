@@ -18,7 +18,7 @@ from test_channel_zalo import make_app, post, sent
 from twilio.request_validator import RequestValidator
 
 from app import create_app
-from app.channels.sms_gateway import esms_sign
+from app.channels.sms.gateway import esms_sign
 from app.config import ConfigError, Settings
 from app.services import Services, services
 from lookups.store import Catalog

@@ -16,7 +16,7 @@ from zalo_kit import Rig
 from app.exchange import CONVERSATION_TTL
 from app.reports import store_of
 from app.services import services
-from app.state import Op
+from app.state.store import Op
 
 VI_ASK = "O dau? Gui ten duong/phuong."
 EN_ASK = "Where is it? Send the street or ward."

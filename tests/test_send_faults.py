@@ -17,11 +17,11 @@ from throwaway_redis import ThrowawayRedis
 from zalo_kit import LATER, Rig, WorkerProcess, backend_env, make_rig, wait_for, zalo_env
 
 from app import create_app
-from app.delivery import UNKNOWN
-from app.outbox import Outbox
-from app.outbox_redis import RedisOutbox
-from app.worker import WorkerConfig, drain_once
-from app.zalo_api import make_sender
+from app.channels.zalo.client import make_sender
+from app.outbound.delivery import UNKNOWN
+from app.outbound.worker import WorkerConfig, drain_once
+from app.outbox.redis import RedisOutbox
+from app.outbox.sqlite import Outbox
 from lookups.store import Catalog
 
 PATIENT = WorkerConfig(max_attempts=10, backoff=0.01, backoff_max=0.04, unknown_delay=0.05, poll=0.05,

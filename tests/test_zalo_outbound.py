@@ -14,11 +14,11 @@ import pytest
 from fake_zalo import FakeZalo
 from zalo_kit import LATER, USER, Rig, make_rig, ops
 
-from app.cli_ops import run as run_ops
+from app.channels.zalo.client import LogSender
+from app.channels.zalo.tokens import RefreshFailed, TokenPair, Tokens
+from app.cli.ops import run as run_ops
 from app.config import ConfigError
-from app.worker import WorkerConfig
-from app.zalo_api import LogSender
-from app.zalo_tokens import RefreshFailed, TokenPair, Tokens
+from app.outbound.worker import WorkerConfig
 from handlers.dispatch import handle
 from handlers.i18n import t
 from handlers.render import render_zalo
@@ -188,7 +188,7 @@ def test_a_crash_around_the_handler_still_sends_an_apology(rig: Rig, monkeypatch
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("app.worker.build", broken)
+    monkeypatch.setattr("app.outbound.worker.build", broken)
     rig.queue()
     assert rig.drain() == {"done": 1}
     assert rig.fake.sends[0].json["message"]["text"].startswith(t("error", "vi"))

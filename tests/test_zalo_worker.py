@@ -20,9 +20,9 @@ from zalo_kit import (
 )
 
 from app import create_app
-from app.channels.zalo import outbox
-from app.worker import drain_once, start_worker, stop_worker
-from app.zalo_api import SENT, Outcome
+from app.channels.zalo.client import SENT, Outcome
+from app.channels.zalo.webhook import outbox
+from app.outbound.worker import drain_once, start_worker, stop_worker
 from lookups.store import Catalog
 
 

@@ -26,15 +26,15 @@ import requests
 from fake_zalo import OA_SECRET_KEY, FakeZalo, event
 
 from app import create_app
-from app.channels.zalo import outbox, parse_inbound
-from app.cli_ops import add_commands
-from app.outbox import Outbox
-from app.outbox_base import OutboxStore, open_outbox
-from app.outbox_redis import PREFIX_ENV, RedisOutbox
+from app.channels.zalo.client import Sender, make_sender
+from app.channels.zalo.tokens import Tokens
+from app.channels.zalo.webhook import outbox, parse_inbound
+from app.cli.ops import add_commands
+from app.outbound.worker import WorkerConfig, drain_once
+from app.outbox.base import OutboxStore, open_outbox
+from app.outbox.redis import PREFIX_ENV, RedisOutbox
+from app.outbox.sqlite import Outbox
 from app.services import Services, services
-from app.worker import WorkerConfig, drain_once
-from app.zalo_api import Sender, make_sender
-from app.zalo_tokens import Tokens
 from lookups.datasets.base import bundled_data_dir
 from lookups.store import Catalog
 
@@ -43,7 +43,7 @@ FAST = WorkerConfig(max_attempts=3, backoff=0.01, backoff_max=0.04, poll=0.05, c
 LATER = 1e10  # a ``now`` past every back-off
 ROOT = Path(__file__).resolve().parent.parent
 WORKER_PROCESS = ("import argparse, logging, sys\n"
-                  "from app.cli_ops import add_commands, run\n"
+                  "from app.cli.ops import add_commands, run\n"
                   "from lookups.datasets.base import bundled_data_dir\n"
                   "from lookups.store import Catalog\n"
                   "logging.basicConfig(level=logging.INFO, format='%(name)s %(levelname)s %(message)s')\n"

@@ -16,11 +16,11 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from app.channels.base import BadRequest, BadSignature, InboundMessage, WebhookError, has_surrogates, same_secret
 from app.channels.base import without_surrogates as clean
-from app.consent import opted_out
 from app.guard import api_allowance
 from app.openapi import document
-from app.outbound import NoticeError, channel_for, outbound
-from app.outbox_base import OutboxUnavailable
+from app.outbound.consent import opted_out
+from app.outbound.notices import NoticeError, channel_for, outbound
+from app.outbox.base import OutboxUnavailable
 from app.services import services
 from app.stats import day_of, read_stats
 from handlers.render import render as render_reply

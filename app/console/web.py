@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from app.console.accounts import Accounts, Operator
 from app.console.i18n import LANGS, translate
-from app.quiet import VIETNAM
+from app.outbound.quiet import VIETNAM
 from app.reports import store_of
 from app.services import services
 

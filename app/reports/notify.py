@@ -19,9 +19,9 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from app.config import Settings
-from app.outbound import NoticeError, Outbound
-from app.outbox_base import OutboxUnavailable
-from app.quiet import VIETNAM
+from app.outbound.notices import NoticeError, Outbound
+from app.outbound.quiet import VIETNAM
+from app.outbox.base import OutboxUnavailable
 from handlers.render import render_sms, render_zalo
 from handlers.reply import Reply
 

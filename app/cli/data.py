@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app import cli_declare
+from app.cli import declare as cli_declare
 from lookups.datasets.base import DataError
 from lookups.importing import pipeline, versions
 from lookups.store import Catalog

@@ -1,4 +1,4 @@
-"""The senders of the outbox's channels, and what each provider's answer means for a retry (``app.delivery``):
+"""The senders of the outbox's channels, and what each provider's answer means for a retry (``app.outbound.delivery``):
 
 - ``twilio``: Twilio's REST API through the twilio library (``Client.messages.create``, with the status callback URL
   when ``PUBLIC_BASE_URL`` is set), from ``TWILIO_FROM`` or the Messaging Service ``TWILIO_MESSAGING_SERVICE_SID``.
@@ -7,7 +7,7 @@
 - ``gateway``: the short-code aggregator's MT push API, eSMS's ``SendMultipleMessage_V4_post_json``
   (``SMS_GATEWAY_MT_URL``); ``RequestId`` is the job's key, which eSMS uses to refuse a duplicate, so a re-send after
   an unknown outcome does not reach the phone twice there. ``CodeResult`` 100 is success.
-- ``zalo``: the CS API, as ``app.zalo_api``.
+- ``zalo``: the CS API, as ``app.channels.zalo.client``.
 
 A job's stored request holds the recipient and the text only; credentials are added here at send time, so the
 outbox and its dead letters never hold a secret.
@@ -27,8 +27,8 @@ from twilio.http.response import Response as TwilioResponse
 from twilio.rest import Client
 
 from app.config import Settings
-from app.delivery import SENT, Outcome, Sender, request_failed, status_failed
-from app.outbox_base import OutboxStore
+from app.outbound.delivery import SENT, Outcome, Sender, request_failed, status_failed
+from app.outbox.base import OutboxStore
 
 log = logging.getLogger(__name__)
 SMS_CHANNELS = ("twilio", "gateway")
@@ -136,7 +136,7 @@ class GatewaySender:
 def make_senders(settings: Settings, box: OutboxStore, timeout: tuple[float, float],
                  channels: Iterable[str] | None = None) -> Senders:
     """A sender for each channel that can send (``Settings.outbound_channels``)."""
-    from app.zalo_api import make_sender  # reads the token store, which may be slow to answer
+    from app.channels.zalo.client import make_sender  # reads the token store, which may be slow to answer
 
     found = Senders()
     for channel in settings.outbound_channels() if channels is None else channels:

@@ -1,9 +1,9 @@
 """Zalo Official Account webhook: verify the signature, store the event durably, answer 200 at once.
 
 Zalo expects its webhook to answer fast (and may retry for hours when it does not), so nothing is answered here: the
-verified event goes into the outbox (``app.outbox``) before the 200, and ``app.worker`` builds the reply
-(``app.zalo_messages.render``) and sends it (``app.zalo_api``). Receipts, echoes of our own messages and events we
-cannot answer are acknowledged and counted, never stored.
+verified event goes into the outbox (``app.outbox``) before the 200, and ``app.outbound.worker`` builds the reply
+(``app.channels.zalo.messages.render``) and sends it (``app.channels.zalo.client``). Receipts, echoes of our own
+messages and events we cannot answer are acknowledged and counted, never stored.
 
 The signature is checked over the raw bytes before anything parses them (``verify``): the two values Zalo signs
 besides the body, app_id and timestamp, come from the settings and from a bounded scan of the bytes. Then the
@@ -12,7 +12,7 @@ outlived its de-duplication, and is acknowledged with ``200 {"status": "stale"}`
 Zalo re-delivers what gets a non-2xx for hours, and a re-delivery can only be older, so an error would bring the
 same refused event back again and again. Then the sender's rate and loop limits (``app.guard.screen``), as on SMS.
 
-``unfollow`` ("Bỏ quan tâm") opts the user out of notices and ``follow`` opts them back in (``app.consent``),
+``unfollow`` ("Bỏ quan tâm") opts the user out of notices and ``follow`` opts them back in (``app.outbound.consent``),
 recorded before the 200; the welcome for a follow is queued as before.
 """
 
@@ -38,12 +38,12 @@ from app.channels.base import (
     same_secret,
 )
 from app.channels.base import without_surrogates as clean
-from app.consent import consent_key
+from app.channels.zalo.messages import GUARD, render
 from app.guard import screen
-from app.outbound import outbox as shared_outbox
-from app.outbox_base import OutboxStore, OutboxUnavailable
+from app.outbound.consent import consent_key
+from app.outbound.notices import outbox as shared_outbox
+from app.outbox.base import OutboxStore, OutboxUnavailable
 from app.services import Services, services
-from app.zalo_messages import GUARD, render
 
 __all__ = ["blueprint", "outbox", "parse_inbound", "render", "signature", "verify"]
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 Zalo answers HTTP 200 with ``{"error": <code>}``; 0 is success. Rate limiting (-32) and network errors are worth
 another try later; an invalid or expired token (-124, -216, -220) is refreshed and the send retried once, at once;
 the codes in ``NO_RETRY`` cannot succeed on a re-send. A read timeout or a connection dropped after the request went
-out may hide a delivered message: that outcome is unknown (``app.delivery``), and retried once at most.
+out may hide a delivered message: that outcome is unknown (``app.outbound.delivery``), and retried once at most.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Any
 
 import requests
 
+from app.channels.zalo.tokens import RefreshFailed, Tokens
 from app.config import Settings
-from app.delivery import SENT, Outcome, Sender, request_failed, status_failed
-from app.outbox_base import OutboxStore
-from app.zalo_tokens import RefreshFailed, Tokens
+from app.outbound.delivery import SENT, Outcome, Sender, request_failed, status_failed
+from app.outbox.base import OutboxStore
 
 __all__ = ["SENT", "LogSender", "Outcome", "Sender", "ZaloClient", "make_sender", "masked"]
 log = logging.getLogger(__name__)

@@ -1,11 +1,11 @@
 """What became of one send to a provider, for any channel that sends from the outbox (Zalo today; SMS through
 Twilio REST or a gateway can reuse it): sent, refused for good, worth another try, or unknown.
 
-Unknown is the case that decides how often a resident can get the same reply: the request went out and no answer
-came back (a read timeout, a connection reset after the request was written, a gateway's 502/504), so the provider
-may have delivered it. ``app.worker`` retries an unknown outcome at most once, after a longer delay, and counts a
-worker or store crash in the middle of a send as one too (``Job.unsure``), so that no fault sends a reply more than
-twice: ``MAX_UNSURE`` attempts that may have been delivered, then a dead letter.
+Unknown is the case that decides how often a resident can get the same reply: the request went out and no answer came
+back (a read timeout, a connection reset after the request was written, a gateway's 502/504), so the provider may have
+delivered it. ``app.outbound.worker`` retries an unknown outcome at most once, after a longer delay, and counts a worker
+or store crash in the middle of a send as one too (``Job.unsure``), so that no fault sends a reply more than twice:
+``MAX_UNSURE`` attempts that may have been delivered, then a dead letter.
 """
 
 from __future__ import annotations

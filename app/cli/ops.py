@@ -14,13 +14,13 @@ from datetime import UTC, datetime
 
 import requests
 
+from app.channels.zalo.client import masked
+from app.channels.zalo.tokens import Tokens
 from app.config import Settings
-from app.deadletters import preview, resend
-from app.outbox_base import OutboxStore, TokenPair, open_outbox
+from app.outbound.deadletters import preview, resend
+from app.outbound.worker import run_forever
+from app.outbox.base import OutboxStore, TokenPair, open_outbox
 from app.services import Services
-from app.worker import run_forever
-from app.zalo_api import masked
-from app.zalo_tokens import Tokens
 from lookups.store import Catalog
 
 COMMANDS = ("worker", "deadletters", "zalo-token")

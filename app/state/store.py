@@ -1,6 +1,6 @@
 """The state store: short-lived shared state (result cache, conversations, de-duplication, rate counters, query
 statistics) behind one small interface, with two implementations chosen by ``open_store``: Redis when
-``REDIS_URL`` is set (``app.state_redis``), else ``MemoryStore``, an in-process stand-in with the same
+``REDIS_URL`` is set (``app.state.redis``), else ``MemoryStore``, an in-process stand-in with the same
 behaviour for ``make run``, the CLI and tests.
 
 Callers hand the store a batch of ``Op`` and get one result per op back; a batch is atomic and, on Redis, one
@@ -169,7 +169,7 @@ class MemoryStore:
 def open_store(settings: Settings) -> StateStore:
     """Redis when ``REDIS_URL`` is set, else the in-process stand-in."""
     if settings.REDIS_URL:
-        from app.state_redis import RedisStore
+        from app.state.redis import RedisStore
 
         return RedisStore(settings.REDIS_URL, prefix=settings.TONGDAI_REDIS_PREFIX,
                           timeout=settings.TONGDAI_REDIS_TIMEOUT_MS / 1000,

@@ -1,11 +1,11 @@
 """The outbox in Redis, used when ``REDIS_URL`` is set, so that web and worker processes on any number of
-machines share one queue, one de-duplication and one token pair (``app.outbox_base`` says what a store does).
+machines share one queue, one de-duplication and one token pair (``app.outbox.base`` says what a store does).
 
 Keys, under ``TONGDAI_REDIS_PREFIX`` (default ``tongdai:``) followed by ``zalo:`` (a name kept from when Zalo was the
 only channel with an outbox, so that an upgrade finds the jobs and tokens it left; every channel's jobs are here):
 
 - ``job:<id>`` a hash (channel, msg_id, user_id, event, state, attempts, message, last_error, created_at,
-  updated_at, and for the at-most-twice rule ``unsure`` and ``in_flight``, see ``app.outbox_base``); a job without
+  updated_at, and for the at-most-twice rule ``unsure`` and ``in_flight``, see ``app.outbox.base``); a job without
   a channel is Zalo's; ``seq`` the last job id
 - ``seen:<msg_id>`` the job id, for 24 h (``SET NX``): an event Zalo delivers again is stored once
 - ``due`` the pending jobs (a sorted set scored by ``next_attempt_at``); a claim moves its job one lease ahead, so
@@ -14,7 +14,7 @@ only channel with an outbox, so that an upgrade finds the jobs and tokens it lef
 - ``letter:<id>`` a dead letter (hash, with the channel), ``letter-seq`` their last id, ``letters`` those not yet
   re-sent
 - ``wake`` at most one item, pushed on enqueue, that idle workers wait on with ``BLPOP``
-- ``tokens`` the OA token pair, ``tokens:lock`` the refresh lease (see ``app.outbox_redis_tokens``)
+- ``tokens`` the OA token pair, ``tokens:lock`` the refresh lease (see ``app.outbox.redis_tokens``)
 
 Every read-then-write is one Lua script and every multi-key write one ``MULTI``, so no two workers claim the same
 job and a crash (of a worker or of Redis, whose AOF keeps whole transactions only) never leaves half a change.
@@ -33,8 +33,8 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from app.outbox_base import LEASE_SECONDS, DeadLetter, Job, OutboxUnavailable
-from app.outbox_redis_tokens import RedisTokens, safe_url
+from app.outbox.base import LEASE_SECONDS, DeadLetter, Job, OutboxUnavailable
+from app.outbox.redis_tokens import RedisTokens, safe_url
 
 log = logging.getLogger(__name__)
 PREFIX_ENV = "TONGDAI_REDIS_PREFIX"
@@ -96,7 +96,7 @@ class RedisOutbox:
 
     @classmethod
     def from_url(cls, url: str, prefix: str = "tongdai:") -> RedisOutbox:
-        """``prefix``: ``Settings.TONGDAI_REDIS_PREFIX`` (app.outbox_base.open_outbox passes it)."""
+        """``prefix``: ``Settings.TONGDAI_REDIS_PREFIX`` (app.outbox.base.open_outbox passes it)."""
         # Short timeouts: the webhook waits on the enqueue, and answers 503 (Zalo retries) rather than hang. One
         # immediate retry on a broken connection, so a connection left over from before a Redis restart is replaced
         # unnoticed; none on a timeout, where the command may have run (a claim twice would hide a job for a lease).

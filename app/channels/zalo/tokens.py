@@ -19,7 +19,7 @@ from collections.abc import Callable
 import requests
 
 from app.config import Settings
-from app.outbox_base import OutboxStore, TokenPair
+from app.outbox.base import OutboxStore, TokenPair
 
 __all__ = ["RefreshFailed", "TokenPair", "Tokens"]
 
@@ -70,7 +70,7 @@ class Tokens:
         return seeded
 
     def _adopt_sqlite_pair(self) -> bool:
-        from app.outbox import Outbox
+        from app.outbox.sqlite import Outbox
 
         previous = Outbox.for_settings(self.settings)
         pair = previous.token_store.load() if previous.exists() else None

@@ -1,4 +1,4 @@
-"""Dead letters of every channel, read and re-sent the same way by ``tongdai deadletters`` (app.cli_ops) and the
+"""Dead letters of every channel, read and re-sent the same way by ``tongdai deadletters`` (app.cli.ops) and the
 console's ``/console/failed`` page: one preview of a message and one re-send through each letter's own channel."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import json
 from typing import Any
 
 from app.config import Settings
-from app.delivery import Outcome
-from app.outbox_base import DeadLetter, OutboxStore
-from app.senders import make_senders
-from app.worker import WorkerConfig
+from app.outbound.delivery import Outcome
+from app.outbound.senders import make_senders
+from app.outbound.worker import WorkerConfig
+from app.outbox.base import DeadLetter, OutboxStore
 
 
 def preview(letter: DeadLetter, width: int = 60) -> str:

@@ -1,4 +1,4 @@
-"""The outbox in SQLite, used without ``REDIS_URL`` (``app.outbox_base`` says what a store does).
+"""The outbox in SQLite, used without ``REDIS_URL`` (``app.outbox.base`` says what a store does).
 
 One file under ``TONGDAI_STATE_DIR`` holds the jobs of every channel, the dead letters and the Zalo OA token pair,
 shared by the web process and any worker process on the same machine. A state directory made when only Zalo had an
@@ -18,7 +18,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 from app.config import Settings
-from app.outbox_base import LEASE_SECONDS, DeadLetter, Job, TokenPair
+from app.outbox.base import LEASE_SECONDS, DeadLetter, Job, TokenPair
 
 log = logging.getLogger(__name__)
 FILENAME = "outbox.sqlite3"
@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     last_error TEXT NOT NULL DEFAULT '',
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL,
-    unsure INTEGER NOT NULL DEFAULT 0,      -- attempts that may have been delivered (app.delivery)
+    unsure INTEGER NOT NULL DEFAULT 0,      -- attempts that may have been delivered (app.outbound.delivery)
     in_flight INTEGER NOT NULL DEFAULT 0,   -- 1 from a claim until its result is recorded
     channel TEXT NOT NULL DEFAULT 'zalo'    -- zalo | twilio | gateway
 );

@@ -22,7 +22,7 @@ from redis.backoff import NoBackoff
 from redis.client import Pipeline
 from redis.retry import Retry
 
-from app.state import Op
+from app.state.store import Op
 
 log = logging.getLogger(__name__)
 # (position of the command's result in the pipeline, its conversion); a pair of positions gives the conversion

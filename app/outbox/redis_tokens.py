@@ -1,5 +1,5 @@
 """The Zalo OA token pair in Redis, and the lock that lets one worker at a time spend its single-use refresh token
-(the refresh itself, and the waiting for another worker's, are ``app.zalo_tokens``).
+(the refresh itself, and the waiting for another worker's, are ``app.channels.zalo.tokens``).
 
 The pair is the hash ``<prefix>zalo:tokens``; the lock is ``<prefix>zalo:tokens:lock``, taken with ``SET NX PX`` so
 that a worker that dies mid-refresh frees it when it expires, and released only by its owner (compare-and-delete).
@@ -17,7 +17,7 @@ from urllib.parse import quote
 import redis
 from redis.typing import EncodableT, FieldT
 
-from app.outbox_base import TokenPair
+from app.outbox.base import TokenPair
 
 log = logging.getLogger(__name__)
 SAVE_TRIES = 20  # about 10 s of retrying the one write whose loss means re-authorising the OA by hand

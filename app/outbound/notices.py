@@ -2,13 +2,13 @@
 status, an operator's announcement). The one public entry point is ``Outbound.send``, reached from a request with
 ``outbound(current_app)`` or from a command with ``Outbound.for_settings``::
 
-    from app.outbound import outbound
+    from app.outbound.notices import outbound
     queued = outbound(current_app).send("zalo", user_id, "Phản ánh PA-123 đã được xử lý.", key="report:123:closed")
     if queued.status in ("opted_out", "not_deliverable"): ...   # nothing will be sent (queued.reason says why)
 
 A notice is stored in the outbox (durably, before ``send`` returns) and sent by the outbox worker with its retries,
 back-off and dead letters: delivered at least once, at most twice. Each channel's rules are honoured, at enqueue and
-again at each send: nothing to a recipient who opted out on that channel (``app.consent``); SMS (``twilio``,
+again at each send: nothing to a recipient who opted out on that channel (``app.outbound.consent``); SMS (``twilio``,
 ``gateway``) only outside ``TONGDAI_QUIET_HOURS`` (a notice queued at night waits for the morning); Zalo only inside
 the free consultation window after the user's last message (``TONGDAI_ZALO_WINDOW_HOURS``), else not deliverable.
 SMS text is sent accent-free (GSM-7), at most ``TONGDAI_SMS_BUDGET`` characters; Zalo text at most 2,000.
@@ -25,17 +25,17 @@ from typing import TYPE_CHECKING, Literal
 
 from flask import Flask
 
+from app.channels.zalo.client import masked
 from app.config import Settings
-from app.consent import ConsentStore, consent_key, open_consent, phone_digits
-from app.outbox_base import Job, OutboxStore, OutboxUnavailable, open_outbox
-from app.quiet import parse_quiet_hours, quiet_until
-from app.senders import SMS_CHANNELS
-from app.zalo_api import masked
+from app.outbound.consent import ConsentStore, consent_key, open_consent, phone_digits
+from app.outbound.quiet import parse_quiet_hours, quiet_until
+from app.outbound.senders import SMS_CHANNELS
+from app.outbox.base import Job, OutboxStore, OutboxUnavailable, open_outbox
 from handlers.gsm7 import to_gsm7
 
 if TYPE_CHECKING:
+    from app.outbound.worker import WorkerConfig
     from app.services import Services
-    from app.worker import WorkerConfig
 
 log = logging.getLogger(__name__)
 OUTBOX = "tongdai.outbox"
@@ -94,7 +94,7 @@ class Outbound:
         """Queue ``text`` for ``to`` on ``channel`` (twilio, gateway or zalo: the channel the resident wrote on;
         ``to`` is their phone number or Zalo user id). ``key`` makes it idempotent: a second call with the same key
         (for at least a day) is a ``duplicate`` and queues nothing. Raises ``NoticeError`` for a notice that cannot
-        be sent as asked, ``app.outbox_base.OutboxUnavailable`` when the outbox or the opt-outs cannot be read."""
+        be sent as asked, ``app.outbox.base.OutboxUnavailable`` when the outbox or the opt-outs cannot be read."""
         now = time.time() if now is None else now
         body = self._body(channel, to, text)
         msg_id = f"notice:{key or uuid.uuid4().hex}"

@@ -12,7 +12,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from app import cli_data, cli_operators, cli_ops, cli_reports, cli_send, cli_stats
+from app.cli import data as cli_data
+from app.cli import operators as cli_operators
+from app.cli import ops as cli_ops
+from app.cli import reports as cli_reports
+from app.cli import send as cli_send
+from app.cli import stats as cli_stats
 from app.config import ConfigError, Settings
 from handlers.dispatch import handle
 from handlers.render import render
@@ -218,5 +223,3 @@ def run(args: argparse.Namespace) -> int:
     return handlers[args.command](args, catalog)
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,5 +1,5 @@
 """The outbox worker: claim jobs of every channel (Zalo events to answer, notices to send), send them on their channel
-(``app.senders``), retry with back-off, dead-letter.
+(``app.outbound.senders``), retry with back-off, dead-letter.
 
 It runs as a daemon thread of the web process (``start_worker``) and/or as its own process (``tongdai worker``);
 any number of them can share one outbox (the SQLite file, or Redis when ``REDIS_URL`` is set), since every claim is
@@ -8,8 +8,8 @@ provider has accepted it, refused it for good (not a follower, window closed, an
 went to the dead letters. A notice (``app.outbound``) is checked again before each send: nothing to a recipient who
 opted out since, nothing to a Zalo user outside the free consultation window, no SMS in the quiet hours.
 
-Delivery is at least once and at most twice: a send whose outcome is unknown (``app.delivery``), or that a crash
-interrupted, is tried once more after ``unknown_delay`` (a crash: after the lease), and then it is a dead letter
+Delivery is at least once and at most twice: a send whose outcome is unknown (``app.outbound.delivery``), or that a
+crash interrupted, is tried once more after ``unknown_delay`` (a crash: after the lease), and then it is a dead letter
 whose reason starts with "outcome unknown", never a third copy.
 """
 
@@ -24,17 +24,17 @@ from dataclasses import dataclass
 
 from flask import Flask
 
-from app.channels.zalo import parse_inbound
+from app.channels.zalo.client import masked
+from app.channels.zalo.messages import apology, build, envelope
+from app.channels.zalo.webhook import parse_inbound
 from app.config import Settings
-from app.delivery import MAX_UNSURE, UNKNOWN, Outcome, Sender
-from app.outbound import hold, note_contact, note_opt_out
-from app.outbound import outbox as app_outbox
-from app.outbox_base import Job, OutboxStore, open_outbox
-from app.quiet import Window, parse_quiet_hours
-from app.senders import Senders, make_senders
+from app.outbound.delivery import MAX_UNSURE, UNKNOWN, Outcome, Sender
+from app.outbound.notices import hold, note_contact, note_opt_out
+from app.outbound.notices import outbox as app_outbox
+from app.outbound.quiet import Window, parse_quiet_hours
+from app.outbound.senders import Senders, make_senders
+from app.outbox.base import Job, OutboxStore, open_outbox
 from app.services import Services, services
-from app.zalo_api import masked
-from app.zalo_messages import apology, build, envelope
 
 log = logging.getLogger(__name__)
 PURGE_EVERY = 3600.0

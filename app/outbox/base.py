@@ -1,18 +1,18 @@
 """What the outbound path of every channel needs from a store, with two implementations: SQLite (``app.outbox``,
-one machine) and Redis (``app.outbox_redis``, when ``REDIS_URL`` is set). The retry policy is not here: it lives
-once, in ``app.worker.process``, and the stores only record what it decided.
+one machine) and Redis (``app.outbox.redis``, when ``REDIS_URL`` is set). The retry policy is not here: it lives
+once, in ``app.outbound.worker.process``, and the stores only record what it decided.
 
 A store holds the jobs (one per verified Zalo webhook event, de-duplicated on Zalo's ``msg_id``, and one per notice,
 de-duplicated on the key its caller gave, see ``app.outbound``), each with its channel and one clock,
 ``next_attempt_at``, which a claim pushes one lease ahead; the dead letters; and the OA token pair with the lease that
 lets one worker at a time spend the single-use refresh token.
 
-Nothing in a job's bookkeeping is Zalo's: it is a channel, a message id, a recipient, the event to answer (empty for
-a notice) and the request built once (for a notice, at enqueue), which ``app.senders`` sends on the job's channel.
-Jobs stored by a version without channels read as Zalo's. For the at-most-twice rule (``app.delivery``) a
-claim marks its job in flight and every recorded result clears the mark; a claim that finds the mark still there
-(the worker or the store died mid-send) counts the lost attempt as an unknown outcome in ``Job.unsure``, as
-``retry(..., unknown=True)`` counts a timeout.
+Nothing in a job's bookkeeping is Zalo's: it is a channel, a message id, a recipient, the event to answer (empty for a
+notice) and the request built once (for a notice, at enqueue), which ``app.outbound.senders`` sends on the job's
+channel. Jobs stored by a version without channels read as Zalo's. For the at-most-twice rule
+(``app.outbound.delivery``) a claim marks its job in flight and every recorded result clears the mark; a claim that
+finds the mark still there (the worker or the store died mid-send) counts the lost attempt as an unknown outcome in
+``Job.unsure``, as ``retry(..., unknown=True)`` counts a timeout.
 """
 
 from __future__ import annotations
@@ -142,9 +142,9 @@ class OutboxStore(Protocol):
 def open_outbox(settings: Settings) -> OutboxStore:
     """Redis when ``REDIS_URL`` is set (any number of machines), else the SQLite file (one machine)."""
     if settings.REDIS_URL:
-        from app.outbox_redis import RedisOutbox
+        from app.outbox.redis import RedisOutbox
 
         return RedisOutbox.from_url(settings.REDIS_URL, settings.TONGDAI_REDIS_PREFIX)
-    from app.outbox import Outbox
+    from app.outbox.sqlite import Outbox
 
     return Outbox.for_settings(settings)

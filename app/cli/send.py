@@ -9,9 +9,9 @@ import sys
 from datetime import datetime
 
 from app.config import ConfigError, Settings
-from app.outbound import NoticeError, Outbound, channel_for
-from app.outbox_base import OutboxUnavailable
-from app.quiet import VIETNAM
+from app.outbound.notices import NoticeError, Outbound, channel_for
+from app.outbound.quiet import VIETNAM
+from app.outbox.base import OutboxUnavailable
 from lookups.store import Catalog
 
 COMMANDS = ("send",)

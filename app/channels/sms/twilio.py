@@ -1,9 +1,9 @@
 """Twilio Programmable Messaging: inbound SMS answered inline with TwiML, and delivery status callbacks.
 
-Twilio has no two-way SMS in Vietnam, so this channel serves testing and deployments elsewhere; the Da Nang
-short code goes through ``sms_gateway``. Nothing here depends on the other. Proactive SMS (notices) go out through
-the outbox and Twilio's REST API (``app.senders.TwilioSender``); a status callback with error 21610 (the recipient
-texted STOP to the carrier) is recorded as an opt-out.
+Twilio has no two-way SMS in Vietnam, so this channel serves testing and deployments elsewhere; the Da Nang short code
+goes through ``sms_gateway``. Nothing here depends on the other. Proactive SMS (notices) go out through the outbox and
+Twilio's REST API (``app.outbound.senders.TwilioSender``); a status callback with error 21610 (the recipient texted STOP
+to the carrier) is recorded as an opt-out.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
 from app.channels.base import BadRequest, InboundMessage, Kind, WebhookError
-from app.channels.sms_common import answer, check_text, mask, outcome, refuse_signature, require
-from app.consent import consent_key
-from app.senders import TWILIO_OPTED_OUT
+from app.channels.sms.common import answer, check_text, mask, outcome, refuse_signature, require
+from app.outbound.consent import consent_key
+from app.outbound.senders import TWILIO_OPTED_OUT
 from app.services import services
 
 log = logging.getLogger(__name__)

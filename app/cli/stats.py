@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app.config import Settings
-from app.consent import open_consent, opted_out
-from app.state import open_store
+from app.outbound.consent import open_consent, opted_out
+from app.state.store import open_store
 from app.stats import day_of, read_stats
 from lookups.store import Catalog
 
@@ -37,11 +37,11 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     settings = Settings.from_env()
     # The stores report an outage in the words a long-running service needs; this command says it once, below.
     loud = getattr(args, "verbose", False)
-    quiet = [] if loud else [logging.getLogger(name) for name in ("app.state_redis", "app.consent")]
+    quiet = [] if loud else [logging.getLogger(name) for name in ("app.state.redis", "app.outbound.consent")]
     for logger in quiet:
         logger.disabled = True
     try:
-        optouts = opted_out(open_consent(settings))  # durable in every set-up (app.consent)
+        optouts = opted_out(open_consent(settings))  # durable in every set-up (app.outbound.consent)
         if not settings.REDIS_URL:
             print("\n".join(optout_lines(optouts)))
             print("tongdai stats: REDIS_URL is not set; without Redis each process keeps its own statistics "
