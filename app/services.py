@@ -18,7 +18,8 @@ from app.config import Settings
 from app.exchange import Answer
 from app.guard import sender_hash
 from app.outbound.consent import ConsentStore, open_consent
-from app.state.store import StateStore, open_store
+from app.state import open_store
+from app.state.store import StateStore
 from handlers.reply import Reply
 from handlers.reports.context import Desk, Reporter, reporting
 from lookups.store import Catalog

@@ -16,7 +16,8 @@ from flask import Flask
 from app import create_app
 from app.config import Settings
 from app.services import services
-from app.state.store import Op, StateStore, open_store
+from app.state import open_store
+from app.state.store import Op, StateStore
 from lookups.importing import versions
 from lookups.store import Catalog
 

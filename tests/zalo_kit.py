@@ -31,8 +31,9 @@ from app.channels.zalo.tokens import Tokens
 from app.channels.zalo.webhook import outbox, parse_inbound
 from app.cli.ops import add_commands
 from app.outbound.worker import WorkerConfig, drain_once
-from app.outbox.base import OutboxStore, open_outbox
-from app.outbox.redis import PREFIX_ENV, RedisOutbox
+from app.outbox import open_outbox
+from app.outbox.base import OutboxStore
+from app.outbox.redis import RedisOutbox
 from app.outbox.sqlite import Outbox
 from app.services import Services, services
 from lookups.datasets.base import bundled_data_dir
@@ -71,7 +72,7 @@ def backend_env(backend: str, monkeypatch: pytest.MonkeyPatch, url: str = REDIS_
         return
     prefix = f"tongdai-test:{uuid.uuid4().hex[:12]}:"
     monkeypatch.setenv("REDIS_URL", url)
-    monkeypatch.setenv(PREFIX_ENV, prefix)
+    monkeypatch.setenv("TONGDAI_REDIS_PREFIX", prefix)
     try:
         yield backend
     finally:

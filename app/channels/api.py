@@ -91,7 +91,7 @@ def send(reply: Reply) -> None:
 
 @blueprint.post("/notices")
 def notice() -> tuple[Response, int]:
-    """Queue a notice to one resident (``app.outbound``): 202 queued, 200 already queued under this ``key``, 409
+    """Queue a notice to one resident (``app.outbound.notices``): 202 queued, 200 already queued under this ``key``, 409
     when nothing will be sent (the recipient opted out, or is outside Zalo's free window)."""
     verify()
     body = _json_body()

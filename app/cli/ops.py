@@ -19,7 +19,8 @@ from app.channels.zalo.tokens import Tokens
 from app.config import Settings
 from app.outbound.deadletters import preview, resend
 from app.outbound.worker import run_forever
-from app.outbox.base import OutboxStore, TokenPair, open_outbox
+from app.outbox import open_outbox
+from app.outbox.base import OutboxStore, TokenPair
 from app.services import Services
 from lookups.store import Catalog
 

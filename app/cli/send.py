@@ -1,6 +1,6 @@
 """``tongdai send --channel twilio|gateway|zalo|sms --to RECIPIENT [--key KEY] TEXT``: an operator's notice to one
-resident, through the outbox (``app.outbound``), so that the running worker (or ``tongdai worker``) sends it with
-the same retries, opt-out, quiet hours and Zalo window as any notice."""
+resident, through the outbox (``app.outbound.notices``), so that the running worker (or ``tongdai worker``) sends it
+with the same retries, opt-out, quiet hours and Zalo window as any notice."""
 
 from __future__ import annotations
 

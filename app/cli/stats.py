@@ -12,7 +12,7 @@ from typing import Any
 
 from app.config import Settings
 from app.outbound.consent import open_consent, opted_out
-from app.state.store import open_store
+from app.state import open_store
 from app.stats import day_of, read_stats
 from lookups.store import Catalog
 

@@ -27,7 +27,7 @@ import redis
 
 from app.config import Settings
 from app.guard import sender_hash
-from app.outbox.redis_tokens import safe_url
+from app.state.redis import safe_url
 
 log = logging.getLogger(__name__)
 FILENAME = "consent.sqlite3"

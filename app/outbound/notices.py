@@ -30,7 +30,8 @@ from app.config import Settings
 from app.outbound.consent import ConsentStore, consent_key, open_consent, phone_digits
 from app.outbound.quiet import parse_quiet_hours, quiet_until
 from app.outbound.senders import SMS_CHANNELS
-from app.outbox.base import Job, OutboxStore, OutboxUnavailable, open_outbox
+from app.outbox import open_outbox
+from app.outbox.base import Job, OutboxStore, OutboxUnavailable
 from handlers.gsm7 import to_gsm7
 
 if TYPE_CHECKING:

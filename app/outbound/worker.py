@@ -1,12 +1,12 @@
 """The outbox worker: claim jobs of every channel (Zalo events to answer, notices to send), send them on their channel
 (``app.outbound.senders``), retry with back-off, dead-letter.
 
-It runs as a daemon thread of the web process (``start_worker``) and/or as its own process (``tongdai worker``);
-any number of them can share one outbox (the SQLite file, or Redis when ``REDIS_URL`` is set), since every claim is
-atomic. The retry policy is ``process``, the same for both stores and every channel. A job is finished only when the
-provider has accepted it, refused it for good (not a follower, window closed, an invalid number, opted out) or it
-went to the dead letters. A notice (``app.outbound``) is checked again before each send: nothing to a recipient who
-opted out since, nothing to a Zalo user outside the free consultation window, no SMS in the quiet hours.
+It runs as a daemon thread of the web process (``start_worker``) and/or as its own process (``tongdai worker``); any
+number of them can share one outbox (the SQLite file, or Redis when ``REDIS_URL`` is set), since every claim is atomic.
+The retry policy is ``process``, the same for both stores and every channel. A job is finished only when the provider
+has accepted it, refused it for good (not a follower, window closed, an invalid number, opted out) or it went to the
+dead letters. A notice (``app.outbound.notices``) is checked again before each send: nothing to a recipient who opted
+out since, nothing to a Zalo user outside the free consultation window, no SMS in the quiet hours.
 
 Delivery is at least once and at most twice: a send whose outcome is unknown (``app.outbound.delivery``), or that a
 crash interrupted, is tried once more after ``unknown_delay`` (a crash: after the lease), and then it is a dead letter
@@ -33,7 +33,8 @@ from app.outbound.notices import hold, note_contact, note_opt_out
 from app.outbound.notices import outbox as app_outbox
 from app.outbound.quiet import Window, parse_quiet_hours
 from app.outbound.senders import Senders, make_senders
-from app.outbox.base import Job, OutboxStore, open_outbox
+from app.outbox import open_outbox
+from app.outbox.base import Job, OutboxStore
 from app.services import Services, services
 
 log = logging.getLogger(__name__)

@@ -1,9 +1,9 @@
-"""What the outbound path of every channel needs from a store, with two implementations: SQLite (``app.outbox``,
+"""What the outbound path of every channel needs from a store, with two implementations: SQLite (``app.outbox.sqlite``,
 one machine) and Redis (``app.outbox.redis``, when ``REDIS_URL`` is set). The retry policy is not here: it lives
 once, in ``app.outbound.worker.process``, and the stores only record what it decided.
 
 A store holds the jobs (one per verified Zalo webhook event, de-duplicated on Zalo's ``msg_id``, and one per notice,
-de-duplicated on the key its caller gave, see ``app.outbound``), each with its channel and one clock,
+de-duplicated on the key its caller gave, see ``app.outbound.notices``), each with its channel and one clock,
 ``next_attempt_at``, which a claim pushes one lease ahead; the dead letters; and the OA token pair with the lease that
 lets one worker at a time spend the single-use refresh token.
 
@@ -18,10 +18,7 @@ finds the mark still there (the worker or the store died mid-send) counts the lo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from app.config import Settings
+from typing import Protocol
 
 LEASE_SECONDS = 120.0  # longer than one send with a token refresh and its retry (4 requests of <= 13 s)
 
@@ -137,14 +134,3 @@ class OutboxStore(Protocol):
 
     def check(self) -> None:
         """Log what makes this store unsafe for production (once, at worker start)."""
-
-
-def open_outbox(settings: Settings) -> OutboxStore:
-    """Redis when ``REDIS_URL`` is set (any number of machines), else the SQLite file (one machine)."""
-    if settings.REDIS_URL:
-        from app.outbox.redis import RedisOutbox
-
-        return RedisOutbox.from_url(settings.REDIS_URL, settings.TONGDAI_REDIS_PREFIX)
-    from app.outbox.sqlite import Outbox
-
-    return Outbox.for_settings(settings)

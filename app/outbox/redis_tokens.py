@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import time
 from typing import cast
-from urllib.parse import quote
 
 import redis
 from redis.typing import EncodableT, FieldT
@@ -39,14 +38,6 @@ RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
-
-
-def safe_url(client: redis.Redis) -> str:
-    """The server's address for logs: never its password."""
-    kwargs = client.connection_pool.connection_kwargs
-    if "path" in kwargs:
-        return f"unix://{quote(str(kwargs['path']))}?db={kwargs.get('db', 0)}"
-    return f"redis://{kwargs.get('host', 'localhost')}:{kwargs.get('port', 6379)}/{kwargs.get('db', 0)}"
 
 
 class RedisTokens:

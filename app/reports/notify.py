@@ -56,7 +56,7 @@ class Notifier(Protocol):
 
 
 class OutboundNotifier:
-    """Notices through ``app.outbound``; the outbox and the opt-outs are opened on first use, once."""
+    """Notices through ``app.outbound.notices``; the outbox and the opt-outs are opened on first use, once."""
 
     def __init__(self, settings: Settings, outbound: Outbound | None = None) -> None:
         self.settings = settings
