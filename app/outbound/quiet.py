@@ -21,7 +21,7 @@ class QuietHoursError(ValueError):
 
 def parse_quiet_hours(spec: str) -> Window:
     """``"21-7"`` or ``"21:30-6:45"`` as (start, end) local times; ``""`` as None (no quiet hours)."""
-    from app.config import ConfigError
+    from app.config.constants import ConfigError
 
     if not spec.strip():
         return None
