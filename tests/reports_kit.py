@@ -92,7 +92,7 @@ def reports_app(catalog: Catalog, database: dict[str, str]) -> Iterator[Callable
 
 def close(app: Flask) -> None:
     """Give the app's database connections back (PostgreSQL would otherwise keep them open until the end)."""
-    from app.reports import store_of
+    from app.reports.desk import store_of
     from app.services import services
 
     desk = services(app).desk

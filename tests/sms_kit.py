@@ -21,8 +21,9 @@ from zalo_kit import FAST, zalo_env
 
 from app import create_app
 from app.outbound.notices import Outbound, Queued, outbound, outbox
+from app.outbound.policy import WorkerConfig
 from app.outbound.senders import Senders, make_senders
-from app.outbound.worker import WorkerConfig, drain_once
+from app.outbound.worker import drain_once
 from app.outbox.base import OutboxStore
 from app.services import Services, services
 

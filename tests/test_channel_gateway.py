@@ -21,8 +21,8 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from app import create_app
-from app.channels.base import InboundMessage
 from app.channels.sms import gateway as sms_gateway
+from app.message import InboundMessage
 from app.services import services
 from handlers.gsm7 import gsm7_ok
 from handlers.reply import Reply

@@ -19,7 +19,8 @@ from app import create_app
 from app.channels.zalo.client import SENT, Outcome
 from app.channels.zalo.messages import TEXT_ONLY
 from app.channels.zalo.webhook import outbox
-from app.outbound.worker import WorkerConfig, drain_once
+from app.outbound.policy import WorkerConfig
+from app.outbound.worker import drain_once
 from app.services import services
 from handlers.dispatch import handle
 from handlers.i18n import t
@@ -206,7 +207,7 @@ def test_a_crashing_handler_still_gets_zalo_a_200_and_the_user_an_apology(
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("handlers.dispatch.route", broken)
+    monkeypatch.setattr("handlers.dispatch.answer", broken)
     assert post(app.test_client(), event("user_send_text")).status_code == 200
     [body] = sent(app)
     assert body["message"]["text"].startswith(t("error", "vi"))

@@ -21,8 +21,8 @@ from app.config import ConfigError, Settings
 from app.outbound.consent import consent_key
 from app.outbound.delivery import UNKNOWN
 from app.outbound.notices import NoticeError
+from app.outbound.policy import WorkerConfig
 from app.outbound.quiet import VIETNAM, parse_quiet_hours, quiet_until
-from app.outbound.worker import WorkerConfig
 from app.outbox.sqlite import LEGACY, Outbox
 from lookups.store import Catalog
 

@@ -14,7 +14,7 @@ from reports_kit import api, code_in, twilio_sms
 from zalo_kit import Rig
 
 from app.exchange import CONVERSATION_TTL
-from app.reports import store_of
+from app.reports.desk import store_of
 from app.services import services
 from app.state.store import Op
 

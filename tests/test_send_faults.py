@@ -19,7 +19,8 @@ from zalo_kit import LATER, Rig, WorkerProcess, backend_env, make_rig, wait_for,
 from app import create_app
 from app.channels.zalo.client import make_sender
 from app.outbound.delivery import UNKNOWN
-from app.outbound.worker import WorkerConfig, drain_once
+from app.outbound.policy import WorkerConfig
+from app.outbound.worker import drain_once
 from app.outbox.redis import RedisOutbox
 from app.outbox.sqlite import Outbox
 from lookups.store import Catalog

@@ -18,7 +18,8 @@ from throwaway_redis import ThrowawayRedis, spare_port
 from zalo_kit import LATER, USER, WorkerProcess, backend_env, make_rig, wait_for, zalo_env
 
 from app import create_app
-from app.outbound.worker import WorkerConfig, run_forever
+from app.outbound.policy import WorkerConfig
+from app.outbound.worker import run_forever
 from app.outbox.base import TokenPair
 from app.outbox.redis import RedisOutbox
 from lookups.store import Catalog

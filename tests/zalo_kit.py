@@ -30,7 +30,8 @@ from app.channels.zalo.client import Sender, make_sender
 from app.channels.zalo.tokens import Tokens
 from app.channels.zalo.webhook import outbox, parse_inbound
 from app.cli.ops import add_commands
-from app.outbound.worker import WorkerConfig, drain_once
+from app.outbound.policy import WorkerConfig
+from app.outbound.worker import drain_once
 from app.outbox import open_outbox
 from app.outbox.base import OutboxStore
 from app.outbox.redis import RedisOutbox

@@ -14,9 +14,10 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from app.channels.base import BadRequest, BadSignature, InboundMessage, WebhookError, has_surrogates, same_secret
+from app.channels.base import BadRequest, BadSignature, WebhookError, has_surrogates, same_secret
 from app.channels.base import without_surrogates as clean
 from app.guard import api_allowance
+from app.message import InboundMessage
 from app.openapi import document
 from app.outbound.consent import opted_out
 from app.outbound.notices import NoticeError, channel_for, outbound

@@ -4,28 +4,12 @@ from __future__ import annotations
 
 import hmac
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
 
 from app.config import CLOCK_SKEW, Settings
 
-Kind = Literal["text", "location", "follow", "unfollow", "unsupported", "ignored"]
 # A JSON "\ud800" escape decodes to a lone surrogate, which no encoder (Redis, SQLite, hashing) accepts.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-@dataclass(frozen=True)
-class InboundMessage:
-    channel: str  # twilio | gateway | zalo | api
-    sender: str  # phone number or Zalo user id; never logged in clear beyond debug
-    text: str
-    message_id: str  # the provider's id (MessageSid, smsid, msg_id), for de-duplication
-    received_at: datetime
-    kind: Kind = "text"
-    latitude: float | None = None
-    longitude: float | None = None
-    extra: dict[str, str] = field(default_factory=dict, compare=False)  # provider fields a reply needs back
 
 
 class WebhookError(Exception):

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from app.config import Settings
 from app.console.accounts import AccountError, Accounts
 from app.console.models import ROLES
-from app.reports import open_desk, store_of
+from app.reports.desk import open_desk, store_of
 from lookups.store import Catalog
 
 COMMANDS = ("operator",)

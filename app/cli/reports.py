@@ -11,9 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.config import ConfigError, Settings
-from app.reports import operations_of
 from app.reports.db import current, database_url, head, make_engine, upgrade, where
-from app.reports.operations import SETTABLE, Filters, OperationError
+from app.reports.operations import SETTABLE, Filters, OperationError, operations_of
 from app.reports.operators import aware
 from app.services import Services
 from handlers.reports.store import STATUSES

@@ -19,8 +19,8 @@ from app.console.i18n import translate
 from app.console.svg import bars, columns
 from app.console.web import accounts, audit, blueprint, lang, requires
 from app.health import redis_state
-from app.reports import store_of
 from app.reports.db import current, head, where
+from app.reports.desk import store_of
 from app.services import services
 from app.stats import VIETNAM, read_stats
 

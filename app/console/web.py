@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 from app.console.accounts import Accounts, Operator
 from app.console.i18n import LANGS, translate
 from app.outbound.quiet import VIETNAM
-from app.reports import store_of
+from app.reports.desk import store_of
 from app.services import services
 
 blueprint = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",

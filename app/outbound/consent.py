@@ -26,7 +26,7 @@ from typing import Protocol, cast
 import redis
 
 from app.config import Settings
-from app.guard import sender_hash
+from app.message import sender_hash
 from app.state.redis import safe_url
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from typing import Any
 
 from app.config import Settings
 from app.outbound.delivery import Outcome
+from app.outbound.policy import WorkerConfig
 from app.outbound.senders import make_senders
-from app.outbound.worker import WorkerConfig
 from app.outbox.base import DeadLetter, OutboxStore
 
 

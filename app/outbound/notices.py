@@ -35,7 +35,7 @@ from app.outbox.base import Job, OutboxStore, OutboxUnavailable
 from handlers.gsm7 import to_gsm7
 
 if TYPE_CHECKING:
-    from app.outbound.worker import WorkerConfig
+    from app.outbound.policy import WorkerConfig
     from app.services import Services
 
 log = logging.getLogger(__name__)

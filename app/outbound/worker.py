@@ -19,19 +19,16 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
 
 from flask import Flask
 
 from app.channels.zalo.client import masked
 from app.channels.zalo.messages import apology, build, envelope
 from app.channels.zalo.webhook import parse_inbound
-from app.config import Settings
 from app.outbound.delivery import MAX_UNSURE, UNKNOWN, Outcome, Sender
 from app.outbound.notices import hold, note_contact, note_opt_out
 from app.outbound.notices import outbox as app_outbox
-from app.outbound.quiet import Window, parse_quiet_hours
+from app.outbound.policy import WorkerConfig
 from app.outbound.senders import Senders, make_senders
 from app.outbox import open_outbox
 from app.outbox.base import Job, OutboxStore
@@ -41,38 +38,6 @@ log = logging.getLogger(__name__)
 PURGE_EVERY = 3600.0
 WORKER = "tongdai.outbox_worker"
 KEEP_FINISHED = 2 * 86400.0  # Zalo retries an unanswered webhook for up to 12 h: remember what we answered longer
-
-
-@dataclass(frozen=True)
-class WorkerConfig:
-    max_attempts: int = 10  # then the message goes to the dead letters
-    backoff: float = 2.0  # seconds before the 2nd attempt; doubled each time
-    backoff_max: float = 600.0
-    unknown_delay: float = 120.0  # before the one re-send of a message the provider may have delivered
-    poll: float = 1.0  # seconds between looks at the outbox when it is idle
-    connect_timeout: float = 3.05
-    read_timeout: float = 10.0
-    quiet: Window = None  # local hours without proactive SMS (``TONGDAI_QUIET_HOURS``)
-    zalo_window: float = 48 * 3600.0  # seconds after a Zalo user's last message that a notice may go
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> WorkerConfig:
-        return cls(settings.TONGDAI_ZALO_MAX_ATTEMPTS, settings.TONGDAI_ZALO_BACKOFF, settings.TONGDAI_ZALO_BACKOFF_MAX,
-                   settings.TONGDAI_ZALO_UNKNOWN_DELAY, settings.TONGDAI_WORKER_POLL,
-                   settings.TONGDAI_ZALO_CONNECT_TIMEOUT, settings.TONGDAI_ZALO_READ_TIMEOUT,
-                   parse_quiet_hours(settings.TONGDAI_QUIET_HOURS), settings.TONGDAI_ZALO_WINDOW_HOURS * 3600)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerConfig:
-        """``from_settings`` of the settings in ``env`` (default: the environment); raises ``ConfigError``."""
-        return cls.from_settings(Settings.from_env(env))
-
-    @property
-    def timeout(self) -> tuple[float, float]:
-        return self.connect_timeout, self.read_timeout
-
-    def delay(self, attempts: int) -> float:
-        return float(min(self.backoff_max, self.backoff * 2 ** max(0, attempts - 1)))
 
 
 def _message(job: Job, svc: Services) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.channels.base import same_secret
-from app.reports import store_of
+from app.reports.desk import store_of
 from app.reports.models import TicketRow
 from app.reports.open311_format import request_fields, service_notice, to_xml
 from app.reports.repository import to_ticket

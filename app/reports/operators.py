@@ -9,8 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from app.channels.api import verify
-from app.reports import operations_of
-from app.reports.operations import Filters, OperationError
+from app.reports.operations import Filters, OperationError, operations_of
 from app.services import services
 
 blueprint = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")

@@ -50,3 +50,20 @@ class StateStore(Protocol):
     def clear(self) -> int: ...
 
     def close(self) -> None: ...
+
+
+class Batch:
+    """Ops with names, so results are read by name."""
+
+    def __init__(self) -> None:
+        self.ops: list[Op] = []
+        self._at: dict[str, int] = {}
+
+    def add(self, name: str, op: Op) -> None:
+        self._at[name] = len(self.ops)
+        self.ops.append(op)
+
+    def run(self, store: StateStore) -> dict[str, Any] | None:
+        """The results by name; None when the store cannot be reached."""
+        results = store.execute(self.ops) if self.ops else ([] if store.available else None)
+        return None if results is None else {name: results[at] for name, at in self._at.items()}

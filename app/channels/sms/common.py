@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 
-from app.channels.base import BadRequest, BadSignature, InboundMessage
+from app.channels.base import BadRequest, BadSignature
 from app.exchange import Answer
+from app.message import InboundMessage
 from app.services import services
 from handlers.render import render_sms
 from handlers.reply import Reply

@@ -36,9 +36,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, request
 
-from app.channels.base import BadRequest, InboundMessage, WebhookError, in_replay_window, same_secret
+from app.channels.base import BadRequest, WebhookError, in_replay_window, same_secret
 from app.channels.sms.common import answer, check_text, mask, outcome, refuse_signature, require, sms_text
 from app.config import Settings
+from app.message import InboundMessage
 from app.services import services
 from handlers.choice import choice_of
 from handlers.reply import Reply

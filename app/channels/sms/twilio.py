@@ -17,8 +17,9 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
-from app.channels.base import BadRequest, InboundMessage, Kind, WebhookError
+from app.channels.base import BadRequest, WebhookError
 from app.channels.sms.common import answer, check_text, mask, outcome, refuse_signature, require
+from app.message import InboundMessage, Kind
 from app.outbound.consent import consent_key
 from app.outbound.senders import TWILIO_OPTED_OUT
 from app.services import services

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from app.channels.base import InboundMessage
 from app.guard import please_wait
+from app.message import InboundMessage
 from app.reports.media import on_zalo
 from app.services import Services
 from handlers.dataset import line

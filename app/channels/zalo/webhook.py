@@ -28,18 +28,11 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify, make_response, request
 from flask.blueprints import BlueprintSetupState
 
-from app.channels.base import (
-    BadRequest,
-    BadSignature,
-    InboundMessage,
-    Kind,
-    has_surrogates,
-    in_replay_window,
-    same_secret,
-)
+from app.channels.base import BadRequest, BadSignature, has_surrogates, in_replay_window, same_secret
 from app.channels.base import without_surrogates as clean
 from app.channels.zalo.messages import GUARD, render
 from app.guard import screen
+from app.message import InboundMessage, Kind
 from app.outbound.consent import consent_key
 from app.outbound.notices import outbox as shared_outbox
 from app.outbox.base import OutboxStore, OutboxUnavailable
