@@ -21,7 +21,7 @@ from app.conversation import CONVERSATION_TTL, LANG_TTL
 from app.guard import limit_ops, uncount, verdict
 from app.message import InboundMessage
 from app.outbound.consent import CHANNELS as CONSENT_CHANNELS
-from app.outbound.consent import consent_key
+from app.outbound.consent import record
 from app.resources import Resources
 from app.state.store import Batch, Op
 from app.stats import day_of, stat_ops
@@ -119,13 +119,10 @@ def _consent(svc: Resources, msg: InboundMessage, found: tuple[Consent, Lang], s
     (None: nothing is said), so that two machines cannot bounce opt-outs back and forth."""
     action, lang = found
     lang = "en" if stored == "en" else "vi" if stored == "vi" else lang
-    who = consent_key(svc.settings.sender_salt, msg.channel, msg.sender)
-    try:
-        changed = svc.consent.set_out(msg.channel, who, action == "stop", "keyword")
-    except Exception:  # not recorded: say so, so that the resident sends it again
-        log.exception("could not record %s from %s sender %s", action, msg.channel, who[:8])
+    changed = record(svc.consent, svc.settings.sender_salt, msg.channel, msg.sender, action == "stop", "keyword")
+    if changed is None:  # not recorded: say so, so that the resident sends it again
         return Reply("none", "error", lang, t("error", lang))
-    log.info("%s sender %s: %s (%s)", msg.channel, who[:8], action, "recorded" if changed else "unchanged")
+    log.info("%s sender: %s (%s)", msg.channel, action, "recorded" if changed else "unchanged")
     if action == "start":
         return started(lang)
     return stopped(lang) if changed else None

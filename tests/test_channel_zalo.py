@@ -20,6 +20,7 @@ from app.channels.zalo.client import SENT, Outcome
 from app.channels.zalo.messages import TEXT_ONLY
 from app.channels.zalo.webhook import outbox
 from app.outbound.policy import WorkerConfig
+from app.outbound.senders import Senders
 from app.outbound.worker import drain_once
 from app.services import services
 from handlers.dispatch import handle
@@ -58,7 +59,7 @@ def post(client: FlaskClient, raw: bytes, signature: str | None = "sign") -> Any
 
 def sent(app: Flask) -> list[dict[str, Any]]:
     recorder = Recorder()
-    drain_once(services(app), outbox(app), recorder, WorkerConfig())
+    drain_once(services(app), outbox(app), Senders(zalo=recorder), WorkerConfig())
     return recorder.sent
 
 

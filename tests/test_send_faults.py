@@ -20,6 +20,7 @@ from app import create_app
 from app.channels.zalo.client import make_sender
 from app.outbound.delivery import UNKNOWN
 from app.outbound.policy import WorkerConfig
+from app.outbound.senders import Senders
 from app.outbound.worker import drain_once
 from app.outbox.redis import RedisOutbox
 from app.outbox.sqlite import Outbox
@@ -133,9 +134,9 @@ def test_redis_killed_mid_send_sends_at_most_twice(
                 assert rig.drain(now, PATIENT) == {"retry": 1}
                 now = LATER
             fake.on_send = kill_redis
-            patient_sender = make_sender(rig.svc.settings, rig.box, (0.5, 10.0))  # waits out the kill
+            patient = Senders(zalo=make_sender(rig.svc.settings, rig.box, (0.5, 10.0)))  # waits out the kill
             with pytest.raises(redis.RedisError):
-                drain_once(rig.svc, rig.box, patient_sender, PATIENT, now)  # sent; the result cannot be recorded
+                drain_once(rig.svc, rig.box, patient, PATIENT, now)  # sent; the result cannot be recorded
             fake.on_send = None
             server.start()  # reloads its append-only file: the job, still in flight
             result = rig.drain(max(now, time.time()) + rig.box.lease + 1, PATIENT)

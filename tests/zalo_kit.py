@@ -31,6 +31,7 @@ from app.channels.zalo.tokens import Tokens
 from app.channels.zalo.webhook import outbox, parse_inbound
 from app.cli.ops import add_commands
 from app.outbound.policy import WorkerConfig
+from app.outbound.senders import Senders
 from app.outbound.worker import drain_once
 from app.outbox import open_outbox
 from app.outbox.base import OutboxStore
@@ -111,7 +112,7 @@ class Rig:
         return Tokens(self.box, self.svc.settings, requests.Session(), (0.5, 2))
 
     def drain(self, now: float | None = None, config: WorkerConfig = FAST) -> dict[str, int]:
-        return drain_once(self.svc, self.box, self.sender, config, now)
+        return drain_once(self.svc, self.box, Senders(zalo=self.sender), config, now)
 
     def another_box(self) -> OutboxStore:
         """The same store through a connection of its own, as another process would have it."""

@@ -7,7 +7,7 @@ the free consultation window). Kept durably, because a lost opt-out means a mess
 
 Not in the short-lived state store (cache, conversations): that one may be lost or evicted, and without Redis it
 lives in one process's memory. No phone number or Zalo id is stored here, only ``consent_key``: the salted
-``app.guard.sender_hash`` of the Zalo id, or of the phone number in one form (``84905123456`` for ``+84 905 123 456``,
+``app.message.sender_hash`` of the Zalo id, or of the phone number in one form (``84905123456`` for ``+84 905 123 456``,
 ``84905123456`` and ``0905123456`` alike), so that an operator's notice finds the opt-out whatever form it names.
 """
 
@@ -31,8 +31,8 @@ from app.state.redis import safe_url
 
 log = logging.getLogger(__name__)
 FILENAME = "consent.sqlite3"
-CHANNELS = ("twilio", "gateway", "zalo")  # where residents can opt out: the channels that send proactively
-PHONE_CHANNELS = ("twilio", "gateway")
+SMS_CHANNELS = ("twilio", "gateway")  # recipients are phone numbers, held to the quiet hours
+CHANNELS = (*SMS_CHANNELS, "zalo")  # where residents can opt out: the channels that send proactively
 _NOT_DIGIT = re.compile(r"\D")
 VIETNAM_NATIONAL = re.compile(r"^0(\d{9,10})$")  # 0905123456: Vietnam's national form of +84 905 123 456
 
@@ -47,7 +47,7 @@ def phone_digits(number: str) -> str:
 
 def consent_key(salt: str, channel: str, recipient: str) -> str:
     """What the consent store knows of a recipient: the salted hash of their Zalo id or phone number (one form)."""
-    who = phone_digits(recipient) if channel in PHONE_CHANNELS else recipient
+    who = phone_digits(recipient) if channel in SMS_CHANNELS else recipient
     return sender_hash(salt, channel, who or recipient)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS consent (
@@ -222,3 +222,19 @@ def open_consent(settings: Settings) -> ConsentStore:
     if settings.REDIS_URL:
         return RedisConsent.from_url(settings.REDIS_URL, settings.TONGDAI_REDIS_PREFIX)
     return SqliteConsent(settings.state_dir / FILENAME)
+
+
+def record(store: ConsentStore, salt: str, channel: str, recipient: str, out: bool | None = None, source: str = "",
+           seen: float | None = None) -> bool | None:
+    """Record an opt-out (``out`` True) or opt-in (False) that ``source`` told us of, and/or when the recipient last
+    wrote (``seen``). Whether the opt-out changed (True when only ``seen`` is recorded); None, logged, when the store
+    cannot be reached: each caller decides what a lost record means (a 503, an error reply, or nothing)."""
+    who = consent_key(salt, channel, recipient)
+    try:
+        changed = True if out is None else store.set_out(channel, who, out, source)
+        if seen is not None:
+            store.seen(channel, who, seen)
+    except Exception:
+        log.exception("could not record %s of %s sender %s", source or "the last message", channel, who[:8])
+        return None
+    return changed

@@ -27,9 +27,8 @@ from flask import Flask
 
 from app.channels.zalo.client import masked
 from app.config import Settings
-from app.outbound.consent import ConsentStore, consent_key, open_consent, phone_digits
+from app.outbound.consent import SMS_CHANNELS, ConsentStore, consent_key, open_consent, phone_digits
 from app.outbound.quiet import parse_quiet_hours, quiet_until
-from app.outbound.senders import SMS_CHANNELS
 from app.outbox import open_outbox
 from app.outbox.base import Job, OutboxStore, OutboxUnavailable
 from handlers.gsm7 import to_gsm7
@@ -178,21 +177,3 @@ def hold(job: Job, svc: Services, box: OutboxStore, config: WorkerConfig, now: f
         box.postpone(job.id, "quiet hours", until)
         return "postponed"
     return None
-
-
-def note_contact(svc: Services, user: str, at: float) -> None:
-    """When a Zalo user last wrote, which opens the window for notices; a courtesy check, so a failure is logged."""
-    if not user:
-        return
-    try:
-        svc.consent.seen("zalo", consent_key(svc.settings.sender_salt, "zalo", user), at)
-    except Exception:
-        log.exception("could not record when a zalo user last wrote")
-
-
-def note_opt_out(svc: Services, channel: str, recipient: str, source: str) -> None:
-    """An opt-out the provider told us of when we sent (Twilio 21610)."""
-    try:
-        svc.consent.set_out(channel, consent_key(svc.settings.sender_salt, channel, recipient), True, source)
-    except Exception:
-        log.exception("could not record the opt-out of a %s recipient", channel)

@@ -23,10 +23,11 @@ import time
 from flask import Flask
 
 from app.channels.zalo.client import masked
+from app.channels.zalo.events import parse_inbound
 from app.channels.zalo.messages import apology, build, envelope
-from app.channels.zalo.webhook import parse_inbound
-from app.outbound.delivery import MAX_UNSURE, UNKNOWN, Outcome, Sender
-from app.outbound.notices import hold, note_contact, note_opt_out
+from app.outbound.consent import record
+from app.outbound.delivery import MAX_UNSURE, UNKNOWN, Outcome
+from app.outbound.notices import hold
 from app.outbound.notices import outbox as app_outbox
 from app.outbound.policy import WorkerConfig
 from app.outbound.senders import Senders, make_senders
@@ -47,7 +48,8 @@ def _message(job: Job, svc: Services) -> str:
         return job.message
     try:
         msg = parse_inbound(json.loads(job.event))
-        note_contact(svc, msg.sender, msg.received_at.timestamp())
+        if msg.sender:  # when the user last wrote opens Zalo's window for notices; a courtesy, so only logged
+            record(svc.consent, svc.settings.sender_salt, "zalo", msg.sender, seen=msg.received_at.timestamp())
         reply = build(msg, svc)
     except Exception:  # the dispatcher catches handler errors; this is anything around it. The user still hears.
         log.exception("could not build the reply to zalo job %s", job.id)
@@ -55,7 +57,7 @@ def _message(job: Job, svc: Services) -> str:
     return "" if reply is None else json.dumps(envelope(job.user_id, reply), ensure_ascii=False)
 
 
-def process(job: Job, svc: Services, box: OutboxStore, sender: Sender, config: WorkerConfig, now: float) -> str:
+def process(job: Job, svc: Services, box: OutboxStore, senders: Senders, config: WorkerConfig, now: float) -> str:
     """Build (if need be) and send one claimed job on its channel; returns what became of it: done, failed,
     retry, dead or postponed."""
     message = _message(job, svc)
@@ -68,9 +70,8 @@ def process(job: Job, svc: Services, box: OutboxStore, sender: Sender, config: W
         return held
     if job.unsure >= MAX_UNSURE:  # crashes mid-send: a send now could be the resident's third copy
         return _dead(job, box, message, f"{UNKNOWN}: {job.unsure} attempts may have been delivered")
-    target = sender.on(job.channel) if isinstance(sender, Senders) else sender
     try:
-        outcome = target.send(json.loads(message))
+        outcome = senders.on(job.channel).send(json.loads(message))
     except Exception as exc:  # a bug in sending must not kill the worker; it may have sent, so it counts as unknown
         log.exception("sending %s job %s crashed", job.channel, job.id)
         outcome = Outcome(False, True, "crash", type(exc).__name__, unknown=True)
@@ -81,7 +82,7 @@ def process(job: Job, svc: Services, box: OutboxStore, sender: Sender, config: W
     if not outcome.retry:
         log.error("%s message to %s dropped (%s)", job.channel, masked(job.user_id), outcome)
         if outcome.reason == "opted_out":  # the provider knows of a STOP we did not see (Twilio 21610)
-            note_opt_out(svc, job.channel, job.user_id, "twilio-21610")
+            record(svc.consent, svc.settings.sender_salt, job.channel, job.user_id, True, "twilio-21610")
         box.fail(job.id, str(outcome))
         return "failed"
     if outcome.unknown and job.unsure + 1 >= MAX_UNSURE:
@@ -103,7 +104,7 @@ def _dead(job: Job, box: OutboxStore, message: str, reason: str) -> str:
     return "dead"
 
 
-def drain_once(svc: Services, box: OutboxStore, sender: Sender, config: WorkerConfig | None = None,
+def drain_once(svc: Services, box: OutboxStore, senders: Senders, config: WorkerConfig | None = None,
                now: float | None = None, limit: int = 1000) -> dict[str, int]:
     """Process the jobs due at ``now`` (default: when called), at most ``limit``; counts by outcome. A job put off
     by a failure here waits for the next drain, so one drain tries each job once."""
@@ -114,28 +115,28 @@ def drain_once(svc: Services, box: OutboxStore, sender: Sender, config: WorkerCo
         job = box.claim(at)
         if job is None:
             break
-        result = process(job, svc, box, sender, config, at)
+        result = process(job, svc, box, senders, config, at)
         counts[result] = counts.get(result, 0) + 1
     return counts
 
 
 def run_forever(svc: Services, stop_event: threading.Event, box: OutboxStore | None = None,
-                sender: Sender | None = None, config: WorkerConfig | None = None) -> None:
+                senders: Senders | None = None, config: WorkerConfig | None = None) -> None:
     """Drain until ``stop_event`` is set; a job left mid-send is claimed again once its lease runs out."""
     config = config or WorkerConfig.from_settings(svc.settings)
     box = box or open_outbox(svc.settings)
-    sender = sender or _senders(svc, box, config, stop_event)
-    if sender is None:
+    senders = senders if senders is not None else _senders(svc, box, config, stop_event)
+    if senders is None:
         return
     svc.metrics.dead_letters.set_function(box.dead_letter_count)
     box.lease = max(box.lease, 4 * sum(config.timeout) + 10)  # a send, a refresh and the re-send fit in a lease
-    channels = ", ".join(sender) if isinstance(sender, Senders) else "zalo"
+    channels = ", ".join(senders)
     log.info("outbox worker started on %s (sending on %s)", box.where, channels or "no channel")
     box.check()
     purged_at, failing = 0.0, False
     while not stop_event.is_set():
         try:
-            done = drain_once(svc, box, sender, config)
+            done = drain_once(svc, box, senders, config)
             if box.exists() and time.time() - purged_at > PURGE_EVERY:
                 purged_at = time.time()
                 box.purge(purged_at - KEEP_FINISHED)

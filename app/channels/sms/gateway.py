@@ -5,13 +5,13 @@ The flow is the same for every aggregator (read the fields, check the signature,
 signature, and the HTTP answer. ``ESMS`` below is eSMS: MO as a GET or form POST, MT in the response body as
 ``<ClientResponse>`` XML.
 
-A second aggregator is one more module. For V-COM, ``sms_vcom.py`` would build
-``Profile(name="vcom", channel="vcom", fields={"phone": "phone", "short_code": "service_id", "keyword":
-"command_code", "text": "message", "msg_id": "request_id", "received_at": "time", "signature": "checksum"},
-read=<request.get_json() as str values>, sign=<base64(sha256(client_id + request_id + phone + secure_key +
-time))>, respond=<HTTP 200 ack, then post the MT to .../api/v2/send-mt keyed by request_id>, ...)`` and a
-blueprint whose route returns ``handle_mo(VCOM)``; then add it to ``CHANNEL_MODULES`` and the settings it
-needs to ``Settings``/``REQUIRED``. V-COM retries an MO that did not get a 200, which de-duplication absorbs.
+A second aggregator is one more module. For V-COM, ``app/channels/sms/vcom.py`` would build ``Profile(name="vcom",
+channel="vcom", fields={"phone": "phone", "short_code": "service_id", "keyword": "command_code", "text": "message",
+"msg_id": "request_id", "received_at": "time", "signature": "checksum"}, read=<request.get_json() as str values>,
+sign=<base64(sha256(client_id + request_id + phone + secure_key + time))>, respond=<HTTP 200 ack, then post the MT to
+.../api/v2/send-mt keyed by request_id>, ...)`` and a blueprint whose route returns ``handle_mo(VCOM_CHANNEL)``,
+``Gateway(VCOM, its blueprint)``; then add that channel to ``app.channels.registry`` and the settings it needs to
+``app.config.fields``/``REQUIRED``. V-COM retries an MO that did not get a 200, which de-duplication absorbs.
 
 Replays: the sign covers only some fields (eSMS: cpid, smsid, content and receiverTime), so an MO is
 de-duplicated on exactly the string that was signed: the fields concatenated as signed, so that moving characters
@@ -34,12 +34,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Request, Response, request
 
 from app.channels.base import BadRequest, WebhookError, in_replay_window, same_secret
 from app.channels.sms.common import answer, check_text, mask, outcome, refuse_signature, require, sms_text
+from app.channels.sms.gateway_send import GatewaySender
 from app.config import Settings
+from app.config.constants import REQUIRED
 from app.message import InboundMessage
+from app.outbound.delivery import Sender
+from app.outbox.base import OutboxStore
 from app.services import services
 from handlers.choice import choice_of
 from handlers.reply import Reply
@@ -150,13 +154,37 @@ def fresh(msg: InboundMessage, profile: Profile) -> bool:
     return False
 
 
-def handle_mo(profile: Profile) -> Response:
+class Gateway:
+    """A short-code aggregator as a channel (``app.channels.base.Channel``), its differences in ``profile``."""
+
+    def __init__(self, profile: Profile, routes: Blueprint) -> None:
+        self.profile = profile
+        self.name = profile.channel
+        self.blueprint = routes
+        self.required = REQUIRED[profile.channel]
+
+    def verify(self, request: Request) -> None:
+        """The aggregator's address, the MO's signature, then the account it is for."""
+        allowed(services().settings, self.profile.channel)
+        values = self.profile.read()
+        verify(values, self.profile)
+        ours(values, self.profile)
+
+    def parse(self, request: Request) -> InboundMessage:
+        return parse_inbound(self.profile.read(), self.profile)
+
+    def render(self, reply: Reply, msg: InboundMessage) -> str:
+        return render(reply, msg)
+
+    def sender(self, settings: Settings, box: OutboxStore, timeout: tuple[float, float]) -> Sender:
+        return GatewaySender(settings, timeout)
+
+
+def handle_mo(channel: Gateway) -> Response:
     """The whole webhook for one aggregator: nothing is answered unless the signature holds."""
-    allowed(services().settings, profile.channel)
-    values = profile.read()
-    verify(values, profile)
-    ours(values, profile)
-    msg = parse_inbound(values, profile)
+    profile = channel.profile
+    channel.verify(request)
+    msg = channel.parse(request)
     if not fresh(msg, profile):
         return profile.respond(msg, None)
     said = answer(msg)  # said.text None: over the sender's limits, the MT is left empty
@@ -218,6 +246,9 @@ ESMS = Profile(
 )
 
 
+GATEWAY = Gateway(ESMS, blueprint)
+
+
 @blueprint.route("/sms/gateway", methods=["GET", "POST"])
 def mo() -> Response:
-    return handle_mo(ESMS)
+    return handle_mo(GATEWAY)

@@ -1,9 +1,9 @@
 """Twilio Programmable Messaging: inbound SMS answered inline with TwiML, and delivery status callbacks.
 
 Twilio has no two-way SMS in Vietnam, so this channel serves testing and deployments elsewhere; the Da Nang short code
-goes through ``sms_gateway``. Nothing here depends on the other. Proactive SMS (notices) go out through the outbox and
-Twilio's REST API (``app.outbound.senders.TwilioSender``); a status callback with error 21610 (the recipient texted STOP
-to the carrier) is recorded as an opt-out.
+goes through ``app.channels.sms.gateway``. Nothing here depends on the other. Proactive SMS (notices) go out through the
+outbox and Twilio's REST API (``app.channels.sms.twilio_send``); a status callback with error 21610 (the recipient
+texted STOP to the carrier) is recorded as an opt-out.
 """
 
 from __future__ import annotations
@@ -12,17 +12,22 @@ import logging
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Request, Response, request, url_for
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
 from app.channels.base import BadRequest, WebhookError
-from app.channels.sms.common import answer, check_text, mask, outcome, refuse_signature, require
+from app.channels.sms.common import answer, check_text, mask, outcome, refuse_signature, require, sms_text
+from app.channels.sms.twilio_send import TWILIO_OPTED_OUT, TwilioSender
+from app.config import Settings
+from app.config.constants import REQUIRED
 from app.message import InboundMessage, Kind
-from app.outbound.consent import consent_key
-from app.outbound.senders import TWILIO_OPTED_OUT
+from app.outbound.consent import record
+from app.outbound.delivery import Sender
+from app.outbox.base import OutboxStore
 from app.services import services
+from handlers.reply import Reply
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("twilio", __name__)
@@ -97,7 +102,7 @@ def status_url() -> str:
     return base.rstrip("/") + url_for("twilio.status_callback")
 
 
-def render(text: str | None) -> str:
+def twiml(text: str | None) -> str:
     """TwiML with one ``<Message>`` holding the SMS text (within ``TONGDAI_SMS_BUDGET``), or an empty
     ``<Response/>`` when nothing is to be said. The ``action`` asks Twilio for delivery status callbacks: an
     inline reply has no other way to request them."""
@@ -107,22 +112,45 @@ def render(text: str | None) -> str:
     return str(twiml)
 
 
+class Twilio:
+    """The Twilio SMS channel (``app.channels.base.Channel``)."""
+
+    name = CHANNEL
+    blueprint = blueprint
+    required = REQUIRED[CHANNEL]
+
+    def verify(self, request: Request) -> None:
+        verify()
+
+    def parse(self, request: Request) -> InboundMessage:
+        return parse_inbound()
+
+    def render(self, reply: Reply, msg: InboundMessage) -> str:
+        return twiml(sms_text(reply))
+
+    def sender(self, settings: Settings, box: OutboxStore, timeout: tuple[float, float]) -> Sender:
+        return TwilioSender(settings, timeout)
+
+
+TWILIO = Twilio()
+
+
 @blueprint.post("/sms/twilio")
 def inbound() -> Response:
-    verify()
-    msg = parse_inbound()
+    TWILIO.verify(request)
+    msg = TWILIO.parse(request)
     handled = request.form.get("OptOutType", "").upper()
     if handled in ("STOP", "START"):  # Advanced Opt-Out: Twilio has answered it already; we only record it
         record_consent(msg.sender, handled == "STOP", "twilio-opt-out-type")
-        return Response(render(None), mimetype="text/xml")
+        return Response(twiml(None), mimetype="text/xml")
     said = answer(msg)
     log.info("twilio %s from %s (%s): %s", msg.message_id, mask(msg.sender), msg.kind, outcome(said))
-    return Response(render(said.text), mimetype="text/xml")
+    return Response(twiml(said.text), mimetype="text/xml")
 
 
 @blueprint.post("/sms/twilio/status")
 def status_callback() -> Response:
-    verify()
+    TWILIO.verify(request)
     fields = require(_form(), ("MessageSid", "MessageStatus"), CHANNEL)
     status = fields["MessageStatus"] if fields["MessageStatus"] in STATUSES else "other"
     services().metrics.status_callbacks.labels(CHANNEL, status).inc()
@@ -139,13 +167,9 @@ def record_consent(number: str, out: bool, source: str) -> None:
     (error 21610 in a status callback), or Advanced Opt-Out's ``OptOutType`` on an inbound message. Not recorded:
     a 503, so that Twilio tries again."""
     svc = services()
-    try:
-        svc.consent.set_out(CHANNEL, consent_key(svc.settings.sender_salt, CHANNEL, number), out, source)
-    except Exception:
-        log.exception("could not record a Twilio %s (%s)", "opt-out" if out else "opt-in", source)
-        raise Unavailable("the opt-out could not be recorded; retry later") from None
+    if record(svc.consent, svc.settings.sender_salt, CHANNEL, number, out, source) is None:
+        raise Unavailable("the opt-out could not be recorded; retry later")
     log.info("twilio number %s opted %s (%s)", mask(number), "out" if out else "in", source)
-
 
 class Unavailable(WebhookError):
     status = 503

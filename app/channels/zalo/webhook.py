@@ -5,8 +5,8 @@ verified event goes into the outbox (``app.outbox``) before the 200, and ``app.o
 (``app.channels.zalo.messages.render``) and sends it (``app.channels.zalo.client``). Receipts, echoes of our own
 messages and events we cannot answer are acknowledged and counted, never stored.
 
-The signature is checked over the raw bytes before anything parses them (``verify``): the two values Zalo signs
-besides the body, app_id and timestamp, come from the settings and from a bounded scan of the bytes. Then the
+The signature is checked over the raw bytes before anything parses them (``ZALO.verify``, with
+``app.channels.zalo.events``), then the event is parsed and must be the one signed (``ZALO.parse``). Then the
 event's age: one outside ``TONGDAI_REPLAY_WINDOW`` (or more than ``CLOCK_SKEW`` ahead) is a replay that may have
 outlived its de-duplication, and is acknowledged with ``200 {"status": "stale"}``, neither stored nor answered:
 Zalo re-delivers what gets a non-2xx for hours, and a re-delivery can only be older, so an error would bring the
@@ -18,36 +18,62 @@ recorded before the 200; the welcome for a follow is queued as before.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import re
-from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, make_response, request
+from flask import Blueprint, Flask, Request, Response, g, jsonify, make_response, request
 from flask.blueprints import BlueprintSetupState
 
-from app.channels.base import BadRequest, BadSignature, has_surrogates, in_replay_window, same_secret
-from app.channels.base import without_surrogates as clean
+from app.channels.base import BadRequest, BadSignature, in_replay_window
+from app.channels.zalo.client import make_sender
+from app.channels.zalo.events import HEADER, check_signed, decode, parse_inbound, verify
 from app.channels.zalo.messages import GUARD, render
+from app.config import Settings
+from app.config.constants import REQUIRED
 from app.guard import screen
-from app.message import InboundMessage, Kind
-from app.outbound.consent import consent_key
+from app.message import InboundMessage
+from app.outbound.consent import record
+from app.outbound.delivery import Sender
 from app.outbound.notices import outbox as shared_outbox
 from app.outbox.base import OutboxStore, OutboxUnavailable
 from app.services import Services, services
+from handlers.reply import Reply
 
-__all__ = ["blueprint", "outbox", "parse_inbound", "render", "signature", "verify"]
 log = logging.getLogger(__name__)
 blueprint = Blueprint("zalo", __name__, url_prefix="/zalo")
-HEADER = "X-ZEvent-Signature"
-# What the signature needs from the bytes, found without parsing them: a scan that cannot recurse or backtrack.
-# Inside a JSON string a quote is escaped, so only keys match; a few candidates (a nested "timestamp" before
-# the event's own) are each tried, and the parsed event must carry the ones that verified.
-_FIELD = {name: re.compile(rb'"' + name.encode() + rb'"\s{0,8}:\s{0,8}"?(\d{1,32})"?')
-          for name in ("app_id", "timestamp")}
-CANDIDATES = 4
+
+
+class Zalo:
+    """The Zalo OA channel (``app.channels.base.Channel``)."""
+
+    name = "zalo"
+    blueprint = blueprint
+    required = REQUIRED["zalo"]
+
+    def verify(self, request: Request) -> None:
+        """The signature over the raw bytes; what it was made with is kept for ``parse`` to check against the event.
+        Without the OA key (development only: ``check`` refuses production) events are not verified."""
+        settings = services().settings
+        raw = request.get_data()  # raises 413 past MAX_CONTENT_LENGTH
+        if settings.ZALO_OA_SECRET_KEY:
+            g.zalo_signed = verify(raw, request.headers.get(HEADER, ""), settings.ZALO_OA_SECRET_KEY,
+                                   settings.ZALO_APP_ID)
+
+    def parse(self, request: Request) -> InboundMessage:
+        body = decode(request.get_data())
+        if signed := g.pop("zalo_signed", None):
+            check_signed(body, *signed)
+        return parse_inbound(body)
+
+    def render(self, reply: Reply, msg: InboundMessage) -> dict[str, Any]:
+        return render(reply)
+
+    def sender(self, settings: Settings, box: OutboxStore, timeout: tuple[float, float]) -> Sender:
+        return make_sender(settings, box, timeout)
+
+
+ZALO = Zalo()
 
 
 @blueprint.record_once
@@ -64,134 +90,6 @@ def outbox(app: Flask | None = None) -> OutboxStore:
     return shared_outbox(app or current_app._get_current_object())  # type: ignore[attr-defined]
 
 
-def signature(app_id: str, raw: bytes, timestamp: str, secret_key: str) -> str:
-    """Zalo's ``mac``: plain SHA-256 (not an HMAC) of app_id + raw body + timestamp + OA secret key."""
-    return hashlib.sha256(app_id.encode() + raw + timestamp.encode() + secret_key.encode()).hexdigest()
-
-
-def decode(raw: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise BadRequest("the body is not UTF-8") from exc
-    except json.JSONDecodeError as exc:
-        raise BadRequest(f"the body is not JSON: {exc.msg} at character {exc.pos}") from exc
-    except RecursionError:
-        raise BadRequest("the body is nested too deeply to be a Zalo event") from None
-    if not isinstance(body, dict):
-        raise BadRequest("the body must be a JSON object")
-    return body
-
-
-def _scalar(body: dict[str, Any], name: str) -> str:
-    value = body.get(name)
-    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
-        raise BadRequest(f'"{name}" is missing or not a string')
-    return str(value)
-
-
-def _found(raw: bytes, name: str) -> list[str]:
-    return list(dict.fromkeys(m.decode() for m in _FIELD[name].findall(raw)))[:CANDIDATES]
-
-
-def verify(raw: bytes, header: str, secret_key: str, app_id: str = "") -> tuple[str, str]:
-    """Raise ``BadSignature`` unless ``header`` is ``mac=<signature of raw>`` for ``app_id`` (when configured);
-    return the app_id and timestamp it was made with. Only the raw bytes are read."""
-    given = header.strip()
-    if not given.lower().startswith("mac="):
-        raise BadSignature(f"missing or malformed {HEADER} header")
-    mac = given[4:].strip().lower()
-    for signed_app in [app_id] if app_id else _found(raw, "app_id"):
-        for stamp in _found(raw, "timestamp"):
-            if same_secret(mac, signature(signed_app, raw, stamp, secret_key)):
-                return signed_app, stamp
-    raise BadSignature(f"wrong {HEADER} signature")
-
-
-def _signed(body: dict[str, Any], app_id: str, stamp: str) -> None:
-    """The parsed event must be the one the signature was made for."""
-    if _scalar(body, "app_id") != app_id:
-        raise BadSignature("the event is for another Zalo app")
-    if _scalar(body, "timestamp") != stamp:
-        raise BadSignature("the signed timestamp is not the event's")
-
-
-def _user(body: dict[str, Any], role: str) -> str:
-    who = body.get(role)
-    user = who.get("id") if isinstance(who, dict) else None
-    if not isinstance(user, str | int) or isinstance(user, bool) or user == "":
-        raise BadRequest(f'"{role}.id" is missing')
-    if has_surrogates(str(user)):
-        raise BadRequest(f'"{role}.id" is not valid Unicode')
-    return str(user)
-
-
-def _coordinates(message: dict[str, Any]) -> tuple[float, float] | None:
-    attachments = message.get("attachments")
-    for attachment in attachments if isinstance(attachments, list) else ():
-        payload = attachment.get("payload") if isinstance(attachment, dict) else None
-        coords = payload.get("coordinates") if isinstance(payload, dict) else None
-        if not isinstance(coords, dict):
-            continue
-        try:  # Zalo sends the numbers as strings
-            lat, lon = float(coords["latitude"]), float(coords["longitude"])
-        except (TypeError, KeyError, ValueError):
-            continue
-        if -90 <= lat <= 90 and -180 <= lon <= 180:
-            return lat, lon
-    return None
-
-
-def _image_urls(message: dict[str, Any]) -> list[str]:
-    found = []
-    for item in message.get("attachments") or []:
-        url = (item.get("payload") or {}).get("url") if isinstance(item, dict) else None
-        if isinstance(url, str) and url.startswith(("https://", "http://")) and " " not in url:
-            found.append(url)
-    return found
-
-
-def parse_inbound(body: dict[str, Any]) -> InboundMessage:
-    """The event as a channel-neutral message; ``kind`` "ignored" for what gets no reply."""
-    event = body.get("event_name")
-    if not isinstance(event, str) or not event:
-        raise BadRequest('"event_name" is missing')
-    stamp = body.get("timestamp")
-    try:
-        received = datetime.fromtimestamp(int(str(stamp)) / 1000, UTC)
-    except (ValueError, OverflowError, OSError):  # no time we can read: as old as can be, so refused as stale
-        received = datetime.fromtimestamp(0, UTC)
-    extra = {"event": event}
-    if body.get(GUARD) == "limited":  # stored so by the webhook: the sender was over the rate limit
-        extra["guard"] = "limited"
-    if event in ("follow", "unfollow"):
-        user = _user(body, "follower")
-        kind: Kind = "follow" if event == "follow" else "unfollow"
-        return InboundMessage("zalo", user, "", f"{event}:{user}:{stamp}", received, kind, extra=extra)
-    if not event.startswith("user_send_"):  # receipts, oa_send_* echoes, anonymous_send_*, ...
-        return InboundMessage("zalo", "", "", "", received, "ignored", extra=extra)
-    user = _user(body, "sender")
-    message = body.get("message")
-    if not isinstance(message, dict):
-        raise BadRequest('"message" is missing')
-    msg_id = message.get("msg_id")
-    msg_id = msg_id if isinstance(msg_id, str) and msg_id else f"{event}:{user}:{stamp}"
-    if has_surrogates(msg_id):
-        raise BadRequest('"message.msg_id" is not valid Unicode')
-    text, kind, where = "", "unsupported", None
-    if event == "user_send_text":
-        given, kind = message.get("text"), "text"
-        if not isinstance(given, str):
-            raise BadRequest('"message.text" is missing')
-        text = clean(given)
-    elif event == "user_send_location" and (where := _coordinates(message)):
-        kind = "location"
-    elif event == "user_send_image" and (images := _image_urls(message)):
-        extra["images"] = " ".join(images)  # a photo may belong to a citizen report (app.reports.media)
-    lat, lon = where or (None, None)
-    return InboundMessage("zalo", user, text, msg_id, received, kind, lat, lon, extra=extra)
-
-
 @blueprint.get("/webhook")
 def webhook_check() -> Response:
     """Lets the Zalo console (and an operator with curl) see the URL is alive."""
@@ -201,16 +99,9 @@ def webhook_check() -> Response:
 @blueprint.post("/webhook")
 def webhook() -> Response:
     svc = services()
-    raw = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH
-    secret_key = svc.settings.ZALO_OA_SECRET_KEY
     try:
-        # Without the key (development only: check() refuses production) events are not verified.
-        signed = verify(raw, request.headers.get(HEADER, ""), secret_key, svc.settings.ZALO_APP_ID) \
-            if secret_key else None
-        body = decode(raw)
-        if signed:
-            _signed(body, *signed)
-        msg = parse_inbound(body)
+        ZALO.verify(request)
+        msg = ZALO.parse(request)
     except (BadSignature, BadRequest) as exc:
         svc.metrics.rejected.labels("zalo", "signature" if isinstance(exc, BadSignature) else "bad_request").inc()
         log.warning("zalo webhook refused: %s", exc)
@@ -225,13 +116,13 @@ def webhook() -> Response:
         return make_response(jsonify(error="temporarily unavailable, retry later"), 503)
     if msg.kind == "unfollow":
         return jsonify(status="opted_out")
-    event = raw.decode("utf-8")
+    event = request.get_data(as_text=True)
     if msg.kind != "follow":
         limited = screen(svc, msg, svc.now())
         if isinstance(limited, str):  # over the rate, or a loop: acknowledged, counted, not answered
             return jsonify(status="limited")
         if limited is not None:  # the one "please wait": the worker sends that instead of an answer
-            event = json.dumps({**body, GUARD: "limited"})
+            event = json.dumps({**json.loads(event), GUARD: "limited"})
     try:
         stored = outbox().enqueue(msg.message_id, msg.sender, event)
     except OutboxUnavailable:  # logged by the store, once per outage; Zalo delivers the event again later
@@ -245,16 +136,9 @@ def webhook() -> Response:
 def _consent(svc: Services, msg: InboundMessage) -> bool:
     """Record an unfollow as an opt-out, a follow as an opt-in (and as the user's last contact); False when the
     store cannot be reached (Zalo delivers the event again later)."""
-    who = consent_key(svc.settings.sender_salt, "zalo", msg.sender)
-    try:
-        svc.consent.set_out("zalo", who, msg.kind == "unfollow", msg.kind)
-        if msg.kind == "follow":
-            svc.consent.seen("zalo", who, msg.received_at.timestamp())
-    except Exception:
-        log.exception("could not record a zalo %s", msg.kind)
-        return False
-    return True
-
+    seen = msg.received_at.timestamp() if msg.kind == "follow" else None
+    return record(svc.consent, svc.settings.sender_salt, "zalo", msg.sender, msg.kind == "unfollow", msg.kind,
+                  seen) is not None
 
 def fresh(svc: Services, msg: InboundMessage) -> bool:
     """Is the event within the replay window (see the module's docstring)? Counted and logged when not."""
