@@ -1,5 +1,5 @@
 """What crosses from a channel to the answer path: one inbound message, the same for every channel, and what the
-stores know of its sender (``sender_hash``)."""
+stores (``sender_hash``) and the logs (``masked``) know of its sender."""
 
 from __future__ import annotations
 
@@ -29,3 +29,9 @@ def sender_hash(salt: str, channel: str, sender: str) -> str:
     """What the store knows of a sender: a salted hash, never the phone number or Zalo id."""
     return hmac.new(salt.encode(), f"{channel}:{sender}".encode(errors="surrogatepass"),
                     hashlib.sha256).hexdigest()[:20]
+
+
+def masked(user_id: object) -> str:
+    """A recipient (Zalo id or phone number) fit for logs: its last four characters."""
+    text = str(user_id)
+    return "…" + text[-4:] if len(text) > 4 else text

@@ -13,7 +13,6 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -26,12 +25,12 @@ from app.message import InboundMessage
 from app.services import services
 from handlers.gsm7 import gsm7_ok
 from handlers.reply import Reply
+from lookups.clock import VIETNAM
 from lookups.store import Catalog
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gateway"
 KEY = "k3y-8188-danang"
 CPID = "1022DN"
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def stamp(at: datetime | None = None) -> str:

@@ -19,8 +19,8 @@ from zalo_kit import USER as ZALO_USER
 from app import create_app
 from app.cli import main
 from app.outbound.consent import consent_key
-from app.outbound.quiet import VIETNAM
 from app.services import services
+from lookups.clock import VIETNAM
 from lookups.store import Catalog
 
 EN_STOP = "You will get no more notices from this hotline on this channel. Send START to get them again."

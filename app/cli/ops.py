@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 import requests
 
-from app.channels.zalo.client import masked
 from app.channels.zalo.tokens import Tokens
 from app.config import Settings
+from app.message import masked
 from app.outbound.deadletters import preview, resend
 from app.outbound.worker import run_forever
 from app.outbox import open_outbox

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from app.config import ConfigError, Settings
 from app.outbound.notices import NoticeError, Outbound, channel_for
-from app.outbound.quiet import VIETNAM
 from app.outbox.base import OutboxUnavailable
+from lookups.clock import VIETNAM
 from lookups.store import Catalog
 
 COMMANDS = ("send",)

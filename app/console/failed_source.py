@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 
-from app.channels.zalo.client import masked
+from app.message import masked
 from app.outbound import deadletters
 from app.outbound.deadletters import preview
 from app.outbound.notices import outbox as shared_outbox

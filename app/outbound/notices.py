@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Literal
 
 from flask import Flask
 
-from app.channels.zalo.client import masked
 from app.config import Settings
+from app.config.env import parse_quiet_hours
+from app.message import masked
 from app.outbound.consent import SMS_CHANNELS, ConsentStore, consent_key, open_consent, phone_digits
-from app.outbound.quiet import parse_quiet_hours, quiet_until
+from app.outbound.quiet import quiet_until
 from app.outbox import open_outbox
 from app.outbox.base import Job, OutboxStore, OutboxUnavailable
 from handlers.gsm7 import to_gsm7

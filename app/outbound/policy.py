@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.config import Settings
-from app.outbound.quiet import Window, parse_quiet_hours
+from app.config.env import Window, parse_quiet_hours
 
 
 @dataclass(frozen=True)

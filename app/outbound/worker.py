@@ -22,9 +22,9 @@ import time
 
 from flask import Flask
 
-from app.channels.zalo.client import masked
 from app.channels.zalo.events import parse_inbound
 from app.channels.zalo.messages import apology, build, envelope
+from app.message import masked
 from app.outbound.consent import record
 from app.outbound.delivery import MAX_UNSURE, UNKNOWN, Outcome
 from app.outbound.notices import hold

@@ -20,10 +20,10 @@ from typing import Literal, Protocol
 
 from app.config import Settings
 from app.outbound.notices import NoticeError, Outbound
-from app.outbound.quiet import VIETNAM
 from app.outbox.base import OutboxUnavailable
 from handlers.render import render_sms, render_zalo
 from handlers.reply import Reply
+from lookups.clock import VIETNAM
 
 log = logging.getLogger(__name__)
 Outcome = Literal["queued", "duplicate", "opted_out", "not_deliverable", "failed"]

@@ -28,7 +28,7 @@ from app.services import services
 from handlers.reports import codes
 from handlers.reports.catalog import Service
 from handlers.reports.store import CLOSED, NewTicket, Place
-from handlers.reports.view import LOCAL
+from lookups.clock import VIETNAM
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("open311", __name__, url_prefix="/open311/v2")
@@ -169,7 +169,7 @@ def _when(name: str) -> datetime | None:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         raise Open311Error(400, f"{name} must be a w3 datetime, e.g. 2026-12-01T00:00:00+07:00") from None
-    return value if value.tzinfo else value.replace(tzinfo=LOCAL)
+    return value if value.tzinfo else value.replace(tzinfo=VIETNAM)
 
 
 def _ids(raw: str) -> list[str]:

@@ -32,7 +32,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Request, Response, request
 
@@ -47,10 +46,10 @@ from app.outbox.base import OutboxStore
 from app.services import services
 from handlers.choice import choice_of
 from handlers.reply import Reply
+from lookups.clock import VIETNAM
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("gateway", __name__)
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")  # aggregators stamp MOs in local time
 COMMON = ("phone", "short_code", "keyword", "text", "msg_id", "received_at")
 OPTIONAL = ("telco",)  # kept in InboundMessage.extra when the aggregator sends it
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # outside XML 1.0's Char
@@ -118,7 +117,7 @@ def parse_inbound(values: Mapping[str, str], profile: Profile) -> InboundMessage
     text = check_text(field["text"], profile.fields["text"], profile.channel)
     keyword = field["keyword"].strip()
     text = with_keyword(text, keyword)
-    try:
+    try:  # aggregators stamp MOs in local time
         received = datetime.strptime(field["received_at"], profile.time_format).replace(tzinfo=VIETNAM)
     except ValueError:
         services().metrics.rejected.labels(profile.channel, "malformed").inc()

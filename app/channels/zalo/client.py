@@ -16,10 +16,11 @@ import requests
 
 from app.channels.zalo.tokens import RefreshFailed, Tokens
 from app.config import Settings
+from app.message import masked
 from app.outbound.delivery import SENT, Outcome, Sender, request_failed, status_failed
 from app.outbox.base import OutboxStore
 
-__all__ = ["SENT", "LogSender", "Outcome", "Sender", "ZaloClient", "make_sender", "masked"]
+__all__ = ["SENT", "LogSender", "Outcome", "Sender", "ZaloClient", "make_sender"]
 log = logging.getLogger(__name__)
 SEND_PATH = "/v3.0/oa/message/cs"
 TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
@@ -29,11 +30,6 @@ RATE_LIMITED = -32
 TOKEN_ERRORS = frozenset({-124, -216, -220})
 NO_RETRY = {-201: "invalid_field", -213: "not_follower", -227: "user_inactive", -230: "window_closed",
             -232: "window_closed"}
-
-
-def masked(user_id: object) -> str:
-    text = str(user_id)
-    return "…" + text[-4:] if len(text) > 4 else text
 
 
 class LogSender:
