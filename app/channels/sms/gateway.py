@@ -157,9 +157,7 @@ class Gateway:
     """A short-code aggregator as a channel (``app.channels.base.Channel``), its differences in ``profile``."""
 
     def __init__(self, profile: Profile, routes: Blueprint) -> None:
-        self.profile = profile
-        self.name = profile.channel
-        self.blueprint = routes
+        self.profile, self.name, self.blueprint = profile, profile.channel, routes
         self.required = REQUIRED[profile.channel]
 
     def verify(self, request: Request) -> None:
@@ -181,9 +179,8 @@ class Gateway:
 
 def handle_mo(channel: Gateway) -> Response:
     """The whole webhook for one aggregator: nothing is answered unless the signature holds."""
-    profile = channel.profile
     channel.verify(request)
-    msg = channel.parse(request)
+    msg, profile = channel.parse(request), channel.profile
     if not fresh(msg, profile):
         return profile.respond(msg, None)
     said = answer(msg)  # said.text None: over the sender's limits, the MT is left empty
