@@ -51,6 +51,8 @@ class Metrics:
 
 @dataclass
 class Resources:
+    """Built once per app (``create_app``) or per command; the stores are opened from the settings when not given."""
+
     settings: Settings
     catalog: Catalog
     metrics: Metrics = field(default_factory=Metrics)

@@ -54,7 +54,6 @@ class Services(Resources):
         return found
 
 
-
 def services(app: Flask | None = None) -> Services:
     found = (app or current_app).extensions[EXTENSION]
     assert isinstance(found, Services)

@@ -188,7 +188,7 @@ def test_unsigned_garbage_is_refused_before_it_is_parsed(app: Flask, raw: bytes,
     def parsed(*args: object) -> None:
         raise AssertionError("parsed before the signature was checked")
 
-    monkeypatch.setattr("app.channels.zalo.webhook.json.loads", parsed)
+    monkeypatch.setattr("app.channels.zalo.events.json.loads", parsed)
     response = post(app.test_client(), raw, "mac=" + "0" * 64)
     assert response.status_code == 401 and outbox(app).counts() == {}
 

@@ -27,8 +27,9 @@ from fake_zalo import OA_SECRET_KEY, FakeZalo, event
 
 from app import create_app
 from app.channels.zalo.client import Sender, make_sender
+from app.channels.zalo.events import parse_inbound
 from app.channels.zalo.tokens import Tokens
-from app.channels.zalo.webhook import outbox, parse_inbound
+from app.channels.zalo.webhook import outbox
 from app.cli.ops import add_commands
 from app.outbound.policy import WorkerConfig
 from app.outbound.senders import Senders
@@ -146,7 +147,6 @@ def make_rig(fake: FakeZalo, catalog: Catalog, state: Path, monkeypatch: pytest.
     app = create_app({"CATALOG": catalog})
     svc, box = services(app), outbox(app)
     return Rig(fake, svc, box, make_sender(svc.settings, box, FAST.timeout))
-
 
 
 def ops(*argv: str) -> argparse.Namespace:

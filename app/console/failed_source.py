@@ -28,7 +28,7 @@ class Letter:
 
 
 def outbox() -> OutboxStore:
-    """The app's one outbox, shared with the channels and the worker thread (``app.outbound.outbox``)."""
+    """The app's one outbox, shared with the channels and the worker thread (``app.outbound.notices.outbox``)."""
     return shared_outbox(current_app._get_current_object())  # type: ignore[attr-defined]
 
 

@@ -60,7 +60,7 @@ class RedisOutbox:
 
     @classmethod
     def from_url(cls, url: str, prefix: str = "tongdai:") -> RedisOutbox:
-        """``prefix``: ``Settings.TONGDAI_REDIS_PREFIX`` (app.outbox.base.open_outbox passes it)."""
+        """``prefix``: ``Settings.TONGDAI_REDIS_PREFIX`` (app.outbox.open_outbox passes it)."""
         # Short timeouts: the webhook waits on the enqueue, and answers 503 (Zalo retries) rather than hang. One
         # immediate retry on a broken connection, so a connection left over from before a Redis restart is replaced
         # unnoticed; none on a timeout, where the command may have run (a claim twice would hide a job for a lease).
