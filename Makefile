@@ -19,6 +19,7 @@ run: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy app handlers lookups
+	$(BIN)/lint-imports
 
 services:
 	bash .ci/services

@@ -21,7 +21,7 @@ def check_settings() -> None:
 
     try:
         settings = Settings.from_env()  # warns about unknown TONGDAI_* names, once: the workers inherit the record
-        config_log = logging.getLogger("app.config")
+        config_log = logging.getLogger("app.config.checks")
         config_log.disabled = True  # development's warnings are each worker's to give, not the master's too
         try:
             settings.check()

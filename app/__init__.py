@@ -1,10 +1,10 @@
-"""The web service: one Flask app, one blueprint per channel, all answering through ``Services.answer``."""
+"""The web service: one Flask app, one blueprint per channel (``app.channels.registry``), all answering through
+``Services.answer``."""
 
 from __future__ import annotations
 
 import logging
 import uuid
-from importlib import import_module
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
@@ -18,7 +18,6 @@ from handlers.registry import keywords
 from lookups.store import Catalog
 
 log = logging.getLogger(__name__)
-CHANNEL_MODULES = {"twilio": "twilio_sms", "gateway": "sms_gateway", "zalo": "zalo", "api": "api"}
 
 
 class RequestIdFilter(logging.Filter):
@@ -55,18 +54,20 @@ def init_app(app: Flask, settings: Settings, catalog: Catalog | None = None) -> 
     for handler in logging.getLogger().handlers:
         handler.addFilter(RequestIdFilter())
     _install_hooks(app)
-    from app import health
+    # Imported here, not with this module: `tongdai` commands import app/ without serving, and need none of these.
+    from app import console, health, reports
+    from app.channels.registry import CHANNELS
+    from app.outbound.worker import start_worker
 
     app.register_blueprint(health.blueprint)
-    for channel in settings.channels:
-        if channel in CHANNEL_MODULES:
-            module = import_module(f"app.channels.{CHANNEL_MODULES[channel]}")
-            app.register_blueprint(module.blueprint)
-    import_module("app.reports").init_app(app)  # citizen reports: PA/TT, operators' API, Open311
+    for channel in CHANNELS:
+        if channel.name in settings.channels:
+            app.register_blueprint(channel.blueprint)
+    reports.init_app(app)  # citizen reports: PA/TT, operators' API, Open311
     if "console" in settings.channels:
-        import_module("app.console").init_app(app)  # the operators' web console under /console/
-    # The Zalo outbox worker thread (a no-op unless the zalo channel is on and TONGDAI_WORKER_THREAD != 0).
-    import_module("app.worker").start_worker(app)
+        console.init_app(app)  # the operators' web console under /console/
+    # The outbox worker thread (a no-op unless a channel sends from the outbox and TONGDAI_WORKER_THREAD != 0).
+    start_worker(app)
 
 
 def _install_hooks(app: Flask) -> None:

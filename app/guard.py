@@ -12,30 +12,23 @@ the webhook (``screen``), before the event is stored, since its replies are buil
 from __future__ import annotations
 
 import hashlib
-import hmac
 import logging
 import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from app.channels.base import InboundMessage
-from app.state import Op
+from app.message import InboundMessage, sender_hash
+from app.state.store import Op
 from handlers.i18n import pick
 from handlers.reply import Lang, Reply
 
 if TYPE_CHECKING:
     from app.config import Settings
-    from app.services import Services
+    from app.resources import Resources
 
 log = logging.getLogger(__name__)
 RATE_WINDOW, LOOP_WINDOW = 60, 300
 Verdict = Reply | str | None  # None: within the limits; the "please wait" Reply; or "dropped" / "loop" (silence)
-
-
-def sender_hash(salt: str, channel: str, sender: str) -> str:
-    """What the store knows of a sender: a salted hash, never the phone number or Zalo id."""
-    return hmac.new(salt.encode(), f"{channel}:{sender}".encode(errors="surrogatepass"),
-                    hashlib.sha256).hexdigest()[:20]
 
 
 def text_hash(text: str) -> str:
@@ -63,7 +56,7 @@ def uncount(ops: list[tuple[str, Op]], got: dict[str, Any]) -> list[Op]:
     return [Op("uncount", op.key, op.value) for name, op in ops if isinstance(got.get(name), tuple) and got[name][0]]
 
 
-def verdict(svc: Services, msg: InboundMessage, got: dict[str, Any], lang: Lang, who: str) -> Verdict:
+def verdict(svc: Resources, msg: InboundMessage, got: dict[str, Any], lang: Lang, who: str) -> Verdict:
     """None within the limits; the one "please wait" reply for the first message over the rate; else the
     reason for saying nothing ("loop" or "dropped")."""
     settings, guarded = svc.settings, svc.metrics.guarded
@@ -95,7 +88,7 @@ def _size(counted: Any) -> int:
     return int(counted[1]) if isinstance(counted, tuple) else 0
 
 
-def screen(svc: Services, msg: InboundMessage, now: datetime) -> Verdict:
+def screen(svc: Resources, msg: InboundMessage, now: datetime) -> Verdict:
     """The limits for a channel that answers later (Zalo): one batch counting ``msg``; None (answer it) when the
     store cannot be reached, as the SMS channels do."""
     who = sender_hash(svc.settings.sender_salt, msg.channel, msg.sender) if msg.sender else ""
@@ -106,7 +99,7 @@ def screen(svc: Services, msg: InboundMessage, now: datetime) -> Verdict:
     return verdict(svc, msg, {name: got[i] for i, (name, _) in enumerate(ops)}, "vi", who)
 
 
-def api_allowance(svc: Services, key: str, now: datetime) -> int | None:
+def api_allowance(svc: Resources, key: str, now: datetime) -> int | None:
     """Seconds to wait when the caller holding API key ``key`` is over ``TONGDAI_API_RATE_LIMIT`` calls this
     minute; None when within it (or the limit is off, or the store cannot be reached)."""
     limit = svc.settings.TONGDAI_API_RATE_LIMIT

@@ -10,7 +10,8 @@ from flask import Blueprint, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.metrics_core import Metric
 
-from app.services import LIVE_GAUGES, services
+from app.resources import LIVE_GAUGES
+from app.services import services
 
 blueprint = Blueprint("health", __name__)
 

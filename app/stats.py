@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from app.config import Settings
-from app.state import Op, StateStore
+from app.state.store import Op, StateStore
 from handlers.dispatch import Parsed
 from handlers.reply import Reply
+from lookups.clock import VIETNAM
 from lookups.text import fold
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 QUERY_TEXT = 100  # characters of an unmatched query kept: enough to read what was asked
 TOP = 20
 

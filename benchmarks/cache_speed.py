@@ -63,8 +63,8 @@ def commands(client: redis.Redis) -> int:
 def per_message(texts: list[str]) -> None:
     from redis.connection import AbstractConnection
 
-    from app.channels.base import InboundMessage
     from app.config import Settings
+    from app.message import InboundMessage
     from app.services import Services
     from handlers.render import render_sms
     from lookups.store import Catalog

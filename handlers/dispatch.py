@@ -1,7 +1,8 @@
 """Message in, reply out: find the keyword, call its handler, and never let an error reach the user raw.
 
 ``handle`` does it all; the web service uses its two halves, ``parse`` (the keyword, language and argument,
-and from them ``cache_key``) and ``answer``, so that it can look the key up in its result cache first.
+and from them ``cache_key``) and ``handle_parsed``, so that it can look the key up in its result cache first and
+parse each message once.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ class Parsed:
 def handle(text: str, catalog: Catalog, now: datetime | None = None, last: Lang | None = None) -> Reply:
     """The one entry point every channel and the CLI use; ``last`` is the language the sender last used."""
     return safely(lambda: route(text, catalog, now or datetime.now(UTC), last), text)
+
+
+def handle_parsed(parsed: Parsed, catalog: Catalog, now: datetime) -> Reply:
+    """``handle`` of a message already parsed (the web service parses once, for its cache key and the answer)."""
+    return safely(lambda: answer(parsed, catalog, now), parsed.text)
 
 
 def safely(work: Callable[[], Reply], text: str) -> Reply:

@@ -1,8 +1,8 @@
 """Opting out of proactive messages and back in, by a whole message: ``STOP`` (and the other words Twilio honours on
 long codes) or the Vietnamese ``HUY DK``, ``TU CHOI``, ``DUNG``, ``NGUNG``, in any case, with or without accents;
-``START``, ``BATDAU``, ``DK`` to come back. ``HUY`` alone is not here: it cancels a numbered list
-(``handlers.choice``). Where the choice is kept is the app's business (``app.consent``); this module only reads the
-words and writes the acknowledgements, in the language of the word (or of the sender's last messages).
+``START``, ``BATDAU``, ``DK`` to come back. ``HUY`` alone is not here: it cancels a numbered list (``handlers.choice``).
+Where the choice is kept is the app's business (``app.outbound.consent``); this module only reads the words and writes
+the acknowledgements, in the language of the word (or of the sender's last messages).
 """
 
 from __future__ import annotations

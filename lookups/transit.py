@@ -11,11 +11,10 @@ from bisect import bisect_left
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from lookups.clock import VIETNAM
 from lookups.datasets.bus import BusData, Pattern, Route, Stop, StopDeparture, distance_m
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DAY = 86400
 WALK_STOP_METRES = 100.0  # when ranking transfers, walking this far weighs like riding one more stop
 
@@ -163,8 +162,8 @@ def next_departures(data: BusData, stop_id: str, now: datetime, limit: int = 5) 
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
-    local = now.astimezone(LOCAL_TZ)
-    midnight = datetime(local.year, local.month, local.day, tzinfo=LOCAL_TZ)
+    local = now.astimezone(VIETNAM)
+    midnight = datetime(local.year, local.month, local.day, tzinfo=VIETNAM)
     now_secs = int((local - midnight).total_seconds())
     entries = data.departures.get(stop_id, ())
     found: list[tuple[int, StopDeparture]] = []

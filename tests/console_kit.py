@@ -19,10 +19,10 @@ from werkzeug.serving import WSGIRequestHandler
 from zalo_kit import FAST, Rig, zalo_env
 
 from app import create_app
-from app.channels.zalo import outbox
+from app.channels.zalo.client import make_sender
+from app.channels.zalo.webhook import outbox
 from app.cli import main
 from app.services import services
-from app.zalo_api import make_sender
 from lookups.store import Catalog
 
 ROOT = Path(__file__).resolve().parent.parent

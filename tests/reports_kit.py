@@ -13,16 +13,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
 from app import create_app
+from lookups.clock import VIETNAM
 from lookups.store import Catalog
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 BACKENDS = ("sqlite", "postgresql")
 PG_ADMIN = os.environ.get("TONGDAI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -92,7 +90,7 @@ def reports_app(catalog: Catalog, database: dict[str, str]) -> Iterator[Callable
 
 def close(app: Flask) -> None:
     """Give the app's database connections back (PostgreSQL would otherwise keep them open until the end)."""
-    from app.reports import store_of
+    from app.reports.desk import store_of
     from app.services import services
 
     desk = services(app).desk

@@ -20,11 +20,12 @@ from werkzeug.test import TestResponse
 from zalo_kit import FAST, zalo_env
 
 from app import create_app
-from app.outbound import Outbound, Queued, outbound, outbox
-from app.outbox_base import OutboxStore
-from app.senders import Senders, make_senders
+from app.outbound.notices import Outbound, Queued, outbound, outbox
+from app.outbound.policy import WorkerConfig
+from app.outbound.senders import Senders, make_senders
+from app.outbound.worker import drain_once
+from app.outbox.base import OutboxStore
 from app.services import Services, services
-from app.worker import WorkerConfig, drain_once
 
 PUBLIC = "https://tongdai.example.vn"
 PHONE = "+84905123456"

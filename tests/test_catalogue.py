@@ -81,7 +81,7 @@ def test_the_catalogue_generator_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_a_shared_location_also_gets_the_nearest_record_of_a_table_with_coordinates(catalog: Any) -> None:
-    from app.zalo_messages import near
+    from app.channels.zalo.messages import near
 
     reply = near(catalog, 16.0717, 108.2168)  # on Lê Duẩn, Hải Châu
     schools = [f.value for f in reply.fields if f.label == "Giáo dục"]

@@ -13,7 +13,6 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -21,17 +20,17 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from app import create_app
-from app.channels import sms_gateway
-from app.channels.base import InboundMessage
+from app.channels.sms import gateway as sms_gateway
+from app.message import InboundMessage
 from app.services import services
 from handlers.gsm7 import gsm7_ok
 from handlers.reply import Reply
+from lookups.clock import VIETNAM
 from lookups.store import Catalog
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gateway"
 KEY = "k3y-8188-danang"
 CPID = "1022DN"
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def stamp(at: datetime | None = None) -> str:

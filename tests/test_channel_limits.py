@@ -16,7 +16,7 @@ from flask import Flask
 from test_channel_zalo import USER, make_app, post, sent
 
 from app import create_app
-from app.channels.zalo import outbox
+from app.channels.zalo.webhook import outbox
 from app.services import Services, services
 from lookups.store import Catalog
 

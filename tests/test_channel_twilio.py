@@ -18,7 +18,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from app import create_app
-from app.channels import twilio_sms
+from app.channels.sms import twilio as twilio_sms
 from app.services import services
 from handlers.gsm7 import gsm7_ok
 from lookups.store import Catalog

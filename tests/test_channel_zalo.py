@@ -16,11 +16,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from app.channels.zalo import outbox
+from app.channels.zalo.client import SENT, Outcome
+from app.channels.zalo.messages import TEXT_ONLY
+from app.channels.zalo.webhook import outbox
+from app.outbound.policy import WorkerConfig
+from app.outbound.senders import Senders
+from app.outbound.worker import drain_once
 from app.services import services
-from app.worker import WorkerConfig, drain_once
-from app.zalo_api import SENT, Outcome
-from app.zalo_messages import TEXT_ONLY
 from handlers.dispatch import handle
 from handlers.i18n import t
 from handlers.render import render_zalo
@@ -57,7 +59,7 @@ def post(client: FlaskClient, raw: bytes, signature: str | None = "sign") -> Any
 
 def sent(app: Flask) -> list[dict[str, Any]]:
     recorder = Recorder()
-    drain_once(services(app), outbox(app), recorder, WorkerConfig())
+    drain_once(services(app), outbox(app), Senders(zalo=recorder), WorkerConfig())
     return recorder.sent
 
 
@@ -186,7 +188,7 @@ def test_unsigned_garbage_is_refused_before_it_is_parsed(app: Flask, raw: bytes,
     def parsed(*args: object) -> None:
         raise AssertionError("parsed before the signature was checked")
 
-    monkeypatch.setattr("app.channels.zalo.json.loads", parsed)
+    monkeypatch.setattr("app.channels.zalo.events.json.loads", parsed)
     response = post(app.test_client(), raw, "mac=" + "0" * 64)
     assert response.status_code == 401 and outbox(app).counts() == {}
 
@@ -206,7 +208,7 @@ def test_a_crashing_handler_still_gets_zalo_a_200_and_the_user_an_apology(
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("handlers.dispatch.route", broken)
+    monkeypatch.setattr("handlers.dispatch.answer", broken)
     assert post(app.test_client(), event("user_send_text")).status_code == 200
     [body] = sent(app)
     assert body["message"]["text"].startswith(t("error", "vi"))

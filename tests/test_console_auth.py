@@ -19,7 +19,7 @@ from app import create_app
 from app.cli import main
 from app.config import ConfigError
 from app.console.accounts import Accounts
-from app.reports import store_of
+from app.reports.desk import store_of
 from app.services import services
 
 CONSOLE = {"TONGDAI_CHANNELS": "twilio,gateway,api,console"}

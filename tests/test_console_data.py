@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from app.cli import main
 from app.console.accounts import Accounts
-from app.reports import store_of
+from app.reports.desk import store_of
 from app.services import services
 from lookups.importing import versions
 

@@ -16,7 +16,7 @@ from twilio.request_validator import RequestValidator
 
 from app import create_app
 from app.services import services
-from app.state import Op
+from app.state.store import Op
 from lookups.store import Catalog
 
 TOKEN = "0b1e7a24c1de4d0e93e5f11d2b0c9a57"

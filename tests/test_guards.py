@@ -16,9 +16,9 @@ from flask import Flask
 from twilio.request_validator import RequestValidator
 
 from app import create_app
-from app.channels.base import InboundMessage
-from app.channels.sms_gateway import esms_sign
+from app.channels.sms.gateway import esms_sign
 from app.config import Settings
+from app.message import InboundMessage
 from app.services import services
 from lookups.store import Catalog
 
@@ -36,7 +36,7 @@ class Frozen(datetime):
 
 @pytest.fixture
 def app(catalog: Catalog, state_config: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Flask:
-    monkeypatch.setattr("app.services.datetime", Frozen)
+    monkeypatch.setattr("app.resources.datetime", Frozen)
     return create_app({"TONGDAI_CHANNELS": "twilio,gateway", "TWILIO_AUTH_TOKEN": TOKEN, "SMS_GATEWAY_KEY": KEY,
                        "CATALOG": catalog, **state_config})
 
@@ -91,13 +91,13 @@ def test_a_retry_arriving_while_the_first_is_answered_waits_for_its_reply(app: F
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from handlers import dispatch
 
-    real = dispatch.route
+    real = dispatch.answer
 
     def slow(*args: Any) -> Any:
         time.sleep(0.3)
         return real(*args)
 
-    monkeypatch.setattr(dispatch, "route", slow)
+    monkeypatch.setattr(dispatch, "answer", slow)
     replies: list[bytes] = []
     first = threading.Thread(target=lambda: replies.append(twilio(app, "attp bun bo", "SM" + "b" * 32)))
     first.start()
@@ -141,7 +141,7 @@ def test_the_limit_lifts_when_the_window_passes(app: Flask) -> None:
 def test_the_same_text_twenty_times_is_a_loop(catalog: Catalog, state_config: dict[str, str],
                                               monkeypatch: pytest.MonkeyPatch,
                                               caplog: pytest.LogCaptureFixture) -> None:
-    monkeypatch.setattr("app.services.datetime", Frozen)
+    monkeypatch.setattr("app.resources.datetime", Frozen)
     app = create_app({"TONGDAI_CHANNELS": "twilio", "TWILIO_AUTH_TOKEN": TOKEN, "CATALOG": catalog,
                       "TONGDAI_RATE_LIMIT": 1000, **state_config})
     texts = [said(twilio(app, "Cam on!", f"SM{n:032x}")) for n in range(23)]

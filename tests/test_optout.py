@@ -18,9 +18,9 @@ from zalo_kit import USER as ZALO_USER
 
 from app import create_app
 from app.cli import main
-from app.consent import consent_key
-from app.quiet import VIETNAM
+from app.outbound.consent import consent_key
 from app.services import services
+from lookups.clock import VIETNAM
 from lookups.store import Catalog
 
 EN_STOP = "You will get no more notices from this hotline on this channel. Send START to get them again."

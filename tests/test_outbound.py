@@ -16,14 +16,16 @@ from zalo_kit import FAST, LATER, ops
 from zalo_kit import USER as USER_ID
 
 from app.cli import main
-from app.cli_ops import run as run_ops
+from app.cli.ops import run as run_ops
 from app.config import ConfigError, Settings
-from app.consent import consent_key
-from app.delivery import UNKNOWN
-from app.outbound import NoticeError
-from app.outbox import LEGACY, Outbox
-from app.quiet import VIETNAM, parse_quiet_hours, quiet_until
-from app.worker import WorkerConfig
+from app.config.env import parse_quiet_hours
+from app.outbound.consent import consent_key
+from app.outbound.delivery import UNKNOWN
+from app.outbound.notices import NoticeError
+from app.outbound.policy import WorkerConfig
+from app.outbound.quiet import quiet_until
+from app.outbox.sqlite import LEGACY, Outbox
+from lookups.clock import VIETNAM
 from lookups.store import Catalog
 
 NOTICE = "Phản ánh PA-7 của bạn đã được xử lý: đã dọn rác ở đường Lê Duẩn."

@@ -12,8 +12,8 @@ from sms_kit import PHONE, SmsRig
 from test_send_faults import due_now
 from zalo_kit import LATER, WorkerProcess, wait_for
 
-from app.delivery import UNKNOWN
-from app.worker import WorkerConfig
+from app.outbound.delivery import UNKNOWN
+from app.outbound.policy import WorkerConfig
 
 PATIENT = WorkerConfig(max_attempts=10, backoff=0.01, backoff_max=0.04, unknown_delay=0.05, poll=0.05,
                        connect_timeout=0.5, read_timeout=5.0)

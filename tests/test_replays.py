@@ -9,7 +9,6 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import pytest
 from fake_zalo import event
@@ -18,13 +17,13 @@ from test_channel_zalo import make_app, post, sent
 from twilio.request_validator import RequestValidator
 
 from app import create_app
-from app.channels.sms_gateway import esms_sign
+from app.channels.sms.gateway import esms_sign
 from app.config import ConfigError, Settings
 from app.services import Services, services
+from lookups.clock import VIETNAM
 from lookups.store import Catalog
 
 FIXED = datetime(2026, 11, 4, 8, 30, 5, tzinfo=UTC)
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 WINDOW = Settings().TONGDAI_REPLAY_WINDOW
 TOKEN, KEY, CPID = "9d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a", "gw-replay-key", "1022DN"
 

@@ -17,8 +17,8 @@ from reports_kit import code_in
 from zalo_kit import Rig
 
 from app import create_app
-from app.reports import store_of
-from app.zalo_messages import TEXT_ONLY
+from app.channels.zalo.messages import TEXT_ONLY
+from app.reports.desk import store_of
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 40
 

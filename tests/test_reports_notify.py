@@ -16,8 +16,8 @@ from reports_kit import code_in
 from zalo_kit import USER, Rig, WorkerProcess, wait_for, zalo_env
 
 from app.cli import main
-from app.reports import operations_of
 from app.reports.notify import Notice, OutboundNotifier
+from app.reports.operations import operations_of
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from reports_kit import api, code_in, twilio_sms
 from zalo_kit import Rig
 
 from app.exchange import CONVERSATION_TTL
-from app.reports import store_of
+from app.reports.desk import store_of
 from app.services import services
-from app.state import Op
+from app.state.store import Op
 
 VI_ASK = "O dau? Gui ten duong/phuong."
 EN_ASK = "Where is it? Send the street or ward."

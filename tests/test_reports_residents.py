@@ -59,7 +59,7 @@ def test_empty_pa_gets_help_and_anonymous_keeps_no_contact(reports_app: Callable
     assert "Vi du" in twilio_sms(app, "PA") and "PA-" not in twilio_sms(app, "PA  ")
     reply = twilio_sms(app, "PA AN karaoke on ao qua khuya o Le Duan")
     assert "PA-" in reply and "an danh" in reply.lower() and "Tieng on" in reply
-    from app.reports import store_of
+    from app.reports.desk import store_of
     from app.services import services
 
     row = store_of(services(app).reports).row(code_in(reply))

@@ -22,7 +22,7 @@ from test_send_faults import due_now
 from zalo_kit import LATER, WorkerProcess, wait_for
 
 from app.cli import main
-from app.quiet import VIETNAM
+from lookups.clock import VIETNAM
 from lookups.store import Catalog
 
 GATEWAY_PHONE = "84905000222"

@@ -17,11 +17,13 @@ from throwaway_redis import ThrowawayRedis
 from zalo_kit import LATER, Rig, WorkerProcess, backend_env, make_rig, wait_for, zalo_env
 
 from app import create_app
-from app.delivery import UNKNOWN
-from app.outbox import Outbox
-from app.outbox_redis import RedisOutbox
-from app.worker import WorkerConfig, drain_once
-from app.zalo_api import make_sender
+from app.channels.zalo.client import make_sender
+from app.outbound.delivery import UNKNOWN
+from app.outbound.policy import WorkerConfig
+from app.outbound.senders import Senders
+from app.outbound.worker import drain_once
+from app.outbox.redis import RedisOutbox
+from app.outbox.sqlite import Outbox
 from lookups.store import Catalog
 
 PATIENT = WorkerConfig(max_attempts=10, backoff=0.01, backoff_max=0.04, unknown_delay=0.05, poll=0.05,
@@ -132,9 +134,9 @@ def test_redis_killed_mid_send_sends_at_most_twice(
                 assert rig.drain(now, PATIENT) == {"retry": 1}
                 now = LATER
             fake.on_send = kill_redis
-            patient_sender = make_sender(rig.svc.settings, rig.box, (0.5, 10.0))  # waits out the kill
+            patient = Senders(zalo=make_sender(rig.svc.settings, rig.box, (0.5, 10.0)))  # waits out the kill
             with pytest.raises(redis.RedisError):
-                drain_once(rig.svc, rig.box, patient_sender, PATIENT, now)  # sent; the result cannot be recorded
+                drain_once(rig.svc, rig.box, patient, PATIENT, now)  # sent; the result cannot be recorded
             fake.on_send = None
             server.start()  # reloads its append-only file: the job, still in flight
             result = rig.drain(max(now, time.time()) + rig.box.lease + 1, PATIENT)

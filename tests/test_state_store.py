@@ -16,7 +16,8 @@ from flask import Flask
 from app import create_app
 from app.config import Settings
 from app.services import services
-from app.state import Op, StateStore, open_store
+from app.state import open_store
+from app.state.store import Op, StateStore
 from lookups.importing import versions
 from lookups.store import Catalog
 
@@ -104,9 +105,22 @@ def test_time_dependent_and_failed_answers_are_not_cached(make_app: Callable[...
     def broken(*_: object) -> None:
         raise RuntimeError("index exploded")
 
-    monkeypatch.setattr("handlers.dispatch.route", broken)
+    monkeypatch.setattr("handlers.dispatch.answer", broken)
     assert ask(app, "attp pho hoa")["status"] == "error"
     assert services(app).state.keys("cache:*") == []
+
+
+@pytest.mark.parametrize("text", ["attp pho hoa", "bus 05", "pho hoa", ""])
+def test_a_message_is_parsed_once(make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    """The cache key and the answer read one parse of the message (``handlers.dispatch.clean`` runs once a parse)."""
+    from handlers import dispatch
+
+    app = make_app()
+    calls: list[str] = []
+    real = dispatch.clean
+    monkeypatch.setattr(dispatch, "clean", lambda raw: calls.append(raw) or real(raw))
+    assert ask(app, text)["status"]
+    assert len(calls) == 1
 
 
 def test_cache_ttl_is_configurable(make_app: Callable[..., Flask]) -> None:

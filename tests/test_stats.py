@@ -11,7 +11,8 @@ import pytest
 import redis
 from flask import Flask
 
-from app import cli_stats, create_app
+from app import create_app
+from app.cli import stats as cli_stats
 from app.config import ConfigError, Settings
 from lookups.store import Catalog
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from lookups import transit
+from lookups.clock import VIETNAM
 from lookups.datasets import bus
 
 BUS_DIR = Path(__file__).resolve().parents[1] / "data" / "bus"
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
+VN = VIETNAM
 WEDNESDAY_7AM = datetime(2026, 11, 4, 7, 0, tzinfo=VN)
 SUNDAY_7AM = datetime(2026, 11, 8, 7, 0, tzinfo=VN)
 

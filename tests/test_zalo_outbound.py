@@ -14,11 +14,11 @@ import pytest
 from fake_zalo import FakeZalo
 from zalo_kit import LATER, USER, Rig, make_rig, ops
 
-from app.cli_ops import run as run_ops
-from app.config import ConfigError
-from app.worker import WorkerConfig
-from app.zalo_api import LogSender
-from app.zalo_tokens import RefreshFailed, TokenPair, Tokens
+from app.channels.zalo.client import LogSender
+from app.channels.zalo.tokens import RefreshFailed, TokenPair, Tokens
+from app.cli.ops import run as run_ops
+from app.config import ConfigError, Settings
+from app.outbound.policy import WorkerConfig
 from handlers.dispatch import handle
 from handlers.i18n import t
 from handlers.render import render_zalo
@@ -188,7 +188,7 @@ def test_a_crash_around_the_handler_still_sends_an_apology(rig: Rig, monkeypatch
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("app.worker.build", broken)
+    monkeypatch.setattr("app.outbound.worker.build", broken)
     rig.queue()
     assert rig.drain() == {"done": 1}
     assert rig.fake.sends[0].json["message"]["text"].startswith(t("error", "vi"))
@@ -207,8 +207,9 @@ def test_operators_set_and_show_the_token_pair(rig: Rig, catalog: Catalog, monke
 
 
 def test_worker_settings_come_from_the_environment() -> None:
-    config = WorkerConfig.from_env({"TONGDAI_ZALO_MAX_ATTEMPTS": "4", "TONGDAI_ZALO_BACKOFF": "0.5"})
+    config = WorkerConfig.from_settings(Settings.from_env({"TONGDAI_ZALO_MAX_ATTEMPTS": "4",
+                                                           "TONGDAI_ZALO_BACKOFF": "0.5"}))
     assert (config.max_attempts, config.backoff, config.delay(1), config.delay(3)) == (4, 0.5, 0.5, 2.0)
     assert WorkerConfig(backoff=2, backoff_max=600).delay(20) == 600
     with pytest.raises(ConfigError, match="TONGDAI_ZALO_BACKOFF"):
-        WorkerConfig.from_env({"TONGDAI_ZALO_BACKOFF": "soon"})
+        WorkerConfig.from_settings(Settings.from_env({"TONGDAI_ZALO_BACKOFF": "soon"}))

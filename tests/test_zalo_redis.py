@@ -18,9 +18,10 @@ from throwaway_redis import ThrowawayRedis, spare_port
 from zalo_kit import LATER, USER, WorkerProcess, backend_env, make_rig, wait_for, zalo_env
 
 from app import create_app
-from app.outbox_base import TokenPair
-from app.outbox_redis import RedisOutbox
-from app.worker import WorkerConfig, run_forever
+from app.outbound.policy import WorkerConfig
+from app.outbound.worker import run_forever
+from app.outbox.base import TokenPair
+from app.outbox.redis import RedisOutbox
 from lookups.store import Catalog
 
 PATIENT = WorkerConfig(max_attempts=100, backoff=0.02, backoff_max=0.1, poll=0.05, connect_timeout=0.5,

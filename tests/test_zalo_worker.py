@@ -20,9 +20,10 @@ from zalo_kit import (
 )
 
 from app import create_app
-from app.channels.zalo import outbox
-from app.worker import drain_once, start_worker, stop_worker
-from app.zalo_api import SENT, Outcome
+from app.channels.zalo.client import SENT, Outcome
+from app.channels.zalo.webhook import outbox
+from app.outbound.senders import Senders
+from app.outbound.worker import drain_once, start_worker, stop_worker
 from lookups.store import Catalog
 
 
@@ -82,7 +83,7 @@ def test_workers_sharing_the_outbox_send_each_reply_once(rig: Rig) -> None:
             return SENT
 
     def work() -> None:  # each its own connection to the store, as in another process
-        drain_once(rig.svc, rig.another_box(), Counting(), FAST)
+        drain_once(rig.svc, rig.another_box(), Senders(zalo=Counting()), FAST)
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for thread in threads:

@@ -26,15 +26,19 @@ import requests
 from fake_zalo import OA_SECRET_KEY, FakeZalo, event
 
 from app import create_app
-from app.channels.zalo import outbox, parse_inbound
-from app.cli_ops import add_commands
-from app.outbox import Outbox
-from app.outbox_base import OutboxStore, open_outbox
-from app.outbox_redis import PREFIX_ENV, RedisOutbox
+from app.channels.zalo.client import Sender, make_sender
+from app.channels.zalo.events import parse_inbound
+from app.channels.zalo.tokens import Tokens
+from app.channels.zalo.webhook import outbox
+from app.cli.ops import add_commands
+from app.outbound.policy import WorkerConfig
+from app.outbound.senders import Senders
+from app.outbound.worker import drain_once
+from app.outbox import open_outbox
+from app.outbox.base import OutboxStore
+from app.outbox.redis import RedisOutbox
+from app.outbox.sqlite import Outbox
 from app.services import Services, services
-from app.worker import WorkerConfig, drain_once
-from app.zalo_api import Sender, make_sender
-from app.zalo_tokens import Tokens
 from lookups.datasets.base import bundled_data_dir
 from lookups.store import Catalog
 
@@ -43,7 +47,7 @@ FAST = WorkerConfig(max_attempts=3, backoff=0.01, backoff_max=0.04, poll=0.05, c
 LATER = 1e10  # a ``now`` past every back-off
 ROOT = Path(__file__).resolve().parent.parent
 WORKER_PROCESS = ("import argparse, logging, sys\n"
-                  "from app.cli_ops import add_commands, run\n"
+                  "from app.cli.ops import add_commands, run\n"
                   "from lookups.datasets.base import bundled_data_dir\n"
                   "from lookups.store import Catalog\n"
                   "logging.basicConfig(level=logging.INFO, format='%(name)s %(levelname)s %(message)s')\n"
@@ -71,7 +75,7 @@ def backend_env(backend: str, monkeypatch: pytest.MonkeyPatch, url: str = REDIS_
         return
     prefix = f"tongdai-test:{uuid.uuid4().hex[:12]}:"
     monkeypatch.setenv("REDIS_URL", url)
-    monkeypatch.setenv(PREFIX_ENV, prefix)
+    monkeypatch.setenv("TONGDAI_REDIS_PREFIX", prefix)
     try:
         yield backend
     finally:
@@ -109,7 +113,7 @@ class Rig:
         return Tokens(self.box, self.svc.settings, requests.Session(), (0.5, 2))
 
     def drain(self, now: float | None = None, config: WorkerConfig = FAST) -> dict[str, int]:
-        return drain_once(self.svc, self.box, self.sender, config, now)
+        return drain_once(self.svc, self.box, Senders(zalo=self.sender), config, now)
 
     def another_box(self) -> OutboxStore:
         """The same store through a connection of its own, as another process would have it."""
@@ -143,7 +147,6 @@ def make_rig(fake: FakeZalo, catalog: Catalog, state: Path, monkeypatch: pytest.
     app = create_app({"CATALOG": catalog})
     svc, box = services(app), outbox(app)
     return Rig(fake, svc, box, make_sender(svc.settings, box, FAST.timeout))
-
 
 
 def ops(*argv: str) -> argparse.Namespace:

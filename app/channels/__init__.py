@@ -1,2 +1,2 @@
-"""One module per channel, each with the same surface: ``verify``, ``parse_inbound``, ``render``, ``send``,
-plus a Flask ``blueprint`` with its webhook routes."""
+"""The channels residents reach the service by, each a ``Channel`` (``base``): ``sms`` (Twilio and the short-code
+aggregators), ``zalo`` and ``api``, all listed in ``registry``. They never import each other."""

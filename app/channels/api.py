@@ -12,15 +12,19 @@ import logging
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Request, Response, current_app, jsonify, request
 
-from app.channels.base import BadRequest, BadSignature, InboundMessage, WebhookError, has_surrogates, same_secret
+from app.channels.base import BadRequest, BadSignature, CannotSend, WebhookError, has_surrogates, same_secret
 from app.channels.base import without_surrogates as clean
-from app.consent import opted_out
+from app.config import Settings
+from app.config.constants import REQUIRED
 from app.guard import api_allowance
+from app.message import InboundMessage
 from app.openapi import document
-from app.outbound import NoticeError, channel_for, outbound
-from app.outbox_base import OutboxUnavailable
+from app.outbound.consent import opted_out
+from app.outbound.delivery import Sender
+from app.outbound.notices import NoticeError, channel_for, outbound
+from app.outbox.base import OutboxStore, OutboxUnavailable
 from app.services import services
 from app.stats import day_of, read_stats
 from handlers.render import render as render_reply
@@ -62,7 +66,8 @@ def _json_body() -> Any:
         return None
 
 
-def parse_inbound() -> tuple[InboundMessage, str]:
+def parse_inbound() -> InboundMessage:
+    """The query as a message; the rendering asked for (``"channel"``) travels in ``extra["render"]``."""
     body = _json_body()
     if not isinstance(body, dict):
         raise BadRequest('send a JSON object: {"text": "...", "channel": "sms|zalo|json", "sender": "..."}')
@@ -75,23 +80,43 @@ def parse_inbound() -> tuple[InboundMessage, str]:
         raise BadRequest(f'"channel" must be one of {", ".join(CHANNELS)}')
     if not isinstance(sender, str) or has_surrogates(sender):
         raise BadRequest('"sender" must be a string of valid Unicode')
-    msg = InboundMessage("api", sender, clean(text), request.headers.get("X-Request-Id", ""), datetime.now(UTC))
-    return msg, channel
+    return InboundMessage("api", sender, clean(text), request.headers.get("X-Request-Id", ""), datetime.now(UTC),
+                          extra={"render": channel})
 
 
-def render(reply: Reply, channel: str) -> dict[str, object]:
+def render(reply: Reply, channel: str) -> dict[str, Any]:
     rendered = render_reply(reply, channel)
     return {"reply": render_reply(reply, "json"), "channel": channel,
             "rendered": rendered if isinstance(rendered, str) else None}
 
 
-def send(reply: Reply) -> None:
-    """The API answers in its HTTP response; there is nothing to send later."""
+class Api:
+    """The operators' JSON API as a channel (``app.channels.base.Channel``): it answers in its HTTP response, so
+    it has no sender."""
+
+    name = "api"
+    blueprint = blueprint
+    required = REQUIRED["api"]
+
+    def verify(self, request: Request) -> None:
+        verify()
+
+    def parse(self, request: Request) -> InboundMessage:
+        return parse_inbound()
+
+    def render(self, reply: Reply, msg: InboundMessage) -> dict[str, Any]:
+        return render(reply, msg.extra.get("render", "json"))
+
+    def sender(self, settings: Settings, box: OutboxStore, timeout: tuple[float, float]) -> Sender:
+        raise CannotSend("the api channel answers in its HTTP response; it has nothing to send later")
+
+
+API = Api()
 
 
 @blueprint.post("/notices")
 def notice() -> tuple[Response, int]:
-    """Queue a notice to one resident (``app.outbound``): 202 queued, 200 already queued under this ``key``, 409
+    """Queue a notice to one resident (``app.outbound.notices``): 202 queued, 200 already queued under this ``key``, 409
     when nothing will be sent (the recipient opted out, or is outside Zalo's free window)."""
     verify()
     body = _json_body()
@@ -125,9 +150,9 @@ def openapi() -> Response:
 
 @blueprint.post("/query")
 def query() -> Response:
-    verify()
-    msg, channel = parse_inbound()
-    return jsonify(render(services().answer(msg), channel))
+    API.verify(request)
+    msg = API.parse(request)
+    return jsonify(API.render(services().answer(msg), msg))
 
 
 @blueprint.errorhandler(TooMany)

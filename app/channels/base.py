@@ -1,31 +1,26 @@
-"""What crosses the channel boundary: a channel-neutral inbound message, and the errors a webhook answers with."""
+"""What every channel is (``Channel``), the errors a webhook answers with, and the checks channels share.
+
+A channel is a way residents reach the service: one folder or module under ``app/channels/``, which exposes one object
+implementing ``Channel``; ``create_app`` registers an explicit tuple of them (``app.CHANNELS``). Channels never import
+each other; what two share lives here (or, for the two SMS channels, in ``app.channels.sms.common``)."""
 
 from __future__ import annotations
 
 import hmac
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Protocol
+
+from flask import Blueprint, Request
 
 from app.config import CLOCK_SKEW, Settings
+from app.message import InboundMessage
+from app.outbound.delivery import Sender
+from app.outbox.base import OutboxStore
+from handlers.reply import Reply
 
-Kind = Literal["text", "location", "follow", "unfollow", "unsupported", "ignored"]
 # A JSON "\ud800" escape decodes to a lone surrogate, which no encoder (Redis, SQLite, hashing) accepts.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-@dataclass(frozen=True)
-class InboundMessage:
-    channel: str  # twilio | gateway | zalo | api
-    sender: str  # phone number or Zalo user id; never logged in clear beyond debug
-    text: str
-    message_id: str  # the provider's id (MessageSid, smsid, msg_id), for de-duplication
-    received_at: datetime
-    kind: Kind = "text"
-    latitude: float | None = None
-    longitude: float | None = None
-    extra: dict[str, str] = field(default_factory=dict, compare=False)  # provider fields a reply needs back
 
 
 class WebhookError(Exception):
@@ -40,6 +35,40 @@ class BadSignature(WebhookError):
 
 class BadRequest(WebhookError):
     status = 400
+
+
+class CannotSend(Exception):
+    """The channel has no outbound send (the API answers in its HTTP response and has no one to send to later)."""
+
+
+class Channel(Protocol):
+    """One channel. Its webhook routes call ``verify`` and then ``parse`` on each request, answer through
+    ``Services``, and ``render`` the reply; the outbox worker sends notices (and Zalo's replies) with ``sender``."""
+
+    @property
+    def name(self) -> str:
+        """Its word in ``TONGDAI_CHANNELS``, the ``channel`` label of the metrics and ``InboundMessage.channel``."""
+
+    @property
+    def blueprint(self) -> Blueprint:
+        """Its webhook routes, registered when the channel is on."""
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The settings production cannot run without (``app.config.constants.REQUIRED``)."""
+
+    def verify(self, request: Request) -> None:
+        """Raise ``BadSignature`` (401) or another ``WebhookError`` unless ``request`` is the provider's (in
+        development, without the channel's secret, every request passes)."""
+
+    def parse(self, request: Request) -> InboundMessage:
+        """The verified request as a message; ``BadRequest`` (400) with the reason when it is not one."""
+
+    def render(self, reply: Reply, msg: InboundMessage) -> str | dict[str, Any]:
+        """``reply`` as this channel sends it in answer to ``msg``: TwiML, the aggregator's XML, a Zalo message..."""
+
+    def sender(self, settings: Settings, box: OutboxStore, timeout: tuple[float, float]) -> Sender:
+        """What sends this channel's messages from the outbox; raises ``CannotSend`` for a channel without one."""
 
 
 def has_surrogates(text: str) -> bool:

@@ -1,5 +1,5 @@
 """Where ``/console/failed`` reads and re-sends the dead letters of every channel: the same outbox, preview and
-re-send (``app.deadletters``) as ``tongdai deadletters list|resend``."""
+re-send (``app.outbound.deadletters``) as ``tongdai deadletters list|resend``."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 
 from flask import current_app
 
-from app import deadletters
-from app.deadletters import preview
-from app.outbound import outbox as shared_outbox
-from app.outbox_base import OutboxStore
+from app.message import masked
+from app.outbound import deadletters
+from app.outbound.deadletters import preview
+from app.outbound.notices import outbox as shared_outbox
+from app.outbox.base import OutboxStore
 from app.services import services
-from app.zalo_api import masked
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Letter:
 
 
 def outbox() -> OutboxStore:
-    """The app's one outbox, shared with the channels and the worker thread (``app.outbound.outbox``)."""
+    """The app's one outbox, shared with the channels and the worker thread (``app.outbound.notices.outbox``)."""
     return shared_outbox(current_app._get_current_object())  # type: ignore[attr-defined]
 
 

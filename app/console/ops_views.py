@@ -19,10 +19,11 @@ from app.console.i18n import translate
 from app.console.svg import bars, columns
 from app.console.web import accounts, audit, blueprint, lang, requires
 from app.health import redis_state
-from app.reports import store_of
 from app.reports.db import current, head, where
+from app.reports.desk import store_of
 from app.services import services
-from app.stats import VIETNAM, read_stats
+from app.stats import read_stats
+from lookups.clock import VIETNAM
 
 HEARTBEATS = "console-workers"
 HEARTBEAT_EVERY, HEARTBEAT_STALE = 10.0, 120.0

@@ -14,8 +14,7 @@ from werkzeug.wrappers import Response
 from app.console.i18n import translate
 from app.console.svg import Point, street_map
 from app.console.web import audit, blueprint, lang, operator, requires
-from app.reports import operations_of
-from app.reports.operations import SETTABLE, Filters, OperationError
+from app.reports.operations import SETTABLE, Filters, OperationError, operations_of
 from app.services import services
 from handlers.reports.store import STATUSES
 from lookups.places import Gazetteer

@@ -15,8 +15,9 @@ from typing import Any
 from flask import render_template, request, session
 
 from app import exchange
-from app.channels.base import InboundMessage, without_surrogates
+from app.channels.base import without_surrogates
 from app.console.web import blueprint, operator
+from app.message import InboundMessage, sender_hash
 from app.services import services
 from handlers.dispatch import clean, handle
 from handlers.gsm7 import gsm7_ok, sms_segments
@@ -36,7 +37,8 @@ def _answer(text: str, conversation: bool) -> Reply:
             return handle(text, svc.catalog, now)
     msg = InboundMessage("console", f"console:{operator().username}", clean(text), "", now)
     with svc.catalog.pinned():
-        found = exchange.run(svc, msg, now, guard=False)
+        who = sender_hash(svc.settings.sender_salt, msg.channel, msg.sender)
+        found = exchange.run(svc, msg, now, who, guard=False)
     assert found.reply is not None
     return found.reply
 

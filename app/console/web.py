@@ -21,9 +21,9 @@ from werkzeug.wrappers import Response
 
 from app.console.accounts import Accounts, Operator
 from app.console.i18n import LANGS, translate
-from app.quiet import VIETNAM
-from app.reports import store_of
+from app.reports.desk import store_of
 from app.services import services
+from lookups.clock import VIETNAM
 
 blueprint = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
                       static_folder="static", static_url_path="/static")

@@ -9,23 +9,20 @@ and served from ``/reports/media/<name>`` (to operators, and as Open311 ``media_
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import requests
 from flask import Blueprint, Response, send_from_directory
 
-from app.channels.base import InboundMessage
+from app.message import InboundMessage, sender_hash
+from app.reports.desk import store_of
 from app.reports.media_types import Media
+from app.reports.photos import FOLDER, copy_photo
 from app.services import Services, services
 
 log = logging.getLogger(__name__)
 WINDOW = timedelta(minutes=10)
-MAX_PHOTO = 8 * 1024 * 1024
 MAX_PHOTOS = 5  # of one message
-TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}
-FOLDER = "reports-media"
 blueprint = Blueprint("reports_media", __name__)
 
 
@@ -33,32 +30,8 @@ def folder(svc: Services) -> Path:
     return svc.settings.state_dir / FOLDER
 
 
-def copy_photo(url: str, into: Path, timeout: tuple[float, float] = (3.05, 10.0)) -> Media:
-    """Our own copy of a photo at ``url``; without one (too big, not an image, unreachable) the link alone."""
-    try:
-        with requests.get(url, timeout=timeout, stream=True) as response:
-            kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            if response.status_code != 200 or kind not in TYPES:
-                log.warning("photo %s not copied: HTTP %s, %s", url[:80], response.status_code, kind or "no type")
-                return Media("photo", source_url=url)
-            body = bytearray()
-            for chunk in response.iter_content(64 * 1024):
-                body += chunk
-                if len(body) > MAX_PHOTO:
-                    log.warning("photo %s not copied: larger than %d bytes", url[:80], MAX_PHOTO)
-                    return Media("photo", source_url=url)
-    except requests.RequestException as exc:
-        log.warning("photo %s not copied: %s", url[:80], type(exc).__name__)
-        return Media("photo", source_url=url)
-    name = uuid.uuid4().hex + TYPES[kind]
-    into.mkdir(parents=True, exist_ok=True)
-    (into / name).write_bytes(bytes(body))
-    return Media("photo", source_url=url, path=name, content_type=kind)
-
-
 def receive(svc: Services, sender_hash: str, media: list[Media], now: datetime) -> str | None:
     """Attach ``media`` to the sender's ticket of the last 10 minutes (its code), or keep it for their next PA."""
-    from app.reports import store_of
 
     return store_of(svc.reports).attach(sender_hash, media, now, WINDOW)
 
@@ -80,8 +53,6 @@ def on_zalo(svc: Services, msg: InboundMessage) -> str | None:
 
 
 def _on_zalo(svc: Services, msg: InboundMessage) -> str | None:
-    from app.guard import sender_hash
-    from app.reports import store_of
 
     who, now = sender_hash(svc.settings.sender_salt, msg.channel, msg.sender), datetime.now(UTC)
     if msg.kind == "location" and msg.latitude is not None and msg.longitude is not None:

@@ -19,11 +19,11 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from app.config import Settings
-from app.outbound import NoticeError, Outbound
-from app.outbox_base import OutboxUnavailable
-from app.quiet import VIETNAM
+from app.outbound.notices import NoticeError, Outbound
+from app.outbox.base import OutboxUnavailable
 from handlers.render import render_sms, render_zalo
 from handlers.reply import Reply
+from lookups.clock import VIETNAM
 
 log = logging.getLogger(__name__)
 Outcome = Literal["queued", "duplicate", "opted_out", "not_deliverable", "failed"]
@@ -56,7 +56,7 @@ class Notifier(Protocol):
 
 
 class OutboundNotifier:
-    """Notices through ``app.outbound``; the outbox and the opt-outs are opened on first use, once."""
+    """Notices through ``app.outbound.notices``; the outbox and the opt-outs are opened on first use, once."""
 
     def __init__(self, settings: Settings, outbound: Outbound | None = None) -> None:
         self.settings = settings

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.channels.base import same_secret
-from app.reports import store_of
+from app.reports.desk import store_of
 from app.reports.models import TicketRow
 from app.reports.open311_format import request_fields, service_notice, to_xml
 from app.reports.repository import to_ticket
@@ -28,7 +28,7 @@ from app.services import services
 from handlers.reports import codes
 from handlers.reports.catalog import Service
 from handlers.reports.store import CLOSED, NewTicket, Place
-from handlers.reports.view import LOCAL
+from lookups.clock import VIETNAM
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("open311", __name__, url_prefix="/open311/v2")
@@ -169,7 +169,7 @@ def _when(name: str) -> datetime | None:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         raise Open311Error(400, f"{name} must be a w3 datetime, e.g. 2026-12-01T00:00:00+07:00") from None
-    return value if value.tzinfo else value.replace(tzinfo=LOCAL)
+    return value if value.tzinfo else value.replace(tzinfo=VIETNAM)
 
 
 def _ids(raw: str) -> list[str]:

@@ -12,7 +12,8 @@ from typing import Any
 from handlers.reports import codes
 from handlers.reports.catalog import Service
 from handlers.reports.store import CLOSED, Ticket
-from handlers.reports.view import LOCAL, status_label
+from handlers.reports.view import status_label
+from lookups.clock import VIETNAM
 
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML 1.0 cannot hold at all
 PHONE_LIKE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){8,10}(?!\d)")
@@ -48,7 +49,7 @@ def _fill(element: ET.Element, value: Any) -> None:
 
 def stamp(moment: datetime | None) -> str | None:
     """ISO 8601 in Da Nang time: ``2026-12-01T08:30:00+07:00``."""
-    return moment.astimezone(LOCAL).isoformat(timespec="seconds") if moment else None
+    return moment.astimezone(VIETNAM).isoformat(timespec="seconds") if moment else None
 
 
 def service_notice(service: Service) -> str:

@@ -5,14 +5,16 @@ merge, purge. Every change is a history entry (who, when, what); a change with a
 from __future__ import annotations
 
 import logging
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 
+from app.reports.desk import store_of
 from app.reports.models import HistoryRow, TicketRow
-from app.reports.notify import Notice, Notifier, deliver, describe
+from app.reports.notify import Notice, Notifier, default_notifier, deliver, describe
 from app.reports.repository import SqlTicketStore, to_ticket
 from handlers.render import render_sms
 from handlers.reply import Lang
@@ -20,6 +22,9 @@ from handlers.reports import codes
 from handlers.reports.catalog import ServiceCatalog
 from handlers.reports.store import CLOSED, STATUSES
 from handlers.reports.view import ticket_reply
+
+if TYPE_CHECKING:
+    from app.resources import Resources
 
 log = logging.getLogger(__name__)
 SETTABLE = ("in_progress", "resolved", "duplicate", "rejected")
@@ -188,3 +193,15 @@ def _history(entry: HistoryRow) -> dict[str, Any]:
 
 def _masked(contact: str) -> str:
     return f"{contact[:4]}***{contact[-2:]}" if len(contact) > 6 else ("***" if contact else "")
+
+
+_OPERATIONS: weakref.WeakKeyDictionary[SqlTicketStore, Operations] = weakref.WeakKeyDictionary()
+
+
+def operations_of(svc: Resources) -> Operations:
+    """The operators' operations on this service's reports, notifying through each reporter's channel."""
+    store = store_of(svc.reports)
+    found = _OPERATIONS.get(store)
+    if found is None:
+        found = _OPERATIONS[store] = Operations(store, svc.reports.services, default_notifier(svc.settings))
+    return found

@@ -9,9 +9,9 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from app.channels.api import verify
-from app.reports import operations_of
-from app.reports.operations import Filters, OperationError
+from app.reports.operations import Filters, OperationError, operations_of
 from app.services import services
+from lookups.clock import VIETNAM
 
 blueprint = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
 
@@ -43,9 +43,8 @@ def aware(raw: str, name: str) -> datetime:
         raise OperationError(f"{name} must be an ISO 8601 date or time, e.g. 2026-12-01 or "
                              f"2026-12-01T08:00+07:00") from None
     if value.tzinfo is None:
-        from handlers.reports.view import LOCAL
 
-        value = value.replace(tzinfo=LOCAL)
+        value = value.replace(tzinfo=VIETNAM)
     return value
 
 

@@ -43,7 +43,7 @@ class SqlTicketStore:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self.media_base = media_base  # the URL prefix attachments are served under, for media_urls
-        self.copy = copy  # our copy of a photo at a link (``app.reports.media.copy_photo``); None: links only
+        self.copy = copy  # our copy of a photo at a link (``app.reports.photos.copy_photo``); None: links only
 
     def session(self) -> Session:
         return self.sessions()

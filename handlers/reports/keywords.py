@@ -17,7 +17,8 @@ from handlers.reply import Field, Lang, Reply
 from handlers.reports import codes
 from handlers.reports.context import Reporter, current
 from handlers.reports.store import NewTicket, Place, Ticket
-from handlers.reports.view import LOCAL, service_name, status_label, ticket_reply
+from handlers.reports.view import service_name, status_label, ticket_reply
+from lookups.clock import VIETNAM
 from lookups.text import fold
 
 MAX_DESCRIPTION = 4000  # Open311's limit for a description
@@ -119,7 +120,7 @@ def file_report(reporter: Reporter, text: str, lang: Lang, now: datetime, anonym
     desk = reporter.desk
     text_hash = hashlib.sha256(fold(text).encode()).hexdigest()[:32]
     if reporter.sender_hash:
-        midnight = now.astimezone(LOCAL).replace(hour=0, minute=0, second=0, microsecond=0)
+        midnight = now.astimezone(VIETNAM).replace(hour=0, minute=0, second=0, microsecond=0)
         since = min(midnight, now - SAME_TEXT)
         filed = desk.store.recent(reporter.sender_hash, since, max(RECENT, desk.daily_limit + 1))
         same = next((f for f in filed if f.text_hash == text_hash and f.created_at >= now - SAME_TEXT), None)
@@ -187,7 +188,7 @@ def _latest(reporter: Reporter, lang: Lang) -> Reply:
     for ticket in tickets:
         kind = service_name(services, ticket.service_code, lang)
         fields.append(Field(codes.display(ticket.code), f"{status_label(ticket, lang)} ({kind}, "
-                            f"{ticket.created_at.astimezone(LOCAL):%d/%m})"))
+                            f"{ticket.created_at.astimezone(VIETNAM):%d/%m})"))
     title = pick(lang, "Phản ánh gần nhất của bạn:", "Your latest reports:")
     return Reply("tt", "found", lang, title, fields=tuple(fields),
                  hint=pick(lang, "Soạn TT <mã> để xem chi tiết.", "Send STATUS <code> for details."))

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from handlers.i18n import pick
 from handlers.reply import Field, Lang, Reply
 from handlers.reports.catalog import ServiceCatalog
 from handlers.reports.codes import display
 from handlers.reports.store import Ticket
+from lookups.clock import VIETNAM
 
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 LABELS: dict[str, tuple[str, str]] = {
     "received": ("Đã tiếp nhận", "Received"),
     "in_progress": ("Đang xử lý", "In progress"),
@@ -22,7 +21,7 @@ LABELS: dict[str, tuple[str, str]] = {
 
 
 def local(moment: datetime) -> datetime:
-    return moment.astimezone(LOCAL)
+    return moment.astimezone(VIETNAM)
 
 
 def when(moment: datetime, lang: Lang) -> str:

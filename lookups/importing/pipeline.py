@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from lookups.clock import VIETNAM
 from lookups.datasets import bus
 from lookups.datasets.base import DataError
 from lookups.datasets.declared import FILE, PLUGINS, Declaration, parse
@@ -60,7 +60,7 @@ class Outcome:
 
 
 def _today() -> date:
-    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    return datetime.now(VIETNAM).date()
 
 
 def _stage(data_dir: Path, req: Request, staging: Path) -> tuple[Report, int, dict[str, Any]]:

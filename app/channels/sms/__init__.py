@@ -1,0 +1,1 @@
+"""SMS: Twilio (``twilio``) and the Vietnamese short-code aggregators (``gateway``), sharing ``common``."""
