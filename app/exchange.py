@@ -23,7 +23,7 @@ from app.guard import limit_ops, sender_hash, uncount, verdict
 from app.state import Op
 from app.stats import day_of, stat_ops
 from handlers.choice import Choice, Listing, cancelled, choice_of, expired, next_page, numbered, offers, out_of_range
-from handlers.dispatch import Parsed, cache_key, handle, parse
+from handlers.dispatch import Parsed, cache_key, handle, parse, respond
 from handlers.i18n import t
 from handlers.optout import Consent, consent_of, started, stopped
 from handlers.render import render_json, reply_from_json
@@ -74,10 +74,10 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
     choice = choice_of(msg.text) if who and fixed is None and consent is None else None
     try:
         parsed: Parsed | None = parse(msg.text, svc.catalog)
-        key = cache_key(parsed, svc.catalog) if parsed and not choice and not fixed and not consent else None
+        cached = settings.TONGDAI_CACHE_TTL > 0 and not choice and not fixed and not consent
+        key = cache_key(parsed, svc.catalog) if parsed and cached else None
     except Exception:  # the answer below reports it; a broken index must not break the state handling
         parsed, key = None, None
-    key = key if settings.TONGDAI_CACHE_TTL > 0 else None
     # "BUS 05" is answered in the language the sender last used: read it with the cached answers in both.
     follows = bool(parsed and parsed.follows_sender and who and not choice and not fixed)
     pre = Batch()
@@ -118,7 +118,7 @@ def run(svc: Services, msg: InboundMessage, now: datetime, *, render: Callable[[
         reply = _consent(svc, msg, consent, got.get("lang"))
         outcome = "answered" if reply else "repeat"
     elif reply is None and outcome == "answered":
-        reply = _answer(svc, msg, now, key, choice, got, post, tag if who and state else "")
+        reply = _answer(svc, msg, now, parsed, key, choice, got, post, tag if who and state else "")
     text: str | None = render(reply) if render and reply else None
     if guard and msg.message_id:  # what a retry of this message id will be answered with, for a day
         post.add("dedup", Op("set", f"dedup:{msg.channel}:{msg.message_id}",
@@ -162,8 +162,8 @@ def _duplicate(svc: Services, msg: InboundMessage, seen: str | None) -> Answer:
     return Answer(None, seen[1:], "duplicate")
 
 
-def _answer(svc: Services, msg: InboundMessage, now: datetime, key: str | None, choice: Choice | None,
-            got: dict[str, Any], post: Batch, tag: str) -> Reply:
+def _answer(svc: Services, msg: InboundMessage, now: datetime, parsed: Parsed | None, key: str | None,
+            choice: Choice | None, got: dict[str, Any], post: Batch, tag: str) -> Reply:
     """The reply itself: an answer to the list on offer, or a lookup (from the cache when it has it).
     ``tag`` is empty when there is no conversation to keep (no sender, or the store is down)."""
     if choice:
@@ -177,8 +177,8 @@ def _answer(svc: Services, msg: InboundMessage, now: datetime, key: str | None, 
         svc.metrics.cache.labels("hit").inc()
         reply = reply_from_json(json.loads(got["cache"]))
     else:
-        # Parses again (microseconds) so that every answer has one entry.
-        reply = handle(msg.text, catalog, now, "en" if got.get("lang") == "en" else None)
+        # ``parsed`` already follows the sender's last language ("BUS 05"); None when reading it failed.
+        reply = respond(parsed, catalog, now) if parsed else handle(msg.text, catalog, now)
         if key:
             svc.metrics.cache.labels("miss").inc()
             if reply.status != "error":
