@@ -23,7 +23,8 @@ MAX_WORDS = 120  # words of a report looked at; a pasted essay costs no more tha
 LONGEST = 4  # words in the longest name
 FUZZY_FROM = 8  # letters (spaces included) from which one typo is forgiven, in names of two words or more
 ONE_WORD = 5  # letters a one-word name needs to be recognised alone (exactly)
-WARD_WORDS = frozenset({"phuong", "p", "xa", "quan", "q"})
+# Words that announce a ward or district, after ``expand`` ("p." and "q." are "phuong" and "quan" by then).
+WARD_WORDS = frozenset({"phuong", "xa", "quan"})
 
 
 @dataclass(frozen=True)
