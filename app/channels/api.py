@@ -24,6 +24,7 @@ from app.outbox_base import OutboxUnavailable
 from app.services import services
 from app.stats import day_of, read_stats
 from handlers.render import render as render_reply
+from handlers.render import render_json
 from handlers.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -80,9 +81,9 @@ def parse_inbound() -> tuple[InboundMessage, str]:
 
 
 def render(reply: Reply, channel: str) -> dict[str, object]:
-    rendered = render_reply(reply, channel)
-    return {"reply": render_reply(reply, "json"), "channel": channel,
-            "rendered": rendered if isinstance(rendered, str) else None}
+    structured = render_json(reply)  # rendered once, also when it is the channel asked for
+    rendered = structured if channel == "json" else render_reply(reply, channel)
+    return {"reply": structured, "channel": channel, "rendered": rendered if isinstance(rendered, str) else None}
 
 
 def send(reply: Reply) -> None:
