@@ -1,7 +1,8 @@
 """Message in, reply out: find the keyword, call its handler, and never let an error reach the user raw.
 
 ``handle`` does it all; the web service uses its two halves, ``parse`` (the keyword, language and argument,
-and from them ``cache_key``) and ``answer``, so that it can look the key up in its result cache first.
+and from them ``cache_key``) and ``respond`` (``answer``, made safe), so that it can look the key up in its result
+cache first, and reads each message once.
 """
 
 from __future__ import annotations
