@@ -91,13 +91,13 @@ def test_a_retry_arriving_while_the_first_is_answered_waits_for_its_reply(app: F
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from handlers import dispatch
 
-    real = dispatch.route
+    real = dispatch.answer  # what every channel's answer runs
 
     def slow(*args: Any) -> Any:
         time.sleep(0.3)
         return real(*args)
 
-    monkeypatch.setattr(dispatch, "route", slow)
+    monkeypatch.setattr(dispatch, "answer", slow)
     replies: list[bytes] = []
     first = threading.Thread(target=lambda: replies.append(twilio(app, "attp bun bo", "SM" + "b" * 32)))
     first.start()
