@@ -57,10 +57,10 @@ def run(svc: Resources, msg: InboundMessage, now: datetime, who: str, *, render:
     choice = choice_of(msg.text) if who and fixed is None and consent is None else None
     try:
         parsed: Parsed | None = parse(msg.text, svc.catalog)
-        key = cache_key(parsed, svc.catalog) if parsed and not choice and not fixed and not consent else None
+        cached = settings.TONGDAI_CACHE_TTL > 0 and not choice and not fixed and not consent
+        key = cache_key(parsed, svc.catalog) if parsed and cached else None
     except Exception:  # the answer below reports it; a broken index must not break the state handling
         parsed, key = None, None
-    key = key if settings.TONGDAI_CACHE_TTL > 0 else None
     # "BUS 05" is answered in the language the sender last used: read it with the cached answers in both.
     follows = bool(parsed and parsed.follows_sender and who and not choice and not fixed)
     pre = Batch()

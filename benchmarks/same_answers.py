@@ -4,9 +4,13 @@ Messages over every declared dataset, built from the data: noisy names (one and 
 ``match_quality.py`` makes them), exact names, names with their street, and the first word or two of names
 (what makes the numbered lists). Each goes through ``handlers.dispatch.handle`` (the path of ``tongdai ask``)
 and is rendered as JSON; the options' selecting commands are left out of the comparison with ``--ignore-commands``
-(a change that only words them differently). Prints how many replies differ, and the first few.
+(a change that only words them differently). With ``--service``, each goes through the whole service instead
+(``POST /api/v1/query`` in-process, result cache off), once per channel, and what is compared is the response
+body as sent, byte for byte. ``--data-dir`` reads another data directory (a ``tongdai data synth`` one). Prints
+how many replies differ, and the first few.
 
     .venv/bin/python benchmarks/same_answers.py --code /tmp/before [--count 150] [--ignore-commands]
+        [--service] [--data-dir DIR]
 
 ``/tmp/before`` is ``git archive <rev> | tar -x -C /tmp/before``. The other checkout runs in a subprocess.
 """
@@ -25,13 +29,13 @@ HERE = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 4, 1, 0, tzinfo=UTC)
 
 
-def messages(count: int) -> list[str]:
+def messages(count: int, data_dir: Path | None) -> list[str]:
     sys.path.insert(0, str(HERE))
     from benchmarks.noise import build_queries
     from benchmarks.targets import targets
     from lookups.store import Catalog
 
-    catalog = Catalog()
+    catalog = Catalog(data_dir)
     out = []
     for name, (records, _) in targets(catalog, None).items():
         keyword = catalog.declaration(name).keyword.upper()
@@ -44,13 +48,31 @@ def messages(count: int) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def answers(texts: list[str]) -> list[dict[str, object]]:
+def answers(texts: list[str], data_dir: Path | None) -> list[dict[str, object]]:
     from handlers.dispatch import handle
     from handlers.render import render_json
     from lookups.store import Catalog
 
-    catalog = Catalog()
+    catalog = Catalog(data_dir)
     return [render_json(handle(text, catalog, NOW)) for text in texts]
+
+
+def served(texts: list[str], data_dir: Path | None) -> list[dict[str, object]]:
+    """Each text through ``POST /api/v1/query`` for each channel: the response bodies as sent."""
+    import tempfile
+
+    from app import create_app
+    from app.services import Services
+    from lookups.store import Catalog
+
+    Services.now = lambda self: NOW  # type: ignore[method-assign]  # MT's departures read the clock
+    with tempfile.TemporaryDirectory() as state:
+        app = create_app({"TONGDAI_CHANNELS": "api", "TONGDAI_API_KEY": "k", "TONGDAI_CACHE_TTL": 0,
+                          "TONGDAI_API_RATE_LIMIT": 0, "TONGDAI_STATE_DIR": state, "CATALOG": Catalog(data_dir)})
+        client = app.test_client()
+        return [{channel: client.post("/api/v1/query", json={"text": text, "channel": channel},
+                                      headers={"X-API-Key": "k"}).get_data(as_text=True)
+                 for channel in ("json", "sms", "zalo")} for text in texts]
 
 
 def _kind(a: dict[str, object], b: dict[str, object]) -> str:
@@ -73,15 +95,20 @@ def main() -> int:
     ap.add_argument("--count", type=int, default=150)
     ap.add_argument("--ignore-commands", action="store_true")
     ap.add_argument("--show", type=int, default=8, help="changed answers to print")
+    ap.add_argument("--service", action="store_true", help="through the API, every channel, bodies as sent")
+    ap.add_argument("--data-dir", type=Path, help="a data directory other than the bundled sample pack")
     ap.add_argument("--answer", action="store_true", help=argparse.SUPPRESS)  # the subprocess: texts on stdin
     args = ap.parse_args()
+    reply = served if args.service else answers
+    data_dir = args.data_dir.resolve() if args.data_dir else None
     if args.answer:
         sys.path.insert(0, str(Path.cwd()))
-        print(json.dumps(answers(json.load(sys.stdin))))
+        print(json.dumps(reply(json.load(sys.stdin), data_dir)))
         return 0
-    texts = messages(args.count)
-    ours = answers(texts)
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--answer"], cwd=args.code,
+    texts = messages(args.count, data_dir)
+    ours = reply(texts, data_dir)
+    options = [*(["--service"] if args.service else []), *(["--data-dir", str(data_dir)] if data_dir else [])]
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--answer", *options], cwd=args.code,
                           input=json.dumps(texts), capture_output=True, text=True, check=True)
     theirs = json.loads(proc.stdout)
     differ = []

@@ -12,7 +12,11 @@ the result cache, the API rate limit, live reload and the Zalo worker thread off
 - with one worker: each noisy query (``ATTP <query>``, built from the data as ``match_quality.py`` builds
   them) sent to ``POST /api/v1/query`` one at a time, alternating with ``GET /healthz`` (a request that does
   nothing), so both see the same machine; the service's own work per message is a query's latency less the
-  median ``/healthz`` latency. Found and ambiguous answers are also shown apart.
+  median ``/healthz`` latency. Found and ambiguous answers are also shown apart. The worker's CPU time for each
+  request (``/proc/<pid>/schedstat``, nanoseconds) is read around it too: a query's CPU time less the median
+  ``/healthz`` CPU time is the same figure without the waiting that other programs on the machine cause
+  (latencies on a shared machine move by milliseconds between runs; CPU time much less). With ``--code``, one
+  worker of each code runs at once and each query goes to both in turn, so that both see the same load.
 
     .venv/bin/python benchmarks/service_scale.py [--size 100000] [--workers 1 4] [--queries 300] [--code DIR]
         [--gunicorn-arg=--preload]
@@ -96,62 +100,111 @@ def queries(data: Path, count: int) -> list[str]:
     return [q.text for q in build_queries(records, count, 1, seed=11)]
 
 
-def work_per_message(base: str, texts: list[str]) -> dict[str, Any]:
-    session = requests.Session()
+def cpu_ns(pid: int) -> int:
+    """Nanoseconds the process's main thread (a sync gunicorn worker's only one) has run on a CPU."""
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+
+
+def work_per_message(servers: list[tuple[str, int]], texts: list[str]) -> list[dict[str, Any]]:
+    """For each (base URL, worker pid): latency and worker CPU per query, less those of ``/healthz``. With several
+    servers (the baseline and this checkout), each query goes to every one in turn (in alternating order), so
+    that all see the same load on the machine."""
+    sessions = [requests.Session() for _ in servers]
     headers = {"X-API-Key": KEY}
-    for text in texts[:20]:  # warm-up: first searches fill caches
-        session.post(f"{base}/api/v1/query", json={"text": f"ATTP {text}"}, headers=headers, timeout=30)
-    ask: list[tuple[float, str]] = []
-    idle: list[float] = []
-    for text in texts:
-        t0 = time.perf_counter()
-        reply = session.post(f"{base}/api/v1/query", json={"text": f"ATTP {text}"}, headers=headers, timeout=30)
-        ms = (time.perf_counter() - t0) * 1000
-        assert reply.status_code == 200, reply.text
-        ask.append((ms, str(reply.json()["reply"]["status"])))
-        t0 = time.perf_counter()
-        session.get(f"{base}/healthz", timeout=30)
-        idle.append((time.perf_counter() - t0) * 1000)
-    nothing = statistics.median(idle)
-    work = sorted(ms - nothing for ms, _ in ask)
+    for (base, _), session in zip(servers, sessions, strict=True):
+        for text in texts[:20]:  # warm-up: first searches fill caches
+            session.post(f"{base}/api/v1/query", json={"text": f"ATTP {text}"}, headers=headers, timeout=30)
+    ask: list[list[tuple[float, float, str]]] = [[] for _ in servers]  # (latency ms, worker CPU ms, status)
+    idle: list[list[tuple[float, float]]] = [[] for _ in servers]
+    for n, text in enumerate(texts):
+        order = range(len(servers)) if n % 2 == 0 else range(len(servers) - 1, -1, -1)
+        for i in order:
+            (base, worker), session = servers[i], sessions[i]
+            t0, c0 = time.perf_counter(), cpu_ns(worker)
+            reply = session.post(f"{base}/api/v1/query", json={"text": f"ATTP {text}"}, headers=headers, timeout=30)
+            ms, cpu = (time.perf_counter() - t0) * 1000, (cpu_ns(worker) - c0) / 1e6
+            assert reply.status_code == 200, reply.text
+            ask[i].append((ms, cpu, str(reply.json()["reply"]["status"])))
+            t0, c0 = time.perf_counter(), cpu_ns(worker)
+            session.get(f"{base}/healthz", timeout=30)
+            idle[i].append(((time.perf_counter() - t0) * 1000, (cpu_ns(worker) - c0) / 1e6))
+    return [_figures(a, i) for a, i in zip(ask, idle, strict=True)]
+
+
+def _figures(ask: list[tuple[float, float, str]], idle: list[tuple[float, float]]) -> dict[str, Any]:
+    nothing, nothing_cpu = statistics.median(ms for ms, _ in idle), statistics.median(cpu for _, cpu in idle)
+    work = sorted(ms - nothing for ms, _, _ in ask)
     out: dict[str, Any] = {"nothing_p50_ms": nothing, "work_p50_ms": statistics.median(work),
-                           "work_p99_ms": work[min(len(work) - 1, int(0.99 * len(work)))]}
+                           "work_p99_ms": work[min(len(work) - 1, int(0.99 * len(work)))],
+                           "nothing_cpu_p50_ms": nothing_cpu,
+                           "cpu_p50_ms": statistics.median(cpu - nothing_cpu for _, cpu, _ in ask)}
     for status in ("found", "ambiguous", "not_found"):
-        mine = [ms - nothing for ms, s in ask if s == status]
+        mine = [(ms - nothing, cpu - nothing_cpu) for ms, cpu, s in ask if s == status]
         if mine:
-            out[f"{status}_p50_ms"] = statistics.median(mine)
+            out[f"{status}_p50_ms"] = statistics.median(ms for ms, _ in mine)
+            out[f"{status}_cpu_p50_ms"] = statistics.median(cpu for _, cpu in mine)
             out[f"{status}_count"] = len(mine)
     return out
 
 
-def measure(code: Path, data: Path, workers: int, texts: list[str], log: Path,
-            extra: list[str]) -> dict[str, Any]:
+def launch(code: Path, data: Path, workers: int, log: Path,
+           extra: list[str]) -> tuple[subprocess.Popen[bytes], str, list[int], dict[str, Any]]:
+    """A started gunicorn, its base URL, its pids (master first) and its start-up figures."""
     port = random.randint(20000, 40000)
     base = f"http://127.0.0.1:{port}"
     t0 = time.monotonic()
     proc = start(code, data, workers, port, log, extra)
     try:
         first, idle = wait_ready(proc, base, workers, t0)
-        pids = [proc.pid, *children(proc.pid)]
-        result: dict[str, Any] = {
-            "workers": workers, "ready_s": first, "all_idle_s": idle,
-            "pss_mb": sum(kb_of(p, "Pss") for p in pids) / 1024,
-            "rss_mb": sum(kb_of(p, "Rss") for p in pids) / 1024,
-            "worker_rss_mb": max(kb_of(p, "Rss") for p in pids[1:]) / 1024}
-        if workers == 1 and texts:
-            result.update(work_per_message(base, texts))
-        elif texts:  # the same queries spread over the workers (a new connection each), then memory again
-            for text in texts:
-                requests.post(f"{base}/api/v1/query", json={"text": f"ATTP {text}"}, headers={"X-API-Key": KEY},
-                              timeout=30)
-            result["pss_after_mb"] = sum(kb_of(p, "Pss") for p in pids) / 1024
+    except BaseException:
+        stop(proc)
+        raise
+    pids = [proc.pid, *children(proc.pid)]
+    return proc, base, pids, {
+        "workers": workers, "ready_s": first, "all_idle_s": idle,
+        "pss_mb": sum(kb_of(p, "Pss") for p in pids) / 1024,
+        "rss_mb": sum(kb_of(p, "Rss") for p in pids) / 1024,
+        "worker_rss_mb": max(kb_of(p, "Rss") for p in pids[1:]) / 1024}
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def measure_one_worker(codes: list[Path], data: Path, texts: list[str], log: Path,
+                       extra: list[str]) -> list[dict[str, Any]]:
+    """One worker of each code, started one after the other, then the queries to all of them side by side."""
+    started: list[tuple[subprocess.Popen[bytes], str, list[int], dict[str, Any]]] = []
+    try:
+        for code in codes:
+            started.append(launch(code, data, 1, log, extra))
+        if texts:
+            for (_, _, _, result), work in zip(started, work_per_message(
+                    [(base, pids[1]) for _, base, pids, _ in started], texts), strict=True):
+                result.update(work)
+        return [result for _, _, _, result in started]
+    finally:
+        for proc, _, _, _ in started:
+            stop(proc)
+
+
+def measure(code: Path, data: Path, workers: int, texts: list[str], log: Path,
+            extra: list[str]) -> dict[str, Any]:
+    """Several workers: memory after start, and again after the queries, spread over the workers (a new
+    connection each)."""
+    proc, base, pids, result = launch(code, data, workers, log, extra)
+    try:
+        for text in texts:
+            requests.post(f"{base}/api/v1/query", json={"text": f"ATTP {text}"}, headers={"X-API-Key": KEY},
+                          timeout=30)
+        result["pss_after_mb"] = sum(kb_of(p, "Pss") for p in pids) / 1024
         return result
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 def main() -> None:
@@ -169,22 +222,31 @@ def main() -> None:
     texts = queries(data, args.queries)
     codes = [args.code.resolve(), ROOT] if args.code else [ROOT]
     log = ROOT / "benchmarks" / ".cache" / "service_scale.log"
-    for code in codes:
-        for workers in args.workers:
-            r = measure(code, data, workers, texts, log, args.gunicorn_arg)
-            print(json.dumps({"code": str(code), "size": args.size, **r}), flush=True)
-            line = (f"{'this checkout' if code == ROOT else code}: {workers} worker(s), {args.size:,} records: "
-                    f"/readyz after {r['ready_s']:.1f} s, all idle after {r['all_idle_s']:.1f} s; PSS "
-                    f"{r['pss_mb']:.0f} MB, RSS {r['rss_mb']:.0f} MB (largest worker {r['worker_rss_mb']:.0f} MB)")
-            if "pss_after_mb" in r:
-                line += f"; PSS after {len(texts)} queries {r['pss_after_mb']:.0f} MB"
-            if "work_p50_ms" in r:
-                line += (f"\n  own work per message p50 {r['work_p50_ms']:.2f} ms, p99 {r['work_p99_ms']:.2f} ms "
-                         f"(a do-nothing request {r['nothing_p50_ms']:.2f} ms); found "
-                         f"{r.get('found_p50_ms', float('nan')):.2f} ms ({r.get('found_count', 0)}), ambiguous "
-                         f"{r.get('ambiguous_p50_ms', float('nan')):.2f} ms ({r.get('ambiguous_count', 0)})")
-            print(line, flush=True)
+    runs: list[tuple[Path, dict[str, Any]]] = []
+    if 1 in args.workers:
+        runs += zip(codes, measure_one_worker(codes, data, texts, log, args.gunicorn_arg), strict=True)
+    runs += [(code, measure(code, data, workers, texts, log, args.gunicorn_arg))
+             for workers in args.workers if workers != 1 for code in codes]
+    for code, r in runs:
+        print(json.dumps({"code": str(code), "size": args.size, **r}), flush=True)
+        print(summary(code, r, args.size, len(texts)), flush=True)
 
+
+def summary(code: Path, r: dict[str, Any], size: int, queries: int) -> str:
+    line = (f"{'this checkout' if code == ROOT else code}: {r['workers']} worker(s), {size:,} records: "
+            f"/readyz after {r['ready_s']:.1f} s, all idle after {r['all_idle_s']:.1f} s; PSS "
+            f"{r['pss_mb']:.0f} MB, RSS {r['rss_mb']:.0f} MB (largest worker {r['worker_rss_mb']:.0f} MB)")
+    if "pss_after_mb" in r:
+        line += f"; PSS after {queries} queries {r['pss_after_mb']:.0f} MB"
+    if "work_p50_ms" in r:
+        line += (f"\n  own work per message p50 {r['work_p50_ms']:.2f} ms, p99 {r['work_p99_ms']:.2f} ms "
+                 f"(a do-nothing request {r['nothing_p50_ms']:.2f} ms); found "
+                 f"{r.get('found_p50_ms', float('nan')):.2f} ms ({r.get('found_count', 0)}), ambiguous "
+                 f"{r.get('ambiguous_p50_ms', float('nan')):.2f} ms ({r.get('ambiguous_count', 0)})"
+                 f"\n  worker CPU per message p50 {r['cpu_p50_ms']:.2f} ms (a do-nothing request "
+                 f"{r['nothing_cpu_p50_ms']:.2f} ms); found {r.get('found_cpu_p50_ms', float('nan')):.2f} ms, "
+                 f"ambiguous {r.get('ambiguous_cpu_p50_ms', float('nan')):.2f} ms")
+    return line
 
 if __name__ == "__main__":
     main()

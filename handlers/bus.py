@@ -131,7 +131,8 @@ def trip(req: Request) -> Reply | None:
     """The trip the argument asks for, or None when it is not a trip (a route, a stop, a name with a dash).
 
     Every reading is tried in turn, and the first whose two ends are both stops answers; when none is, the first
-    reading says which end was not found ("tu cho han den san bey").
+    reading says which end was not found ("tu cho han den san bey"): its origin if that is no stop (the
+    destination is then not searched), else its destination.
     """
     splits = trip_splits(req.argument)
     names = (req.catalog.stop_index, req.catalog.route_index)
@@ -139,10 +140,13 @@ def trip(req: Request) -> Reply | None:
         return None
     first_miss: Reply | None = None
     for origin, destination, _ in splits:
-        ends = [_stops_for(req, origin), _stops_for(req, destination)]
-        if isinstance(ends[0], list) and isinstance(ends[1], list):
-            return between(req, ends[0], ends[1])
-        first_miss = first_miss or next(end for end in ends if isinstance(end, Reply))
+        start = _stops_for(req, origin)
+        end = _stops_for(req, destination) if isinstance(start, list) else start
+        if isinstance(end, Reply):
+            first_miss = first_miss or end
+            continue
+        assert isinstance(start, list)
+        return between(req, start, end)
     return first_miss
 
 

@@ -44,7 +44,7 @@ def status_text(rule: StatusRule, record: Record, as_of: date, lang: Lang) -> st
 
 def line(decl: Declaration, record: Record, lang: Lang) -> str:
     """The one-line form of a record in a list: the declared ``line`` fields, else its location."""
-    names = decl.line or tuple(decl.where(k) for k in ("address", "street", "ward") if decl.where(k))
+    names = decl.line or decl.located("address", "street", "ward")
     parts = [value_text(decl.spec(n), record.get(n), lang) for n in names]
     return ", ".join(dict.fromkeys(p for p in parts if p))
 
@@ -68,7 +68,7 @@ def table(req: Request) -> Reply:
     data: TableData = req.catalog.data(req.dataset)
     decl = req.catalog.declaration(req.dataset)
     records, index = data.records, req.catalog.index(req.dataset)
-    places = [*decl.qualifiers, *(decl.where(k) for k in ("street", "ward", "district", "address") if decl.where(k))]
+    places = (*decl.qualifiers, *decl.located("street", "ward", "district", "address"))
     subject = decl.spec(decl.name).title or decl.name
     return resolve(
         req, intent=decl.keyword, dataset=req.dataset, index=index, footer=footer(data.meta),

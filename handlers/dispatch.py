@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 
 from handlers import attp, bus, clinics, dataset, help, land_price, reports  # noqa: F401  (registers the commands)
 from handlers.help import keyword_help, menu
-from handlers.i18n import footer, language_of, t
-from handlers.registry import Command, Request, keywords, lang_of
+from handlers.i18n import footer, t
+from handlers.registry import Command, Keywords, Request, argument_language, keywords, lang_of
 from handlers.reply import Lang, Option, Reply
 from lookups.store import Catalog
 from lookups.text import cap_marks, drop_format, fold, strip_marks
@@ -99,8 +99,9 @@ def parse(text: str, catalog: Catalog, last: Lang | None = None) -> Parsed:
         return Parsed(text, None, "", "vi", " ".join(text.split()))
     cmd, word, argument = found
     argument = " ".join(argument.strip(" \t\r\n:-,.;").split())
-    follows = word in cmd.bilingual and language_of(argument) is None
-    return Parsed(text, cmd, word, lang_of(cmd, word, argument, last), argument, follows)
+    said = argument_language(cmd, word, argument)
+    follows = word in cmd.bilingual and said is None
+    return Parsed(text, cmd, word, lang_of(cmd, word, said, last), argument, follows)
 
 
 def cache_key(parsed: Parsed, catalog: Catalog) -> str | None:
@@ -140,10 +141,9 @@ def answer(parsed: Parsed, catalog: Catalog, now: datetime) -> Reply:
     return cmd.handler(Request(parsed.argument, parsed.word, parsed.lang, catalog, now, cmd.dataset))
 
 
-def _known_word(catalog: Catalog) -> Callable[[str], bool]:
+def _known_word(catalog: Catalog, table: Keywords) -> Callable[[str], bool]:
     """Is this a word of the data? Then it is not a mistyped keyword ("bun" is food, not "bus")."""
-    names = [c.dataset for c in keywords(catalog).datasets]
-    return lambda word: any(word in catalog.index(name).vocabulary for name in names)
+    return lambda word: any(word in catalog.index(cmd.dataset).vocabulary for cmd in table.datasets)
 
 
 def split_keyword(text: str, catalog: Catalog) -> tuple[Command, str, str] | None:
@@ -152,11 +152,12 @@ def split_keyword(text: str, catalog: Catalog) -> tuple[Command, str, str] | Non
     if head is None:
         return None
     first, second = fold(head.group(1)), fold(head.group(2) or "")
-    if second:  # two-word keywords: "xe buyt", "tro giup"
-        pair = keywords(catalog).find(first + second)
-        if pair is not None and pair[1] == first + second:
-            return pair[0], pair[1], text[head.end():]
-    found = keywords(catalog).find(first, _known_word(catalog))
+    table = keywords(catalog)
+    # Two-word keywords ("xe buyt", "tro giup") are taken as written only: no near misses of a pair.
+    pair = table.words.get(first + second) if second else None
+    if pair is not None:
+        return pair, first + second, text[head.end():]
+    found = table.find(first, _known_word(catalog, table))
     if found is None:
         return None
     return found[0], found[1], text[head.end(1):]

@@ -43,9 +43,27 @@ def _add(page: list[Group], name: str, cmd: Command) -> list[Group]:
 
 
 def pages(catalog: Catalog, lang: Lang, title: str = "") -> list[list[Group]]:
-    """The menu cut into pages of whole lines, as many as one SMS holds."""
+    """The menu cut into pages of whole lines, as many as one SMS holds.
+
+    Cutting it renders the menu line by line (milliseconds), and every HD and every message without a keyword
+    shows a page: the cut is kept per keyword table, language and SMS length of the title, the one thing of the
+    title it depends on (an unknown message's title quotes the message)."""
+    table = keywords(catalog)
+    width = len(render_sms(Reply("hd", "help", lang, title or t("menu_title", lang)), budget=UNCUT))
+    key = (id(table), lang, width)
+    kept = _PAGES.get(key)
+    if kept is not None and kept[0] is table:
+        return kept[1]
+    found = _cut(table, lang, title)
+    if len(_PAGES) > PAGES_KEPT:  # keyword tables of tests come and go
+        _PAGES.clear()
+    _PAGES[key] = (table, found)
+    return found
+
+
+def _cut(table: Keywords, lang: Lang, title: str) -> list[list[Group]]:
     found: list[list[Group]] = [[]]
-    for name, cmds in groups(keywords(catalog), lang):
+    for name, cmds in groups(table, lang):
         for cmd in cmds:
             trial = _add(found[-1], name, cmd)
             # Page numbers in the hint are at most two digits: measure with a wide one.
@@ -58,6 +76,8 @@ def pages(catalog: Catalog, lang: Lang, title: str = "") -> list[list[Group]]:
 
 SMS_FIT = 459  # the default budget: what a menu page must fit without cutting a line
 UNCUT = 100_000
+PAGES_KEPT = 256  # menus cut (a title's length is at most the 40 characters quoted and the words around them)
+_PAGES: dict[tuple[int, Lang, int], tuple[Keywords, list[list[Group]]]] = {}
 
 
 def menu(catalog: Catalog, lang: Lang, title: str = "", page: int = 1) -> Reply:

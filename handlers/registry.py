@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from rapidfuzz.distance import OSA
 
@@ -101,8 +102,9 @@ class Keywords:
     words: dict[str, Command]
     order: tuple[Command, ...]
 
-    @property
+    @cached_property
     def datasets(self) -> tuple[Command, ...]:
+        """The commands that answer from a declared dataset, in menu order (read on every message: made once)."""
         return tuple(c for c in self.order if c.dataset and c.cacheable)
 
     def find(self, word: str, vocabulary: Callable[[str], bool] = lambda w: False) -> tuple[Command, str] | None:
@@ -164,12 +166,17 @@ def find(word: str, vocabulary: Callable[[str], bool] = lambda w: False,
     return (words[best[1]], best[1]) if best else None
 
 
-def lang_of(cmd: Command, word: str, argument: str = "", last: Lang | None = None) -> Lang:
-    """English for an English keyword; for a bilingual one, English when the argument is English or, when the
-    argument does not say (``BUS 05``), when the sender last used English."""
+def lang_of(cmd: Command, word: str, said: Lang | None = None, last: Lang | None = None) -> Lang:
+    """English for an English keyword; for a bilingual one, English when the argument is English (``said``, from
+    ``argument_language``) or, when the argument does not say (``BUS 05``), when the sender last used English."""
     if word in cmd.english:
         return "en"
     if word in cmd.bilingual:
-        said = language_of(argument)
         return said or ("en" if last == "en" else "vi")
     return "vi"
+
+
+def argument_language(cmd: Command, word: str, argument: str) -> Lang | None:
+    """The language the argument of a bilingual keyword is written in (None when it does not say); None for
+    every other keyword, whose language is the keyword's. Read once per message."""
+    return language_of(argument) if word in cmd.bilingual else None

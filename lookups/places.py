@@ -24,7 +24,8 @@ LONGEST = 4  # words in the longest name
 FUZZY_FROM = 8  # letters (spaces included) from which one typo is forgiven, in names of two words or more
 ONE_WORD = 5  # letters a one-word name needs to be recognised alone (exactly)
 MEMO = 4096  # texts whose place is remembered: the console's map reads the same ticket addresses on every view
-WARD_WORDS = frozenset({"phuong", "p", "xa", "quan", "q"})
+# Words that announce a ward or district, after ``expand`` ("p." and "q." are "phuong" and "quan" by then).
+WARD_WORDS = frozenset({"phuong", "xa", "quan"})
 
 
 @dataclass(frozen=True)

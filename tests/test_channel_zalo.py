@@ -208,7 +208,7 @@ def test_a_crashing_handler_still_gets_zalo_a_200_and_the_user_an_apology(
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("handlers.dispatch.answer", broken)
+    monkeypatch.setattr("handlers.dispatch.answer", broken)  # what every channel's answer runs
     assert post(app.test_client(), event("user_send_text")).status_code == 200
     [body] = sent(app)
     assert body["message"]["text"].startswith(t("error", "vi"))

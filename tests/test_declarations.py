@@ -118,3 +118,10 @@ def test_a_data_directory_from_before_declarations_keeps_its_datasets(tmp_path: 
     (old / "land_price" / "datapackage.json").unlink()
     assert main(["--data-dir", str(old), "ask", "--channel", "json", "GIADAT le duan"]) == 0
     assert [d.id for d in declarations(old)] == ["land_price"]
+
+
+def test_location_fields_come_in_the_order_asked_and_only_those_declared() -> None:
+    parks = next(d for d in declarations(PARKS.parent) if d.id == "parks")  # declares a street and a ward only
+    assert parks.located("street", "ward", "district", "address") == ("street", "ward")
+    assert parks.located("address", "ward", "street") == ("ward", "street")
+    assert parks.located("lat", "district") == ()

@@ -116,3 +116,40 @@ def _every_keyword() -> list[tuple[str, str, str]]:
 def test_every_keyword_and_alias_reaches_its_handler(ask: Ask, word: str, keyword: str, argument: str) -> None:
     reply = ask(f"{word.upper()} {argument}", at="2026-11-04T07:00+07:00")
     assert reply["intent"] == keyword and reply["status"] != "error", reply
+
+
+@pytest.mark.parametrize(("text", "lang"), [("BUS 05", "vi"), ("BUS from market to airport", "en"),
+                                            ("BUS cho han den san bay", "vi"), ("ATTP pho hoa", "vi")])
+def test_a_message_is_read_once_and_its_language_once(monkeypatch: pytest.MonkeyPatch, text: str, lang: str) -> None:
+    """Through the API, the service's parse is the one the answer uses (no second reading), and a bilingual
+    keyword's argument is read for its language once."""
+    from flask import Flask
+
+    from app import create_app
+    from handlers import registry
+
+    app: Flask = create_app({"TONGDAI_CHANNELS": "api", "TONGDAI_API_KEY": "k", "TONGDAI_CACHE_TTL": "0"})
+    cleaned: list[str] = []
+    told: list[str] = []
+    real_clean, real_language = dispatch.clean, registry.language_of
+    monkeypatch.setattr(dispatch, "clean", lambda t: cleaned.append(t) or real_clean(t))
+    monkeypatch.setattr(registry, "language_of", lambda t: told.append(t) or real_language(t))
+    reply = app.test_client().post("/api/v1/query", json={"text": text}, headers={"X-API-Key": "k"}).get_json()
+    assert reply["reply"]["lang"] == lang and reply["reply"]["status"] != "error"
+    assert cleaned == [text] and len(told) == (1 if text.startswith("BUS") else 0)
+
+
+def test_the_keyword_table_and_its_datasets_are_made_once() -> None:
+    from handlers.registry import keywords
+
+    catalog = Catalog()
+    table = keywords(catalog)
+    assert keywords(catalog) is table and table.datasets is table.datasets
+    assert {c.dataset for c in table.datasets} >= {"food_safety", "bus", "clinics", "land_price"}
+
+
+@pytest.mark.parametrize(("text", "bus"), [("xe buyt 05", True), ("XE BUYT 05", True), ("xe buyy 05", False),
+                                           ("xe bus 05", False)])
+def test_two_word_keywords_are_taken_as_written(ask: Ask, text: str, bus: bool) -> None:
+    """A near miss of a two-word keyword is not that keyword (``xe buyy``)."""
+    assert (ask(text)["intent"] == "bus") is bus

@@ -91,7 +91,7 @@ def test_a_retry_arriving_while_the_first_is_answered_waits_for_its_reply(app: F
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from handlers import dispatch
 
-    real = dispatch.answer
+    real = dispatch.answer  # what every channel's answer runs
 
     def slow(*args: Any) -> Any:
         time.sleep(0.3)

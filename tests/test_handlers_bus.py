@@ -79,3 +79,18 @@ def test_unknown_stop_code_falls_back_to_a_stop_search(ask: Callable[..., Any]) 
 def test_sms_rendering_is_accent_free(ask: Callable[..., Any]) -> None:
     text = ask("xb 01", channel="sms")
     assert "Tuyen 01: Kim Lien" in text and text.isascii() and len(text) <= 459
+
+
+def test_a_trip_whose_origin_is_no_stop_does_not_search_its_destination(
+        ask: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from lookups.index import Index
+
+    searched: list[str] = []
+    real = Index.search
+    monkeypatch.setattr(Index, "search", lambda self, text, limit=10: searched.append(text) or real(self, text, limit))
+    reply = ask("BUS tu xyzzy plugh den san bay")
+    assert reply["status"] == "not_found" and "xyzzy plugh" in reply["title"]
+    assert "xyzzy plugh" in searched and "san bay" not in searched
+    searched.clear()
+    reply = ask("BUS tu cho han den xyzzy plugh")  # the origin is a stop: the destination is the one not found
+    assert reply["status"] == "not_found" and "xyzzy plugh" in reply["title"] and "cho han" in searched

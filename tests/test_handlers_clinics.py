@@ -62,3 +62,11 @@ def test_filter_words_follow_the_records_of_each_version(catalog: Catalog) -> No
     assert parse("nhi hai chau", moved).area == ""
     assert parse("nhi hoa vang moi", moved).area == "hoa vang moi"
     assert parse("nhi hai chau", records).area == "hai chau"
+
+
+def test_phrase_lists_are_sorted_longest_first_once(catalog: Catalog) -> None:
+    """``_take`` takes the first phrase that fits, so every list it reads must already be longest first."""
+    from handlers.clinics import EMERGENCY_PHRASES, TYPE_PHRASES, _filter_words
+
+    for phrases in (EMERGENCY_PHRASES, TYPE_PHRASES, *_filter_words(catalog.clinics.records)):
+        assert list(phrases) == sorted(phrases, key=len, reverse=True) and phrases

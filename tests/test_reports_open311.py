@@ -109,3 +109,21 @@ def test_token_mode(reports_app: Callable[..., Flask]) -> None:
     assert resolved["token"] == created["token"] and resolved["service_request_id"].startswith("PA-")
     xml = ET.fromstring(client.get(f"/open311/v2/tokens/{created['token']}.xml").data)
     assert xml.findtext("request/service_request_id") == resolved["service_request_id"]
+
+
+def test_a_pa_and_an_open311_request_are_filed_alike(reports_app: Callable[..., Flask]) -> None:
+    """Place, agency and due date are worked out in one place (``handlers.reports.filing``) for both channels."""
+    from datetime import timedelta
+
+    app = reports_app()
+    by_sms = code_in(twilio_sms(app, "PA lan chiem via he truoc 120 Le Duan"))
+    posted = app.test_client().post("/open311/v2/requests.json", data={
+        "api_key": API_KEY, "service_code": "trat_tu", "address_string": "120 Le Duan", "description": "lan chiem"})
+    by_open311 = posted.get_json()[0]["service_request_id"]
+    tickets = [api(app, "GET", f"/api/v1/reports/{code}").get_json() for code in (f"PA-{by_sms}", by_open311)]
+    for ticket in tickets:
+        assert ticket["service_code"] == "trat_tu" and ticket["agency"] == "UBND phường Hải Châu"
+        assert ticket["ward"] == "Hải Châu"
+        due = datetime.fromisoformat(ticket["due_at"]) - datetime.fromisoformat(ticket["created_at"])
+        assert due == timedelta(days=5)
+    assert [t["address"] for t in tickets] == ["120 Lê Duẩn, Hải Châu", "120 Le Duan"]  # Open311's, as it was sent

@@ -106,3 +106,24 @@ def test_a_report_without_a_place_gets_one_by_its_code(reports_app: Callable[...
     assert "45 Tran Phu" in twilio_sms(app, f"TT {code}")
     other = twilio_sms(app, f"PA {code} truoc 45 Tran Phu", sender="+84905777666")  # not theirs: a report of its own
     assert code_in(other) != code
+
+
+def test_a_place_by_code_is_two_statements_and_only_for_the_senders_latest_tickets(
+        reports_app: Callable[..., Flask]) -> None:
+    from sqlalchemy import event
+
+    from app.reports.desk import store_of
+    from app.services import services
+    from handlers.reports.keywords import OWN
+
+    app = reports_app(TONGDAI_REPORTS_DAILY_LIMIT=0, TONGDAI_RATE_LIMIT=0)
+    filed = [code_in(twilio_sms(app, f"PA nap ho ga so {n} bi mat")) for n in range(OWN + 1)]
+    statements: list[str] = []
+    engine = store_of(services(app).reports).engine
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2].split()[0].upper()))
+    placed = twilio_sms(app, f"PA {filed[1]} truoc 45 Tran Phu")  # the sender's 20th latest: still theirs to place
+    assert placed.startswith(f"Da ghi dia diem cho PA-{filed[1]}") and statements == ["UPDATE", "INSERT"]
+    statements.clear()
+    assert "Khong nhan ra" in twilio_sms(app, f"PA {filed[2]} gan nha toi") and statements == ["SELECT"]
+    older = twilio_sms(app, f"PA {filed[0]} truoc 45 Tran Phu")  # the 21st latest: a report of its own
+    assert code_in(older) not in filed and "45 Tran Phu" not in twilio_sms(app, f"TT {filed[0]}")

@@ -105,7 +105,7 @@ def test_time_dependent_and_failed_answers_are_not_cached(make_app: Callable[...
     def broken(*_: object) -> None:
         raise RuntimeError("index exploded")
 
-    monkeypatch.setattr("handlers.dispatch.answer", broken)
+    monkeypatch.setattr("handlers.dispatch.answer", broken)  # what every channel's answer runs
     assert ask(app, "attp pho hoa")["status"] == "error"
     assert services(app).state.keys("cache:*") == []
 

@@ -28,6 +28,7 @@ from app.outbox.base import OutboxStore, OutboxUnavailable
 from app.services import services
 from app.stats import day_of, read_stats
 from handlers.render import render as render_reply
+from handlers.render import render_json
 from handlers.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -85,9 +86,9 @@ def parse_inbound() -> InboundMessage:
 
 
 def render(reply: Reply, channel: str) -> dict[str, Any]:
-    rendered = render_reply(reply, channel)
-    return {"reply": render_reply(reply, "json"), "channel": channel,
-            "rendered": rendered if isinstance(rendered, str) else None}
+    structured = render_json(reply)  # rendered once, also when it is the channel asked for
+    rendered = structured if channel == "json" else render_reply(reply, channel)
+    return {"reply": structured, "channel": channel, "rendered": rendered if isinstance(rendered, str) else None}
 
 
 class Api:

@@ -27,7 +27,8 @@ from app.reports.repository import to_ticket
 from app.services import services
 from handlers.reports import codes
 from handlers.reports.catalog import Service
-from handlers.reports.store import CLOSED, NewTicket, Place
+from handlers.reports.filing import locate, new_ticket
+from handlers.reports.store import CLOSED
 from lookups.clock import VIETNAM
 
 log = logging.getLogger(__name__)
@@ -133,16 +134,11 @@ def create(fmt: str) -> Response:
     description = form.get("description", "").strip()
     if len(description) > MAX_DESCRIPTION:
         raise Open311Error(400, f"description is longer than {MAX_DESCRIPTION} characters")
-    found = desk.places.find(address or description)
-    place = Place(found.street if found else "", found.ward if found else "", address or (found.address if found
-                                                                                          else ""), lat, lon)
+    place = locate(desk.places, address or description, address, lat, lon)
     now = datetime.now(UTC)
     token = uuid.uuid4().hex
-    ticket = desk.store.create(NewTicket(
-        description=description or service.name_vi, service_code=code,
-        agency=desk.services.agency(service, place.ward, desk.places.titled(place.ward)), place=place,
-        channel="open311", sender_hash="", contact="", text_hash="", lang="vi",
-        due_at=now + timedelta(days=service.days),
+    ticket = desk.store.create(new_ticket(
+        desk, service, place, now, description=description or service.name_vi, channel="open311",
         media_url=form.get("media_url", "").strip()[:1000], token=token), now)
     log.info("open311 request PA-%s filed (%s)", ticket.code, code)
     notice = service_notice(service)

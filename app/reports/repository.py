@@ -6,8 +6,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Select, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -29,6 +30,12 @@ def to_ticket(row: TicketRow, media_base: str = "") -> Ticket:
         anonymous=row.anonymous, created_at=row.created_at, updated_at=row.updated_at, due_at=row.due_at,
         closed_at=row.closed_at, lang=row.lang,
         media_urls=tuple(f"{media_base}/{a.path}" if a.path else a.source_url for a in row.attachments))
+
+
+def _latest_ids(sender_hash: str, within: int) -> Select[Any]:
+    """The ids of the sender's latest ``within`` tickets (those a resident may still give a place)."""
+    return (select(TicketRow.id).where(TicketRow.sender_hash == sender_hash)
+            .order_by(TicketRow.created_at.desc(), TicketRow.id.desc()).limit(within))
 
 
 def _status(value: str) -> Status:
@@ -128,17 +135,24 @@ class SqlTicketStore:
             self._apply(conn, found.id, place, media, now, "resident:zalo")
             return str(found.code)
 
-    def set_place(self, code: str, sender_hash: str, place: Place, now: datetime) -> Ticket | None:
+    def set_place(self, code: str, sender_hash: str, place: Place, now: datetime, within: int) -> bool:
         with self.engine.begin() as conn:
-            found = conn.execute(update(TicketRow).where(TicketRow.code == code, TicketRow.sender_hash == sender_hash)
+            found = conn.execute(update(TicketRow).where(TicketRow.code == code,
+                                                         TicketRow.id.in_(_latest_ids(sender_hash, within)))
                                  .values(street=place.street, ward=place.ward, address=place.address, updated_at=now)
                                  .returning(TicketRow.id)).scalar()
             if found is None:
-                return None
+                return False
             conn.execute(insert(HistoryRow).values(ticket_id=found, at=now, actor="resident", action="place",
                                                    from_status="", to_status="", public_note="",
                                                    detail=f"place {place.address}"))
-        return self.get(code)
+        return True
+
+    def owns(self, code: str, sender_hash: str, within: int) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(TicketRow.id).where(TicketRow.code == code,
+                                                           TicketRow.id.in_(_latest_ids(sender_hash, within)))
+                                ).first() is not None
 
     def latest_code(self, sender_hash: str, since: datetime) -> str | None:
         with self.engine.connect() as conn:

@@ -16,7 +16,8 @@ from handlers.registry import Request, command
 from handlers.reply import Field, Lang, Reply
 from handlers.reports import codes
 from handlers.reports.context import Reporter, current
-from handlers.reports.store import NewTicket, Place, Ticket
+from handlers.reports.filing import locate, new_ticket
+from handlers.reports.store import Place, Ticket
 from handlers.reports.view import service_name, status_label, ticket_reply
 from lookups.clock import VIETNAM
 from lookups.text import fold
@@ -61,17 +62,20 @@ def _add_place(reporter: Reporter, code: str, text: str, lang: Lang, now: dateti
     """``PA 7KQ3M 120 Le Duan``: the place of a report filed without one. None when the code is not the sender's
     ticket (the text is then a report of its own). With ``free_text`` (the answer to "where?") a text without a
     known street or ward is kept as the address as written."""
-    desk = reporter.desk
-    if not reporter.sender_hash or code not in {t.code for t in desk.store.latest(reporter.sender_hash, OWN)}:
+    desk, sender = reporter.desk, reporter.sender_hash
+    if not sender:
         return None
-    found = desk.places.find(text)
-    if found is None and not free_text:
-        return Reply("pa", "not_found", lang, pick(lang, f"Không nhận ra tên đường hoặc phường trong \"{text[:40]}\".",
-                                                   f"No street or ward recognised in \"{text[:40]}\"."),
-                     hint=pick(lang, f"Ví dụ: PA {code} 120 Le Duan", f"Example: REPORT {code} 120 Le Duan"))
-    place = Place(found.street, found.ward, found.address) if found else Place(address=" ".join(text.split())[:ADDRESS])
-    ticket = desk.store.set_place(code, reporter.sender_hash, place, now)
-    if ticket is None:
+    place = locate(desk.places, text)
+    if place == Place():  # no street or ward in it
+        if not free_text:
+            if not desk.store.owns(code, sender, OWN):
+                return None
+            return Reply("pa", "not_found", lang, pick(
+                lang, f"Không nhận ra tên đường hoặc phường trong \"{text[:40]}\".",
+                f"No street or ward recognised in \"{text[:40]}\"."),
+                hint=pick(lang, f"Ví dụ: PA {code} 120 Le Duan", f"Example: REPORT {code} 120 Le Duan"))
+        place = Place(address=" ".join(text.split())[:ADDRESS])
+    if not desk.store.set_place(code, sender, place, now, OWN):  # one statement checks it is theirs and sets it
         return None
     return Reply("pa", "found", lang, pick(lang, f"Đã ghi địa điểm cho {codes.display(code)}: {place.address}.",
                                            f"Place of {codes.display(code)} noted: {place.address}."),
@@ -135,14 +139,10 @@ def file_report(reporter: Reporter, text: str, lang: Lang, now: datetime, anonym
                 hint=pick(lang, "Vui lòng gửi tiếp vào ngày mai. Soạn TT để xem các phản ánh đã gửi.",
                           "Please send more tomorrow. Send STATUS to see the ones you filed."))
     classified = desk.services.classify(text)
-    found = desk.places.find(text)
-    place = Place(found.street, found.ward, found.address) if found else Place()
-    agency = desk.services.agency(classified.service, place.ward, desk.places.titled(place.ward))
-    ticket = desk.store.create(NewTicket(
-        description=text, service_code=classified.service.code, agency=agency, place=place,
-        channel=reporter.channel, sender_hash=reporter.sender_hash, contact="" if anonymous else reporter.sender,
-        text_hash=text_hash, lang=lang, due_at=now + timedelta(days=classified.service.days), anonymous=anonymous),
-        now)
+    ticket = desk.store.create(new_ticket(
+        desk, classified.service, locate(desk.places, text), now, description=text, channel=reporter.channel,
+        lang=lang, sender_hash=reporter.sender_hash, contact="" if anonymous else reporter.sender,
+        text_hash=text_hash, anonymous=anonymous), now)
     return _filed(ticket, reporter, lang, again=False, words=classified.words)
 
 

@@ -80,8 +80,12 @@ class TicketStore(Protocol):
 
     def get(self, code: str) -> Ticket | None: ...
 
-    def set_place(self, code: str, sender_hash: str, place: Place, now: datetime) -> Ticket | None:
-        """Give the sender's own ticket a place (street, ward, address); None when it is not theirs."""
+    def set_place(self, code: str, sender_hash: str, place: Place, now: datetime, within: int) -> bool:
+        """Give ticket ``code`` a place (street, ward, address) if it is one of the sender's latest ``within``
+        tickets; False (nothing changed) when it is not."""
+
+    def owns(self, code: str, sender_hash: str, within: int) -> bool:
+        """Is ticket ``code`` one of the sender's latest ``within`` tickets?"""
 
     def existing(self, codes: set[str]) -> set[str]:
         """Those of ``codes`` that are tickets."""

@@ -88,5 +88,11 @@ class Declaration:
         """The field that holds a location part, or ""."""
         return dict(self.location).get(key, "")
 
+    def located(self, *keys: str) -> tuple[str, ...]:
+        """The fields that hold these location parts (``"street"``, ``"ward"``...), in that order, skipping those
+        the dataset does not declare."""
+        fields = dict(self.location)
+        return tuple(fields[key] for key in keys if fields.get(key))
+
     def spec(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)

@@ -43,7 +43,7 @@ def _cell(f: Fields, spec: FieldSpec) -> str:
 
 
 def table_schema(decl: Declaration) -> Schema:
-    place = [decl.where(k) for k in ("address", "street", "ward") if decl.where(k)]
+    place = decl.located("address", "street", "ward")
 
     def convert(f: Fields) -> Record | None:
         record: Record = {spec.name: _cell(f, spec) for spec in decl.fields}
