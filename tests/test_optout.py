@@ -42,13 +42,14 @@ def said(response: object) -> str:
 def test_each_stop_word_is_acknowledged_in_its_language(sms_rig: SmsRig, text: str, expect: str) -> None:
     assert said(sms_rig.sms(text)).startswith(expect)
     who = consent_key(sms_rig.svc.settings.sender_salt, "twilio", PHONE)
-    assert sms_rig.svc.consent.is_out("twilio", who)
+    assert sms_rig.svc.consent.standing("twilio", who).out
 
 
 @pytest.mark.parametrize("text", ["STOP please", "dung xe buyt", "HUY", "0", "stop stop"])
 def test_other_messages_do_not_opt_out(sms_rig: SmsRig, text: str) -> None:
     sms_rig.sms(text)
-    assert not sms_rig.svc.consent.is_out("twilio", consent_key(sms_rig.svc.settings.sender_salt, "twilio", PHONE))
+    who = consent_key(sms_rig.svc.settings.sender_salt, "twilio", PHONE)
+    assert not sms_rig.svc.consent.standing("twilio", who).out
 
 
 def test_stop_once_lookups_still_answered_no_notice_then_start(sms_rig: SmsRig,
