@@ -17,8 +17,7 @@ from zalo_kit import USER as USER_ID
 
 from app.cli import main
 from app.cli.ops import run as run_ops
-from app.config import ConfigError, Settings
-from app.config import fields
+from app.config import ConfigError, Settings, fields
 from app.config.fields import parse_quiet_hours
 from app.outbound.consent import consent_key
 from app.outbound.delivery import UNKNOWN
@@ -113,6 +112,24 @@ def test_sms_waits_for_the_end_of_the_quiet_hours(sms_rig: SmsRig) -> None:
     assert sms_rig.drain(local("2026-12-02T21:10:00"), QUIET) == {"postponed": 1}
     assert sms_rig.drain(local("2026-12-03T07:00:00"), QUIET) == {"done": 1}
     assert len(sms_rig.twilio.sends) == 3
+
+
+def test_retry_and_postpone_put_a_claimed_job_back_with_its_counts(sms_rig: SmsRig) -> None:
+    box = sms_rig.box
+    assert box.enqueue("notice:n1", PHONE, "", 100.0, channel="twilio", message="{}")
+    first = box.claim(100.0)
+    assert first is not None and (first.attempts, first.unsure) == (1, 0)
+    box.retry(first.id, "http500", 200.0, unknown=True)
+    assert box.claim(150.0) is None
+    second = box.claim(200.0)
+    assert second is not None and (second.attempts, second.unsure) == (2, 1)
+    box.postpone(second.id, "quiet hours", 300.0)
+    third = box.claim(300.0)
+    assert third is not None and (third.attempts, third.unsure) == (2, 1)  # the postponed attempt given back
+    box.done(third.id)
+    box.retry(third.id, "late", 400.0)
+    box.postpone(third.id, "late", 400.0)
+    assert box.claim(500.0) is None and box.counts() == {"done": 1}  # a finished job is never revived
 
 
 def test_quiet_hours_settings() -> None:
