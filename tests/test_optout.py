@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import redis
 from fake_zalo import event, sign
-from sms_kit import PHONE, SmsRig
+from sms_kit import PHONE, SmsRig, counting_consent
 from zalo_kit import LATER
 from zalo_kit import USER as ZALO_USER
 
@@ -143,6 +143,17 @@ def test_zalo_unfollow_opts_out_and_follow_opts_back_in(sms_rig: SmsRig) -> None
     assert sms_rig.drain() == {"failed": 1}  # queued before the unfollow: not sent
     assert sms_rig.send("zalo", ZALO_USER, "Thông báo").status == "opted_out"
     assert len(sms_rig.zalo.sends) == 1
+
+
+def test_a_follow_records_the_last_contact_once_and_a_message_once(sms_rig: SmsRig,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    consent = counting_consent(sms_rig, monkeypatch)
+    assert zalo_post(sms_rig, event("follow")) == {"status": "queued"}
+    assert sms_rig.drain() == {"done": 1}  # the welcome
+    assert consent.calls == ["set_out", "seen"]  # by the webhook, before the 200; not again by the worker
+    assert zalo_post(sms_rig, event("user_send_text", text="attp pho hoa", msg_id="t1")) == {"status": "queued"}
+    assert sms_rig.drain() == {"done": 1}
+    assert consent.calls == ["set_out", "seen", "seen"]
 
 
 def test_zalo_stop_is_acknowledged_once_by_the_worker(sms_rig: SmsRig) -> None:
