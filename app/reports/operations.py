@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 
+from app.message import masked
 from app.reports.desk import store_of
 from app.reports.models import HistoryRow, TicketRow
 from app.reports.notify import Notice, Notifier, default_notifier, deliver, describe
@@ -139,7 +140,7 @@ class Operations:
                 "service_name": service.name_vi if service else row.service_code, "agency": row.agency,
                 "public_note": row.public_note, "duplicate_of": codes.display(row.duplicate_of) if row.duplicate_of
                 else "", "address": row.address, "ward": row.ward, "lat": row.lat, "long": row.lon,
-                "channel": row.channel, "anonymous": row.anonymous, "contact": _masked(row.contact),
+                "channel": row.channel, "anonymous": row.anonymous, "contact": masked(row.contact),
                 "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat(),
                 "due_at": row.due_at.isoformat() if row.due_at else None,
                 "closed_at": row.closed_at.isoformat() if row.closed_at else None,
@@ -189,10 +190,6 @@ def _history(entry: HistoryRow) -> dict[str, Any]:
     return {"at": entry.at.isoformat(), "actor": entry.actor, "action": entry.action,
             "from_status": entry.from_status, "to_status": entry.to_status, "public_note": entry.public_note,
             "detail": entry.detail}
-
-
-def _masked(contact: str) -> str:
-    return f"{contact[:4]}***{contact[-2:]}" if len(contact) > 6 else ("***" if contact else "")
 
 
 _OPERATIONS: weakref.WeakKeyDictionary[SqlTicketStore, Operations] = weakref.WeakKeyDictionary()
