@@ -19,16 +19,15 @@ from app.reports.notify import Notice, Notifier, default_notifier, deliver, desc
 from app.reports.repository import SqlTicketStore, to_ticket
 from handlers.render import render_sms
 from handlers.reply import Lang
+from handlers.report_status import CLOSED, SETTABLE, STATUSES
 from handlers.reports import codes
 from handlers.reports.catalog import ServiceCatalog
-from handlers.reports.store import CLOSED, STATUSES
 from handlers.reports.view import ticket_reply
 
 if TYPE_CHECKING:
     from app.resources import Resources
 
 log = logging.getLogger(__name__)
-SETTABLE = ("in_progress", "resolved", "duplicate", "rejected")
 MAX_NOTE = 1000
 MAX_LIST = 1000
 
