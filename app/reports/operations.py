@@ -8,7 +8,7 @@ import logging
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import select, update
 
@@ -25,7 +25,8 @@ from handlers.reports.catalog import ServiceCatalog
 from handlers.reports.view import ticket_reply
 
 if TYPE_CHECKING:
-    from app.resources import Resources
+    from app.config import Settings
+    from handlers.reports.context import Desk
 
 log = logging.getLogger(__name__)
 MAX_NOTE = 1000
@@ -194,7 +195,18 @@ def _history(entry: HistoryRow) -> dict[str, Any]:
 _OPERATIONS: weakref.WeakKeyDictionary[SqlTicketStore, Operations] = weakref.WeakKeyDictionary()
 
 
-def operations_of(svc: Resources) -> Operations:
+class Service(Protocol):
+    """What the operations need of the service (``app.resources.Resources``, which opens the desk and so imports
+    this package: named here by what it has, not imported): its settings and its reports desk."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def reports(self) -> Desk: ...
+
+
+def operations_of(svc: Service) -> Operations:
     """The operators' operations on this service's reports, notifying through each reporter's channel."""
     store = store_of(svc.reports)
     found = _OPERATIONS.get(store)
