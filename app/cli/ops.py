@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from app.config import Settings
+from app.message import masked
 
 if TYPE_CHECKING:
     from app.outbox.base import OutboxStore
@@ -71,7 +72,6 @@ def _worker(settings: Settings, catalog: Catalog, box: OutboxStore) -> int:
 
 
 def _list(box: OutboxStore) -> int:
-    from app.message import masked
     from app.outbound.deadletters import preview
 
     letters = box.dead_letters()
@@ -115,6 +115,11 @@ def _show_token(settings: Settings, box: OutboxStore) -> int:
 
 
 def _set_token(settings: Settings, box: OutboxStore, args: argparse.Namespace) -> int:
+    import requests
+
+    from app.channels.zalo.tokens import Tokens
+    from app.outbox.base import TokenPair
+
     if sys.stdin.isatty():  # asked for, so the tokens stay out of the shell history and the process list
         access, refresh = getpass.getpass("access token: "), getpass.getpass("refresh token: ")
     else:
@@ -122,11 +127,6 @@ def _set_token(settings: Settings, box: OutboxStore, args: argparse.Namespace) -
     if not (access and refresh):
         print("tongdai zalo-token set: both an access token and a refresh token are needed", file=sys.stderr)
         return 2
-    import requests
-
-    from app.channels.zalo.tokens import Tokens
-    from app.outbox.base import TokenPair
-
     expires_at = None if args.expires_in is None else time.time() + args.expires_in
     Tokens(box, settings, requests.Session(), (1, 1)).save(TokenPair(access, refresh, expires_at))
     print(f"Zalo token pair stored in {box.where}")
