@@ -13,7 +13,7 @@ from sqlalchemy import update
 from test_console_auth import CONSOLE, signed_in
 
 from app.console import reports_views
-from app.reports import store_of
+from app.reports.desk import store_of
 from app.reports.models import TicketRow
 from app.services import services
 
