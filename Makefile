@@ -36,3 +36,4 @@ bench: setup
 	$(BIN)/python benchmarks/webhook_throughput.py
 	$(BIN)/python benchmarks/report_throughput.py
 	$(BIN)/python benchmarks/service_scale.py
+	$(BIN)/python benchmarks/cli_startup.py

@@ -31,7 +31,14 @@ def sender_hash(salt: str, channel: str, sender: str) -> str:
                     hashlib.sha256).hexdigest()[:20]
 
 
+SHOWN = 4  # the characters of a recipient that logs and pages show: its last four
+HIDDEN = 4  # at least as many hidden, or none shown
+
+
 def masked(user_id: object) -> str:
-    """A recipient (Zalo id or phone number) fit for logs: its last four characters."""
+    """A recipient (phone number or Zalo id) fit for logs and pages: its last four characters ("…3456"), enough to
+    tell two apart in a list, not to find either; nothing of one too short to hide as many ("…"); "" for none."""
     text = str(user_id)
-    return "…" + text[-4:] if len(text) > 4 else text
+    if len(text) < SHOWN + HIDDEN:
+        return "…" if text else ""
+    return "…" + text[-SHOWN:]

@@ -67,6 +67,31 @@ class SmsRig:
                                                           {"channel": channel, "reason": reason}) or 0.0
 
 
+class Counted:
+    """A real store that notes the name of every method called on it, then passes the call on."""
+
+    def __init__(self, store: Any) -> None:
+        self.store, self.calls = store, list[str]()
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self.store, name)
+        if not callable(found):
+            return found
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append(name)
+            return found(*args, **kwargs)
+
+        return call
+
+
+def counting_consent(rig: SmsRig, monkeypatch: pytest.MonkeyPatch) -> Counted:
+    """The rig's consent store, counted from now on (by the webhooks, notices and the worker alike)."""
+    counted = Counted(rig.svc.consent)
+    monkeypatch.setattr(rig.svc, "consent", counted)
+    return counted
+
+
 def rig_env(twilio: FakeTwilio, gateway: FakeGateway, zalo: FakeZalo, state: Path) -> dict[str, str]:
     return {**zalo_env(zalo, state), **twilio_env(twilio), **gateway_env(gateway),
             "TONGDAI_CHANNELS": "twilio,gateway,zalo,api", "TONGDAI_QUIET_HOURS": "", "TONGDAI_WORKER_THREAD": "0",

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
+from sms_kit import PHONE, SmsRig
 
 from app import create_app
 from app.channels.base import CannotSend
@@ -13,6 +15,7 @@ from app.channels.registry import CHANNELS
 from app.config import Settings
 from app.config.constants import CHANNELS as SETTING_NAMES
 from app.config.constants import REQUIRED
+from app.message import masked
 from app.outbound.senders import make_senders
 from app.outbox import open_outbox
 from lookups.store import Catalog
@@ -47,3 +50,20 @@ def test_the_senders_are_the_channels_own_and_the_api_has_none(tmp_path: Path) -
     [api] = [channel for channel in CHANNELS if channel.name == "api"]
     with pytest.raises(CannotSend, match="HTTP response"):
         api.sender(settings, box, (1.0, 1.0))
+
+
+@pytest.mark.parametrize(("recipient", "shown"), [
+    ("+84905123456", "…3456"), ("84905123456", "…3456"), ("0905123456", "…3456"), ("2893452348720159753", "…9753"),
+    ("12345678", "…5678"), ("1234567", "…"), ("+84", "…"), ("", ""),
+])
+def test_one_mask_for_every_recipient_in_logs_and_pages(recipient: str, shown: str) -> None:
+    assert masked(recipient) == shown
+
+
+def test_sms_senders_and_recipients_are_logged_masked(sms_rig: SmsRig, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    sms_rig.sms("attp pho hoa le duan")
+    sms_rig.sms("STOP")
+    assert sms_rig.send("twilio", PHONE, "Thong bao").status == "opted_out"
+    assert caplog.text.count("from …3456") == 2
+    assert "905123" not in caplog.text and "+849" not in caplog.text

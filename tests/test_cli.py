@@ -84,3 +84,30 @@ def test_an_adversarial_message_gets_a_polite_answer_from_the_console_script(tex
     result = subprocess.run([str(exe), "ask", text], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0 and not result.stderr, result.stderr
     assert result.stdout.startswith(expected) and len(result.stdout) <= 460 and result.stdout.isascii()
+
+
+HEAVY = ("flask", "werkzeug", "sqlalchemy", "alembic", "redis", "requests", "twilio", "numpy", "app.services",
+         "handlers.dispatch")
+LOADED = """import sys
+from app.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(" ".join(sorted(m for m in {heavy!r} if m in sys.modules)), file=sys.stderr)"""
+
+
+@pytest.mark.parametrize(("argv", "loaded"), [
+    (["--help"], ""),
+    (["data", "list"], "numpy"),
+    (["reports", "list", "--help"], ""),  # its --status choices, without the answer path or the database
+    (["ask", "attp pho hoa"], "handlers.dispatch numpy"),
+])
+def test_a_command_loads_what_it_needs_only(argv: list[str], loaded: str) -> None:
+    done = subprocess.run([sys.executable, "-c", LOADED.format(heavy=HEAVY), *argv], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60, check=True)
+    assert done.stderr.splitlines()[-1:] == [loaded]
+    if argv == ["--help"]:  # every command is listed, though none of their modules' heavy parts is loaded
+        for command in ("ask", "data", "serve", "worker", "deadletters", "zalo-token", "stats", "db", "reports",
+                        "send", "operator"):
+            assert command in done.stdout

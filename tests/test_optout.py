@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import redis
 from fake_zalo import event, sign
-from sms_kit import PHONE, SmsRig
+from sms_kit import PHONE, SmsRig, counting_consent
 from zalo_kit import LATER
 from zalo_kit import USER as ZALO_USER
 
@@ -42,13 +42,14 @@ def said(response: object) -> str:
 def test_each_stop_word_is_acknowledged_in_its_language(sms_rig: SmsRig, text: str, expect: str) -> None:
     assert said(sms_rig.sms(text)).startswith(expect)
     who = consent_key(sms_rig.svc.settings.sender_salt, "twilio", PHONE)
-    assert sms_rig.svc.consent.is_out("twilio", who)
+    assert sms_rig.svc.consent.standing("twilio", who).out
 
 
 @pytest.mark.parametrize("text", ["STOP please", "dung xe buyt", "HUY", "0", "stop stop"])
 def test_other_messages_do_not_opt_out(sms_rig: SmsRig, text: str) -> None:
     sms_rig.sms(text)
-    assert not sms_rig.svc.consent.is_out("twilio", consent_key(sms_rig.svc.settings.sender_salt, "twilio", PHONE))
+    who = consent_key(sms_rig.svc.settings.sender_salt, "twilio", PHONE)
+    assert not sms_rig.svc.consent.standing("twilio", who).out
 
 
 def test_stop_once_lookups_still_answered_no_notice_then_start(sms_rig: SmsRig,
@@ -142,6 +143,17 @@ def test_zalo_unfollow_opts_out_and_follow_opts_back_in(sms_rig: SmsRig) -> None
     assert sms_rig.drain() == {"failed": 1}  # queued before the unfollow: not sent
     assert sms_rig.send("zalo", ZALO_USER, "Thông báo").status == "opted_out"
     assert len(sms_rig.zalo.sends) == 1
+
+
+def test_a_follow_records_the_last_contact_once_and_a_message_once(sms_rig: SmsRig,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    consent = counting_consent(sms_rig, monkeypatch)
+    assert zalo_post(sms_rig, event("follow")) == {"status": "queued"}
+    assert sms_rig.drain() == {"done": 1}  # the welcome
+    assert consent.calls == ["set_out", "seen"]  # by the webhook, before the 200; not again by the worker
+    assert zalo_post(sms_rig, event("user_send_text", text="attp pho hoa", msg_id="t1")) == {"status": "queued"}
+    assert sms_rig.drain() == {"done": 1}
+    assert consent.calls == ["set_out", "seen", "seen"]
 
 
 def test_zalo_stop_is_acknowledged_once_by_the_worker(sms_rig: SmsRig) -> None:

@@ -11,14 +11,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sms_kit import PHONE, PUBLIC, SmsRig
+from sms_kit import PHONE, PUBLIC, SmsRig, counting_consent
 from zalo_kit import FAST, LATER, ops
 from zalo_kit import USER as USER_ID
 
 from app.cli import main
 from app.cli.ops import run as run_ops
-from app.config import ConfigError, Settings
-from app.config.env import parse_quiet_hours
+from app.config import ConfigError, Settings, fields
+from app.config.fields import parse_quiet_hours
 from app.outbound.consent import consent_key
 from app.outbound.delivery import UNKNOWN
 from app.outbound.notices import NoticeError
@@ -114,6 +114,24 @@ def test_sms_waits_for_the_end_of_the_quiet_hours(sms_rig: SmsRig) -> None:
     assert len(sms_rig.twilio.sends) == 3
 
 
+def test_retry_and_postpone_put_a_claimed_job_back_with_its_counts(sms_rig: SmsRig) -> None:
+    box = sms_rig.box
+    assert box.enqueue("notice:n1", PHONE, "", 100.0, channel="twilio", message="{}")
+    first = box.claim(100.0)
+    assert first is not None and (first.attempts, first.unsure) == (1, 0)
+    box.retry(first.id, "http500", 200.0, unknown=True)
+    assert box.claim(150.0) is None
+    second = box.claim(200.0)
+    assert second is not None and (second.attempts, second.unsure) == (2, 1)
+    box.postpone(second.id, "quiet hours", 300.0)
+    third = box.claim(300.0)
+    assert third is not None and (third.attempts, third.unsure) == (2, 1)  # the postponed attempt given back
+    box.done(third.id)
+    box.retry(third.id, "late", 400.0)
+    box.postpone(third.id, "late", 400.0)
+    assert box.claim(500.0) is None and box.counts() == {"done": 1}  # a finished job is never revived
+
+
 def test_quiet_hours_settings() -> None:
     window = parse_quiet_hours("21-7")
     assert quiet_until(window, local("2026-12-01T12:00:00")) is None
@@ -131,6 +149,22 @@ def test_quiet_hours_settings() -> None:
         Settings.from_env({"TONGDAI_WORKER_POLL": "often"})
 
 
+def test_quiet_hours_are_parsed_once_per_settings_never_per_notice(sms_rig: SmsRig,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+    real = fields.parse_quiet_hours
+    monkeypatch.setattr(fields, "parse_quiet_hours", lambda spec: parsed.append(spec) or real(spec))
+    client = sms_rig.app.test_client()
+    for n in range(3):
+        notice = {"channel": "sms", "to": "0905123456", "text": ASCII, "key": f"k{n}"}
+        assert client.post("/api/v1/notices", json=notice).status_code == 202
+    assert parsed == []  # parsed when the app started
+    settings = Settings.from_env({"TONGDAI_QUIET_HOURS": "22-6"})
+    settings.check()
+    assert WorkerConfig.from_settings(settings).quiet == settings.quiet_hours == parse_quiet_hours("22-6")
+    assert parsed == ["22-6"]  # checked, then read twice: parsed once
+
+
 def test_a_zalo_notice_goes_inside_the_window_and_is_not_deliverable_outside_it(sms_rig: SmsRig) -> None:
     now = time.time()
     assert sms_rig.send("zalo", USER_ID, NOTICE).status == "not_deliverable"  # never wrote to us
@@ -142,6 +176,21 @@ def test_a_zalo_notice_goes_inside_the_window_and_is_not_deliverable_outside_it(
     sms_rig.send("zalo", USER_ID, "Muộn quá.", now=now)
     assert sms_rig.drain(now + 48 * 3600) == {"failed": 1}  # the window closed while it waited
     assert len(sms_rig.zalo.sends) == 2 and sms_rig.failures("zalo", "not_deliverable") == 1
+
+
+def test_a_notice_reads_the_consent_store_once_when_queued_and_once_before_it_goes(
+        sms_rig: SmsRig, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = time.time()
+    consent = counting_consent(sms_rig, monkeypatch)
+    consent.seen("zalo", consent_key(sms_rig.svc.settings.sender_salt, "zalo", USER_ID), now - 3600)
+    consent.calls.clear()
+    assert sms_rig.send("zalo", USER_ID, NOTICE, now=now).status == "queued"
+    assert sms_rig.send("twilio", PHONE, NOTICE, now=now).status == "queued"
+    assert consent.calls == ["standing"] * 2  # opted out and last seen, in one read
+    assert sms_rig.drain(now) == {"done": 2}
+    assert consent.calls == ["standing"] * 4
+    assert sms_rig.send("zalo", USER_ID, NOTICE, key="late", now=now + 48 * 3600).status == "not_deliverable"
+    assert consent.calls == ["standing"] * 5
 
 
 def test_an_outbox_of_the_zalo_only_version_is_read_as_zalo_jobs(tmp_path: Path) -> None:

@@ -8,13 +8,15 @@ import codecs
 import logging
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import declare as cli_declare
 from app.cli import pull as cli_pull
 from lookups.datasets.base import DataError
-from lookups.importing import pipeline, versions
-from lookups.store import Catalog
+
+if TYPE_CHECKING:
+    from lookups.importing import pipeline
+    from lookups.store import Catalog
 
 log = logging.getLogger(__name__)
 ACTIONS = ("list", "import", "validate", "history", "rollback", *cli_declare.ACTIONS, *cli_pull.ACTIONS)
@@ -59,6 +61,8 @@ def add_parsers(acts: Any) -> None:
 
 
 def _request(args: argparse.Namespace) -> pipeline.Request:
+    from lookups.importing import pipeline
+
     return pipeline.Request(
         args.dataset, args.path, mapping=args.mapping, as_of=args.as_of, source=args.source,
         allow_partial=args.allow_partial, force=getattr(args, "force", False),
@@ -74,6 +78,8 @@ def _writable(args: argparse.Namespace) -> None:
 
 
 def cmd_list(catalog: Catalog) -> int:
+    from lookups.importing import versions
+
     print(f"{'dataset':<16} {'records':>9}  {'as of':<10}  {'version':<12}  {'current':<12}  title")
     for meta, count in catalog.metas():
         current = catalog.versions().get(meta.id, versions.BASE)
@@ -83,6 +89,8 @@ def cmd_list(catalog: Catalog) -> int:
 
 
 def cmd_history(data_dir: Path, dataset: str) -> int:
+    from lookups.importing import versions
+
     current = versions.read_pointer(data_dir, dataset)
     print(f"{dataset} versions, oldest first (* = current)")
     print(f"  {'version':<12}  {'as of':<10}  {'records':>9}  {'imported':<20}  source")
@@ -110,6 +118,8 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     if args.action in cli_pull.ACTIONS:
         _writable(args)
         return cli_pull.run(args, catalog)
+    from lookups.importing import pipeline
+
     catalog.declaration(args.dataset)  # an unknown dataset is a DataError naming the known ones
     if args.action == "history":
         return cmd_history(data_dir, args.dataset)

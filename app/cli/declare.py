@@ -7,18 +7,12 @@ import argparse
 import json
 import random
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from handlers.dispatch import handle
-from handlers.registry import keywords
-from handlers.render import render_sms
 from lookups.datasets.base import DataError
-from lookups.datasets.declared import FILE, parse
-from lookups.datasets.kinds import kind
-from lookups.importing.draft import draft, role_of
-from lookups.importing.readers import read_table
-from lookups.store import Catalog
-from lookups.text import fold
+
+if TYPE_CHECKING:
+    from lookups.store import Catalog
 
 ACTIONS = ("new", "check")
 ID = "letters, digits and _, starting with a letter"
@@ -36,6 +30,11 @@ def add_parsers(acts: Any) -> None:
 
 
 def cmd_new(catalog: Catalog, args: argparse.Namespace) -> int:
+    from lookups.datasets.declared import FILE
+    from lookups.importing.draft import draft, role_of
+    from lookups.importing.readers import read_table
+    from lookups.text import fold
+
     dataset = str(args.dataset)
     if not dataset.replace("_", "a").isalnum() or not dataset[:1].isalpha() or not dataset.isascii():
         raise DataError(f"dataset id {dataset!r}: use {ID}")
@@ -60,6 +59,8 @@ def cmd_new(catalog: Catalog, args: argparse.Namespace) -> int:
 
 def _queries(catalog: Catalog, dataset: str, count: int = 4) -> list[str]:
     """A few messages a resident might send: exact names, without accents and with a typo, and one absent."""
+    from lookups.text import fold
+
     decl = catalog.declaration(dataset)
     rows = list(catalog.kind(dataset).export(catalog.data(dataset)))
     rng = random.Random(dataset)
@@ -74,6 +75,12 @@ def _queries(catalog: Catalog, dataset: str, count: int = 4) -> list[str]:
 
 
 def cmd_check(catalog: Catalog, dataset: str) -> int:
+    from handlers.dispatch import handle
+    from handlers.registry import keywords
+    from handlers.render import render_sms
+    from lookups.datasets.declared import parse
+    from lookups.datasets.kinds import kind
+
     decl = parse(catalog.data_dir / dataset)
     keywords(catalog)  # a keyword clash with a command word
     data = catalog.data(dataset)

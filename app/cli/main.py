@@ -1,4 +1,8 @@
-"""The ``tongdai`` command: ask questions in the terminal, inspect and synthesise data, run the service."""
+"""The ``tongdai`` command: ask questions in the terminal, inspect and synthesise data, run the service.
+
+Each command imports what it needs when it runs (the command groups' modules import only ``argparse`` and the
+settings at the top), so ``tongdai --help`` or ``tongdai data list`` does not load Flask, SQLAlchemy or the
+answer path."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from app.cli import data as cli_data
 from app.cli import operators as cli_operators
@@ -19,11 +23,11 @@ from app.cli import reports as cli_reports
 from app.cli import send as cli_send
 from app.cli import stats as cli_stats
 from app.config import ConfigError, Settings
-from handlers.dispatch import handle
-from handlers.render import render
-from handlers.reply import Reply
 from lookups.datasets.base import DataError
-from lookups.store import Catalog
+
+if TYPE_CHECKING:
+    from handlers.reply import Reply
+    from lookups.store import Catalog
 
 log = logging.getLogger(__name__)
 CHANNELS = ("sms", "zalo", "json")
@@ -47,6 +51,8 @@ def _dump(obj: object) -> str:
 
 
 def batch_line(text: str, reply: Reply, channel: str) -> str:
+    from handlers.render import render
+
     return _dump({
         "input": text,
         "intent": reply.intent,
@@ -67,6 +73,9 @@ def answering(catalog: Catalog) -> Catalog:
 
 
 def cmd_ask(args: argparse.Namespace, catalog: Catalog) -> int:
+    from handlers.dispatch import handle
+    from handlers.render import render
+
     answering(catalog)
     if args.batch:
         for line in sys.stdin:
@@ -206,6 +215,8 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from lookups.store import Catalog
+
     settings = Settings.from_env(None, TONGDAI_DATA_DIR=str(args.data_dir)) if args.data_dir else Settings.from_env()
     args.settings = settings  # --data-dir wins over TONGDAI_DATA_DIR
     settings.check_data()

@@ -8,12 +8,13 @@ import argparse
 import getpass
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from app.config import Settings
-from app.console.accounts import AccountError, Accounts
-from app.console.models import ROLES
-from app.reports.desk import open_desk, store_of
-from lookups.store import Catalog
+from app.console.roles import ROLES
+
+if TYPE_CHECKING:
+    from lookups.store import Catalog
 
 COMMANDS = ("operator",)
 
@@ -36,6 +37,9 @@ def _password() -> str:
 
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
+    from app.console.accounts import AccountError, Accounts
+    from app.reports.desk import open_desk, store_of
+
     accounts = Accounts(store_of(open_desk(Settings.from_env(), catalog.data_dir)))
     if args.action == "list":
         for row in accounts.all():

@@ -11,18 +11,14 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import requests
-
-from app.channels.zalo.tokens import Tokens
 from app.config import Settings
 from app.message import masked
-from app.outbound.deadletters import preview, resend
-from app.outbound.worker import run_forever
-from app.outbox import open_outbox
-from app.outbox.base import OutboxStore, TokenPair
-from app.services import Services
-from lookups.store import Catalog
+
+if TYPE_CHECKING:
+    from app.outbox.base import OutboxStore
+    from lookups.store import Catalog
 
 COMMANDS = ("worker", "deadletters", "zalo-token")
 
@@ -46,6 +42,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
+    from app.outbox import open_outbox
+
     settings = Settings.from_env()
     box = open_outbox(settings)  # Redis when REDIS_URL is set, else the SQLite file
     if args.command == "worker":
@@ -56,6 +54,9 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _worker(settings: Settings, catalog: Catalog, box: OutboxStore) -> int:
+    from app.outbound.worker import run_forever
+    from app.services import Services
+
     settings.check()
     catalog.warm()
     stop = threading.Event()
@@ -71,6 +72,8 @@ def _worker(settings: Settings, catalog: Catalog, box: OutboxStore) -> int:
 
 
 def _list(box: OutboxStore) -> int:
+    from app.outbound.deadletters import preview
+
     letters = box.dead_letters()
     if not letters:
         print("no dead letters")
@@ -84,6 +87,8 @@ def _list(box: OutboxStore) -> int:
 
 
 def _resend(settings: Settings, box: OutboxStore, args: argparse.Namespace) -> int:
+    from app.outbound.deadletters import resend
+
     letters = box.dead_letters(None if args.all else [args.id])
     if not letters:
         print("no dead letters to re-send" if args.all else f"no dead letter {args.id} waiting to be re-sent")
@@ -96,6 +101,10 @@ def _resend(settings: Settings, box: OutboxStore, args: argparse.Namespace) -> i
 
 
 def _show_token(settings: Settings, box: OutboxStore) -> int:
+    import requests
+
+    from app.channels.zalo.tokens import Tokens
+
     pair = Tokens(box, settings, requests.Session(), (1, 1)).load()
     if pair is None:
         print(f"no Zalo token stored in {box.where}")
@@ -106,6 +115,11 @@ def _show_token(settings: Settings, box: OutboxStore) -> int:
 
 
 def _set_token(settings: Settings, box: OutboxStore, args: argparse.Namespace) -> int:
+    import requests
+
+    from app.channels.zalo.tokens import Tokens
+    from app.outbox.base import TokenPair
+
     if sys.stdin.isatty():  # asked for, so the tokens stay out of the shell history and the process list
         access, refresh = getpass.getpass("access token: "), getpass.getpass("refresh token: ")
     else:

@@ -4,12 +4,13 @@ by content hash; and give a data directory's older versions the manifests a pull
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.cli.pull_sources import open_source
 from lookups.datasets.base import DataError
-from lookups.importing import manifest, pull, versions
-from lookups.store import Catalog
+
+if TYPE_CHECKING:
+    from lookups.importing import pull
+    from lookups.store import Catalog
 
 ACTIONS = ("pull", "manifest")
 
@@ -35,6 +36,8 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def cmd_manifest(catalog: Catalog, datasets: list[str]) -> int:
+    from lookups.importing import manifest
+
     for dataset in datasets:
         catalog.declaration(dataset)  # an unknown dataset is a DataError naming the known ones
         written = manifest.write_missing(catalog.data_dir, dataset)
@@ -44,6 +47,9 @@ def cmd_manifest(catalog: Catalog, datasets: list[str]) -> int:
 
 
 def cmd_pull(args: argparse.Namespace, catalog: Catalog) -> int:
+    from app.cli.pull_sources import open_source
+    from lookups.importing import pull
+
     settings = args.settings
     source = open_source(args.source, settings.TONGDAI_PULL_TIMEOUT)
     for dataset in args.datasets:
@@ -60,6 +66,8 @@ def cmd_pull(args: argparse.Namespace, catalog: Catalog) -> int:
 
 def _wanted(args: argparse.Namespace, catalog: Catalog, source: pull.Source) -> dict[str, str]:
     """Dataset -> the version to pull: ``--version``, else what the source's pointer names."""
+    from lookups.importing import pull, versions
+
     if args.version is not None:
         return {args.datasets[0]: pull.checked_id(args.version, "--version")}
     named = args.datasets or [d.id for d in catalog.declarations]

@@ -8,15 +8,14 @@ import json
 import os
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.config import ConfigError, Settings
-from app.reports.db import current, database_url, head, make_engine, upgrade, where
-from app.reports.operations import SETTABLE, Filters, OperationError, operations_of
-from app.reports.operators import aware
-from app.services import Services
-from handlers.reports.store import STATUSES
-from lookups.store import Catalog
+from handlers.report_status import SETTABLE, STATUSES
+
+if TYPE_CHECKING:
+    from app.services import Services
+    from lookups.store import Catalog
 
 COMMANDS = ("db", "reports")
 
@@ -51,6 +50,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
+    from app.reports.operations import OperationError
+    from app.services import Services
+
     settings = Settings.from_env()
     try:
         if args.command == "db":
@@ -70,6 +72,9 @@ def _print(data: Any) -> None:
 
 
 def _reports(args: argparse.Namespace, svc: Services) -> int:
+    from app.reports.operations import Filters, operations_of
+    from app.reports.operators import aware
+
     ops, now = operations_of(svc), datetime.now(UTC)
     if args.action == "list":
         since = aware(args.since, "--since") if args.since else None
@@ -95,6 +100,8 @@ def _reports(args: argparse.Namespace, svc: Services) -> int:
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:
+    from app.reports.db import current, database_url, head, make_engine, upgrade, where
+
     engine = make_engine(database_url(settings))
     try:
         before = current(engine)

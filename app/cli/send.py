@@ -7,12 +7,12 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from app.config import ConfigError, Settings
-from app.outbound.notices import NoticeError, Outbound, channel_for
-from app.outbox.base import OutboxUnavailable
-from lookups.clock import VIETNAM
-from lookups.store import Catalog
+
+if TYPE_CHECKING:
+    from lookups.store import Catalog
 
 COMMANDS = ("send",)
 CHANNELS = ("sms", "twilio", "gateway", "zalo")
@@ -28,6 +28,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
+    from app.outbound.notices import NoticeError, Outbound, channel_for
+    from app.outbox.base import OutboxUnavailable
+    from lookups.clock import VIETNAM
+
     try:
         settings = Settings.from_env()
         settings.check()

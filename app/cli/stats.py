@@ -8,13 +8,12 @@ import json
 import logging
 import sys
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.config import Settings
-from app.outbound.consent import open_consent, opted_out
-from app.state import open_store
-from app.stats import day_of, read_stats
-from lookups.store import Catalog
+
+if TYPE_CHECKING:
+    from lookups.store import Catalog
 
 COMMANDS = ("stats",)
 
@@ -34,6 +33,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
+    from app.outbound.consent import open_consent, opted_out
+    from app.state import open_store
+    from app.stats import day_of, read_stats
+
     settings = Settings.from_env()
     # The stores report an outage in the words a long-running service needs; this command says it once, below.
     loud = getattr(args, "verbose", False)

@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 
 from app.config.constants import CHANNELS, CLOCK_SKEW, DEDUP_SECONDS, REQUIRED, SIGNING_SECRETS, ConfigError
-from app.config.env import parse_quiet_hours
 from app.config.fields import Fields
 
 log = logging.getLogger(__name__)
@@ -58,7 +57,7 @@ def check_state(settings: Fields) -> None:
 
 
 def check_outbound(settings: Fields) -> None:
-    parse_quiet_hours(settings.TONGDAI_QUIET_HOURS)
+    settings.quiet_hours  # noqa: B018 (parsed once, here, so that a wrong value stops the start)
     for name in ("TONGDAI_WORKER_POLL", "TONGDAI_ZALO_MAX_ATTEMPTS", "TONGDAI_ZALO_BACKOFF",
                  "TONGDAI_ZALO_BACKOFF_MAX", "TONGDAI_ZALO_CONNECT_TIMEOUT", "TONGDAI_ZALO_READ_TIMEOUT",
                  "TONGDAI_ZALO_WINDOW_HOURS"):

@@ -6,17 +6,13 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import fields
-from datetime import time
 
 from app.config.constants import NUMBERS, STRIPPED, ConfigError
 from app.config.fields import Fields
 
 log = logging.getLogger(__name__)
-QUIET_HOURS = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*-\s*(\d{1,2})(?::(\d{2}))?\s*$")
-Window = tuple[time, time] | None  # local quiet hours (start, end); None: none
 
 
 def read(env: Mapping[str, str] | None, overrides: Mapping[str, object]) -> dict[str, object]:
@@ -68,21 +64,3 @@ def warn_unknown(env: Mapping[str, str]) -> None:
             _warned.add(name)
             log.warning("%s is not a tongdai setting and is ignored%s", name,
                         f"; did you mean {near}?" if near else "")
-
-
-def parse_quiet_hours(spec: str) -> Window:
-    """``"21-7"`` or ``"21:30-6:45"`` as (start, end) local times; ``""`` as None (no quiet hours)."""
-    if not spec.strip():
-        return None
-    found = QUIET_HOURS.match(spec)
-    try:
-        if found is None:
-            raise ValueError(spec)
-        start = time(int(found[1]), int(found[2] or 0))
-        end = time(int(found[3]), int(found[4] or 0))
-    except ValueError:
-        raise ConfigError(f"TONGDAI_QUIET_HOURS must be like 21-7 or 21:30-6:45 (empty: none), got {spec!r}") \
-            from None
-    if start == end:
-        raise ConfigError("TONGDAI_QUIET_HOURS starts and ends at the same time; leave it empty for none")
-    return start, end

@@ -4,12 +4,17 @@ once by ``create_app`` (``app.config.settings.Settings.from_env``), never at imp
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
+from datetime import time
 from functools import cached_property
 from pathlib import Path
 
 from app.config.constants import CHANNELS, DEV_SALT, DEV_SECRET_KEY, ConfigError
 from lookups.datasets.base import bundled_data_dir
+
+QUIET_HOURS = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*-\s*(\d{1,2})(?::(\d{2}))?\s*$")
+Window = tuple[time, time] | None  # local quiet hours (start, end); None: none
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,11 @@ class Fields:
                 raise ConfigError(f"SMS_GATEWAY_ALLOW has {part!r}, which is not an IP address or CIDR") from None
         return tuple(found)
 
+    @cached_property
+    def quiet_hours(self) -> Window:
+        """``TONGDAI_QUIET_HOURS`` as local times, parsed once (``check`` reads it, so a wrong one stops the start)."""
+        return parse_quiet_hours(self.TONGDAI_QUIET_HOURS)
+
     @property
     def secret_key(self) -> str:
         return self.TONGDAI_SECRET_KEY or DEV_SECRET_KEY
@@ -133,3 +143,21 @@ class Fields:
     @property
     def sender_salt(self) -> str:
         return self.TONGDAI_SENDER_SALT or DEV_SALT
+
+
+def parse_quiet_hours(spec: str) -> Window:
+    """``"21-7"`` or ``"21:30-6:45"`` as (start, end) local times; ``""`` as None (no quiet hours)."""
+    if not spec.strip():
+        return None
+    found = QUIET_HOURS.match(spec)
+    try:
+        if found is None:
+            raise ValueError(spec)
+        start = time(int(found[1]), int(found[2] or 0))
+        end = time(int(found[3]), int(found[4] or 0))
+    except ValueError:
+        raise ConfigError(f"TONGDAI_QUIET_HOURS must be like 21-7 or 21:30-6:45 (empty: none), got {spec!r}") \
+            from None
+    if start == end:
+        raise ConfigError("TONGDAI_QUIET_HOURS starts and ends at the same time; leave it empty for none")
+    return start, end

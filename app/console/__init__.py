@@ -4,15 +4,17 @@ here, signed-in operators with roles, an audit log of every change. Enabled by t
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from flask import Flask
-
-from app.services import services
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Imported here: `tongdai operator` reads the accounts (app.console.accounts) without serving the pages.
     from app.console import auth_views, data_views, history, ops_views, reports_views, try_views  # noqa: F401 (routes)
     from app.console.web import blueprint
+    from app.services import services
 
     settings = services(app).settings
     app.secret_key = settings.secret_key

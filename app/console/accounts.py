@@ -8,13 +8,13 @@ failed attempts per account, and ``MAX_FAILURES_PER_ADDRESS`` per client address
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.console.models import ROLES, AuditRow, OperatorRow
+from app.console.models import AuditRow, OperatorRow
+from app.console.roles import ROLES, Operator
 from app.reports.repository import SqlTicketStore
 
 log = logging.getLogger(__name__)
@@ -28,16 +28,6 @@ _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
 
 class AccountError(ValueError):
     """An account that cannot be made as asked; the message says why."""
-
-
-@dataclass(frozen=True)
-class Operator:
-    id: int
-    username: str
-    role: str
-
-    def may(self, role: str) -> bool:
-        return ROLES.index(self.role) >= ROLES.index(role)
 
 
 class Accounts:

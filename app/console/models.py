@@ -9,8 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.reports.models import Base, UtcDateTime
 
-ROLES = ("viewer", "operator", "admin")  # each may do what the ones before it may
-
 
 class OperatorRow(Base):
     __tablename__ = "operators"

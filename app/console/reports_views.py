@@ -14,9 +14,9 @@ from werkzeug.wrappers import Response
 from app.console.i18n import translate
 from app.console.svg import Point, street_map
 from app.console.web import audit, blueprint, lang, operator, requires
-from app.reports.operations import SETTABLE, Filters, OperationError, operations_of
+from app.reports.operations import Filters, OperationError, operations_of
 from app.services import services
-from handlers.reports.store import STATUSES
+from handlers.report_status import SETTABLE, STATUSES
 from lookups.places import Gazetteer
 
 AGES = {"1": timedelta(days=1), "7": timedelta(days=7), "30": timedelta(days=30)}

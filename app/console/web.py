@@ -19,8 +19,9 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from app.console.accounts import Accounts, Operator
+from app.console.accounts import Accounts
 from app.console.i18n import LANGS, translate
+from app.console.roles import Operator
 from app.reports.desk import store_of
 from app.services import services
 from lookups.clock import VIETNAM

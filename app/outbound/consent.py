@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, cast
 
@@ -62,6 +63,14 @@ CREATE TABLE IF NOT EXISTS consent (
 """
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What the store knows of one sender on one channel, read at once."""
+
+    out: bool = False  # opted out of notices
+    last_seen: float | None = None  # when they last wrote (epoch seconds): Zalo's consultation window
+
+
 class ConsentStore(Protocol):
     @property
     def where(self) -> str: ...
@@ -69,12 +78,11 @@ class ConsentStore(Protocol):
     def set_out(self, channel: str, who: str, out: bool, source: str, now: float | None = None) -> bool:
         """Record an opt-out (``out``) or opt-in, durably; True when it changed the sender's state."""
 
-    def is_out(self, channel: str, who: str) -> bool: ...
+    def standing(self, channel: str, who: str) -> Standing:
+        """Whether the sender opted out and when they last wrote, in one read."""
 
     def seen(self, channel: str, who: str, at: float) -> None:
         """The sender wrote at ``at`` (kept when later than what is stored)."""
-
-    def last_seen(self, channel: str, who: str) -> float | None: ...
 
     def counts(self) -> dict[str, int]:
         """Senders opted out, per channel (channels with none left out)."""
@@ -122,25 +130,19 @@ class SqliteConsent:
                          (channel, who, int(out), source, now))
         return bool(row[0] if row else 0) != out
 
-    def is_out(self, channel: str, who: str) -> bool:
+    def standing(self, channel: str, who: str) -> Standing:
         if not self.path.exists():
-            return False
+            return Standing()
         with self._conn() as conn:
-            row = conn.execute("SELECT opted_out FROM consent WHERE channel = ? AND who = ?", (channel, who)).fetchone()
-        return bool(row and row[0])
+            row = conn.execute("SELECT opted_out, last_seen FROM consent WHERE channel = ? AND who = ?",
+                               (channel, who)).fetchone()
+        return Standing(bool(row[0]), None if row[1] is None else float(row[1])) if row else Standing()
 
     def seen(self, channel: str, who: str, at: float) -> None:
         with self._conn(write=True) as conn:
             conn.execute("INSERT INTO consent (channel, who, last_seen) VALUES (?, ?, ?) ON CONFLICT (channel, who)"
                          " DO UPDATE SET last_seen = MAX(COALESCE(last_seen, 0), excluded.last_seen)",
                          (channel, who, at))
-
-    def last_seen(self, channel: str, who: str) -> float | None:
-        if not self.path.exists():
-            return None
-        with self._conn() as conn:
-            row = conn.execute("SELECT last_seen FROM consent WHERE channel = ? AND who = ?", (channel, who)).fetchone()
-        return None if row is None or row[0] is None else float(row[0])
 
     def counts(self) -> dict[str, int]:
         if not self.path.exists():
@@ -190,15 +192,12 @@ class RedisConsent:
         keys = [self._key(channel, who), f"{self.prefix}optouts:{channel}"]
         return bool(self._set_out(keys=keys, args=["1" if out else "0", source, f"{now:.3f}", who]))
 
-    def is_out(self, channel: str, who: str) -> bool:
-        return cast(str | None, self.redis.hget(self._key(channel, who), "out")) == "1"
+    def standing(self, channel: str, who: str) -> Standing:
+        out, seen = cast(list[str | None], self.redis.hmget(self._key(channel, who), ["out", "last_seen"]))
+        return Standing(out == "1", float(seen) if seen else None)
 
     def seen(self, channel: str, who: str, at: float) -> None:
         self._seen(keys=[self._key(channel, who)], args=[f"{at:.3f}"])
-
-    def last_seen(self, channel: str, who: str) -> float | None:
-        found = cast(str | None, self.redis.hget(self._key(channel, who), "last_seen"))
-        return float(found) if found else None
 
     def counts(self) -> dict[str, int]:
         with self.redis.pipeline(transaction=False) as pipe:

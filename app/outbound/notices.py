@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Literal
 from flask import Flask
 
 from app.config import Settings
-from app.config.env import parse_quiet_hours
 from app.message import masked
 from app.outbound.consent import SMS_CHANNELS, ConsentStore, consent_key, open_consent, phone_digits
 from app.outbound.quiet import quiet_until
@@ -41,7 +40,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 OUTBOX = "tongdai.outbox"
 ZALO_MAX = 2000
-Status = Literal["queued", "duplicate", "opted_out", "not_deliverable"]
+Refusal = Literal["opted_out", "not_deliverable"]  # why a notice may never go
+Status = Literal["queued", "duplicate", Refusal]
 
 
 class NoticeError(ValueError):
@@ -85,7 +85,7 @@ def outbound(app: Flask) -> Outbound:
 class Outbound:
     def __init__(self, settings: Settings, box: OutboxStore, consent: ConsentStore) -> None:
         self.settings, self.box, self.consent = settings, box, consent
-        self.quiet = parse_quiet_hours(settings.TONGDAI_QUIET_HOURS)
+        self.quiet = settings.quiet_hours
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Outbound:
@@ -100,19 +100,14 @@ class Outbound:
         body = self._body(channel, to, text)
         msg_id = f"notice:{key or uuid.uuid4().hex}"
         to = str(body["to"]) if channel in SMS_CHANNELS else to.strip()
-        who = consent_key(self.settings.sender_salt, channel, to)
         try:
-            out = self.consent.is_out(channel, who)
-            closed = channel == "zalo" and outside_window(self.consent, who, now,
-                                                           self.settings.TONGDAI_ZALO_WINDOW_HOURS * 3600)
+            refused = refusal(self.consent, channel, consent_key(self.settings.sender_salt, channel, to), now,
+                              self.settings.TONGDAI_ZALO_WINDOW_HOURS * 3600)
         except Exception as exc:  # never queue on a guess about consent
             raise OutboxUnavailable(f"the opt-outs in {self.consent.where} cannot be read: {exc}") from exc
-        if out:
-            log.info("%s notice %s not queued: the recipient opted out", channel, msg_id)
-            return Queued("opted_out", msg_id, now, "the recipient opted out on this channel")
-        if closed:
-            log.info("zalo notice %s not deliverable: outside the free consultation window", msg_id)
-            return Queued("not_deliverable", msg_id, now, "outside Zalo's free consultation window")
+        if refused:
+            log.info("%s notice %s not queued: %s", channel, msg_id, REFUSED[refused])
+            return Queued(refused, msg_id, now, REFUSED[refused])
         due = (quiet_until(self.quiet, now) if channel in SMS_CHANNELS else None) or now
         if channel in SMS_CHANNELS:
             body["request_id"] = msg_id[-50:]  # the gateway refuses a RequestId it has seen: no double send there
@@ -148,28 +143,35 @@ CONFIGURE = {"twilio": "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM or
              "gateway": "SMS_GATEWAY_API_KEY and SMS_GATEWAY_SECRET_KEY", "zalo": "the Zalo OA settings"}
 
 
-def outside_window(consent: ConsentStore, who: str, now: float, window: float) -> bool:
-    """Is ``now`` past Zalo's free consultation window of this user (or did they never write)?"""
-    return now - (consent.last_seen("zalo", who) or 0.0) > window
+REFUSED: dict[Refusal, str] = {"opted_out": "the recipient opted out on this channel",
+                               "not_deliverable": "outside Zalo's free consultation window"}
+
+
+def refusal(consent: ConsentStore, channel: str, who: str, now: float, window: float) -> Refusal | None:
+    """Why no notice may go to ``who`` on ``channel`` at ``now`` (a key of ``REFUSED``), in one read of the consent
+    store: they opted out, or it is Zalo and ``now`` is past the ``window`` (seconds) after their last message (or
+    they never wrote). None: it may go. Raises whatever the store raises when it cannot be read."""
+    standing = consent.standing(channel, who)
+    if standing.out:
+        return "opted_out"
+    if channel == "zalo" and now - (standing.last_seen or 0.0) > window:
+        return "not_deliverable"
+    return None
 
 
 def hold(job: Job, svc: Services, box: OutboxStore, config: WorkerConfig, now: float) -> str | None:
     """What keeps a claimed notice from going now, recorded in ``box``: the recipient opted out or Zalo's window
     closed ("failed", for good), quiet hours or an unreadable consent store ("postponed"). None: it may go."""
-    who = consent_key(svc.settings.sender_salt, job.channel, job.user_id)
     try:
-        if svc.consent.is_out(job.channel, who):
-            reason = "opted out"
-        elif job.channel == "zalo" and outside_window(svc.consent, who, now, config.zalo_window):
-            reason = "not deliverable: outside Zalo's free consultation window"
-        else:
-            reason = ""
+        refused = refusal(svc.consent, job.channel, consent_key(svc.settings.sender_salt, job.channel, job.user_id),
+                          now, config.zalo_window)
     except Exception as exc:  # never send on a guess; try again later
         log.warning("%s notice %s waits: the consent store cannot be read (%s)", job.channel, job.id, exc)
         box.postpone(job.id, "consent store unavailable", max(now, time.time()) + config.delay(job.attempts))
         return "postponed"
-    if reason:
-        svc.metrics.send_failures.labels(job.channel, reason.split(":")[0].replace(" ", "_")).inc()
+    if refused:
+        reason = "opted out" if refused == "opted_out" else f"not deliverable: {REFUSED[refused]}"
+        svc.metrics.send_failures.labels(job.channel, refused).inc()
         log.info("%s notice %s to %s not sent: %s", job.channel, job.id, masked(job.user_id), reason)
         box.fail(job.id, reason)
         return "failed"

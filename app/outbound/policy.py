@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.config import Settings
-from app.config.env import Window, parse_quiet_hours
+from app.config.fields import Window
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class WorkerConfig:
         return cls(settings.TONGDAI_ZALO_MAX_ATTEMPTS, settings.TONGDAI_ZALO_BACKOFF, settings.TONGDAI_ZALO_BACKOFF_MAX,
                    settings.TONGDAI_ZALO_UNKNOWN_DELAY, settings.TONGDAI_WORKER_POLL,
                    settings.TONGDAI_ZALO_CONNECT_TIMEOUT, settings.TONGDAI_ZALO_READ_TIMEOUT,
-                   parse_quiet_hours(settings.TONGDAI_QUIET_HOURS), settings.TONGDAI_ZALO_WINDOW_HOURS * 3600)
+                   settings.quiet_hours, settings.TONGDAI_ZALO_WINDOW_HOURS * 3600)
 
     @property
     def timeout(self) -> tuple[float, float]:

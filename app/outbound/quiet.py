@@ -1,14 +1,15 @@
 """Quiet hours: the local hours (Asia/Ho_Chi_Minh) in which no proactive SMS goes out (``TONGDAI_QUIET_HOURS``,
 default ``21-7``). A notice that falls due in them waits for the morning; replies to a resident's own message are
 not notices and are never held. Vietnam's rules for advertising SMS allow 07:00-22:00 (Decree 91/2020); notices are
-not advertising, and the default is one hour stricter still. The setting is read by ``app.config.env``.
+not advertising, and the default is one hour stricter still. The setting is parsed once per ``Settings``
+(``quiet_hours``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from app.config.env import Window
+from app.config.fields import Window
 from lookups.clock import VIETNAM
 
 

@@ -48,7 +48,9 @@ def _message(job: Job, svc: Services) -> str:
         return job.message
     try:
         msg = parse_inbound(json.loads(job.event))
-        if msg.sender:  # when the user last wrote opens Zalo's window for notices; a courtesy, so only logged
+        # When the user last wrote opens Zalo's window for notices; a courtesy, so only logged. A follow's was
+        # recorded by the webhook, with the opt-in, before the 200.
+        if msg.sender and msg.kind != "follow":
             record(svc.consent, svc.settings.sender_salt, "zalo", msg.sender, seen=msg.received_at.timestamp())
         reply = build(msg, svc)
     except Exception:  # the dispatcher catches handler errors; this is anything around it. The user still hears.

@@ -135,20 +135,19 @@ class RedisOutbox:
         self._finished(job_id, "failed", reason)
 
     def retry(self, job_id: int, reason: str, at: float, unknown: bool = False) -> None:
-        with self.redis.pipeline() as pipe:
-            pipe.zadd(self.key("due"), {str(job_id): at}, xx=True)  # XX: never revive a job another worker finished
-            pipe.hset(self.key("job", job_id), mapping={"last_error": reason, "updated_at": _num(time.time()),
-                                                        "in_flight": 0})
-            if unknown:
-                pipe.hincrby(self.key("job", job_id), "unsure", 1)
-            pipe.execute()
+        self._due_again(job_id, reason, at, {"unsure": 1} if unknown else {})
 
     def postpone(self, job_id: int, reason: str, at: float) -> None:
+        self._due_again(job_id, reason, at, {"attempts": -1})  # the claim's attempt given back
+
+    def _due_again(self, job_id: int, reason: str, at: float, counts: dict[str, int]) -> None:
+        """The claimed job due again at ``at``, with ``counts`` added to its counters, in one transaction."""
+        key = self.key("job", job_id)
         with self.redis.pipeline() as pipe:
-            pipe.zadd(self.key("due"), {str(job_id): at}, xx=True)
-            pipe.hset(self.key("job", job_id), mapping={"last_error": reason, "updated_at": _num(time.time()),
-                                                        "in_flight": 0})
-            pipe.hincrby(self.key("job", job_id), "attempts", -1)
+            pipe.zadd(self.key("due"), {str(job_id): at}, xx=True)  # XX: never revive a job another worker finished
+            pipe.hset(key, mapping={"last_error": reason, "updated_at": _num(time.time()), "in_flight": 0})
+            for name, by in counts.items():
+                pipe.hincrby(key, name, by)
             pipe.execute()
 
     def dead_letter(self, job: Job, message: str, reason: str) -> int:

@@ -7,13 +7,17 @@ unmigrated database (development opens it on first use).
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from app.reports import media, open311, operators
-from app.services import services
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Imported here: `tongdai reports` and `tongdai db` use the database (app.reports.db) without serving.
+    from app.reports import media, open311, operators
+    from app.services import services
+
     svc = services(app)
     if svc.settings.production:  # opened now: an unmigrated database stops the start here, with one line
         svc.reports  # noqa: B018

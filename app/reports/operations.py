@@ -8,26 +8,27 @@ import logging
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import select, update
 
+from app.message import masked
 from app.reports.desk import store_of
 from app.reports.models import HistoryRow, TicketRow
 from app.reports.notify import Notice, Notifier, default_notifier, deliver, describe
 from app.reports.repository import SqlTicketStore, to_ticket
 from handlers.render import render_sms
 from handlers.reply import Lang
+from handlers.report_status import CLOSED, SETTABLE, STATUSES
 from handlers.reports import codes
 from handlers.reports.catalog import ServiceCatalog
-from handlers.reports.store import CLOSED, STATUSES
 from handlers.reports.view import ticket_reply
 
 if TYPE_CHECKING:
-    from app.resources import Resources
+    from app.config import Settings
+    from handlers.reports.context import Desk
 
 log = logging.getLogger(__name__)
-SETTABLE = ("in_progress", "resolved", "duplicate", "rejected")
 MAX_NOTE = 1000
 MAX_LIST = 1000
 
@@ -139,7 +140,7 @@ class Operations:
                 "service_name": service.name_vi if service else row.service_code, "agency": row.agency,
                 "public_note": row.public_note, "duplicate_of": codes.display(row.duplicate_of) if row.duplicate_of
                 else "", "address": row.address, "ward": row.ward, "lat": row.lat, "long": row.lon,
-                "channel": row.channel, "anonymous": row.anonymous, "contact": _masked(row.contact),
+                "channel": row.channel, "anonymous": row.anonymous, "contact": masked(row.contact),
                 "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat(),
                 "due_at": row.due_at.isoformat() if row.due_at else None,
                 "closed_at": row.closed_at.isoformat() if row.closed_at else None,
@@ -191,14 +192,21 @@ def _history(entry: HistoryRow) -> dict[str, Any]:
             "detail": entry.detail}
 
 
-def _masked(contact: str) -> str:
-    return f"{contact[:4]}***{contact[-2:]}" if len(contact) > 6 else ("***" if contact else "")
-
-
 _OPERATIONS: weakref.WeakKeyDictionary[SqlTicketStore, Operations] = weakref.WeakKeyDictionary()
 
 
-def operations_of(svc: Resources) -> Operations:
+class Service(Protocol):
+    """What the operations need of the service (``app.resources.Resources``, which opens the desk and so imports
+    this package: named here by what it has, not imported): its settings and its reports desk."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def reports(self) -> Desk: ...
+
+
+def operations_of(svc: Service) -> Operations:
     """The operators' operations on this service's reports, notifying through each reporter's channel."""
     store = store_of(svc.reports)
     found = _OPERATIONS.get(store)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Protocol
 
-Status = Literal["received", "in_progress", "resolved", "duplicate", "rejected"]
-STATUSES: tuple[Status, ...] = ("received", "in_progress", "resolved", "duplicate", "rejected")
-CLOSED: frozenset[str] = frozenset({"resolved", "duplicate", "rejected"})
+from handlers.report_status import CLOSED, SETTABLE, STATUSES, Status
+
+# The statuses live in handlers.report_status (read without registering the keywords); named here too.
+__all__ = ["CLOSED", "SETTABLE", "STATUSES", "Filed", "NewTicket", "Place", "Status", "Ticket", "TicketStore"]
 
 
 @dataclass(frozen=True)

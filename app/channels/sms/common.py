@@ -63,11 +63,6 @@ def sms_text(reply: Reply) -> str:
     return render_sms(reply, services().settings.TONGDAI_SMS_BUDGET)
 
 
-def mask(number: str) -> str:
-    """A phone number fit for INFO logs: enough to correlate, not enough to identify."""
-    return number[:4] + "***" + number[-3:] if len(number) > 7 else "***"
-
-
 def outcome(said: Answer) -> str:
     """What became of a message, for the log line: ``attp/found``, ``duplicate``, ``limited``..."""
     if said.outcome == "answered" and said.reply is not None:

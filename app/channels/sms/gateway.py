@@ -36,11 +36,11 @@ from datetime import datetime
 from flask import Blueprint, Request, Response, request
 
 from app.channels.base import BadRequest, WebhookError, in_replay_window, same_secret
-from app.channels.sms.common import answer, check_text, mask, outcome, refuse_signature, require, sms_text
+from app.channels.sms.common import answer, check_text, outcome, refuse_signature, require, sms_text
 from app.channels.sms.gateway_send import GatewaySender
 from app.config import Settings
 from app.config.constants import REQUIRED
-from app.message import InboundMessage
+from app.message import InboundMessage, masked
 from app.outbound.delivery import Sender
 from app.outbox.base import OutboxStore
 from app.services import services
@@ -184,7 +184,7 @@ def handle_mo(channel: Gateway) -> Response:
     if not fresh(msg, profile):
         return profile.respond(msg, None)
     said = answer(msg)  # said.text None: over the sender's limits, the MT is left empty
-    log.info("%s %s from %s to %s: %s", profile.name, msg.extra["smsid"], mask(msg.sender), msg.extra["short_code"],
+    log.info("%s %s from %s to %s: %s", profile.name, msg.extra["smsid"], masked(msg.sender), msg.extra["short_code"],
              outcome(said))
     return profile.respond(msg, said.text)
 

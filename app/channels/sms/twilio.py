@@ -18,11 +18,11 @@ from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
 from app.channels.base import BadRequest, WebhookError
-from app.channels.sms.common import answer, check_text, mask, outcome, refuse_signature, require, sms_text
+from app.channels.sms.common import answer, check_text, outcome, refuse_signature, require, sms_text
 from app.channels.sms.twilio_send import TWILIO_OPTED_OUT, TwilioSender
 from app.config import Settings
 from app.config.constants import REQUIRED
-from app.message import InboundMessage, Kind
+from app.message import InboundMessage, Kind, masked
 from app.outbound.consent import record
 from app.outbound.delivery import Sender
 from app.outbox.base import OutboxStore
@@ -144,7 +144,7 @@ def inbound() -> Response:
         record_consent(msg.sender, handled == "STOP", "twilio-opt-out-type")
         return Response(twiml(None), mimetype="text/xml")
     said = answer(msg)
-    log.info("twilio %s from %s (%s): %s", msg.message_id, mask(msg.sender), msg.kind, outcome(said))
+    log.info("twilio %s from %s (%s): %s", msg.message_id, masked(msg.sender), msg.kind, outcome(said))
     return Response(twiml(said.text), mimetype="text/xml")
 
 
@@ -169,7 +169,7 @@ def record_consent(number: str, out: bool, source: str) -> None:
     svc = services()
     if record(svc.consent, svc.settings.sender_salt, CHANNEL, number, out, source) is None:
         raise Unavailable("the opt-out could not be recorded; retry later")
-    log.info("twilio number %s opted %s (%s)", mask(number), "out" if out else "in", source)
+    log.info("twilio number %s opted %s (%s)", masked(number), "out" if out else "in", source)
 
 class Unavailable(WebhookError):
     status = 503
