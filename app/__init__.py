@@ -46,7 +46,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def init_app(app: Flask, settings: Settings, catalog: Catalog | None = None) -> None:
     settings.check()
-    catalog = catalog or Catalog(settings.data_dir, reload_every=settings.TONGDAI_RELOAD_SECONDS)
+    catalog = catalog or Catalog(settings.data_dir, reload_every=settings.TONGDAI_RELOAD_SECONDS,
+                                 state_dir=settings.state_dir)
     catalog.warm()
     keywords(catalog)  # a declared keyword that clashes with a command word stops the start, naming the file
     app.extensions[EXTENSION] = Services(settings, catalog)
