@@ -1,15 +1,24 @@
-"""gunicorn settings read from the working directory: settings checked once, metrics summed over all workers.
+"""gunicorn settings read from the working directory: settings checked once, code shared, metrics summed over all
+workers.
 
 The settings are checked in the master before it forks, so a missing production secret stops the start with one
-line naming it rather than a traceback from every worker. Each worker keeps its own counters; with
+line naming it rather than a traceback from every worker. The master also imports the service's code and the
+libraries it uses (not the app: ``create_app`` starts threads and opens connections, which are each worker's
+own) and then freezes the garbage collector's view of them (``gc.freeze``), so the forked workers share those
+pages instead of each importing its own copy; the data itself is shared through the maps of ``lookups.built``.
+
+Each worker keeps its own counters; with
 ``PROMETHEUS_MULTIPROC_DIR`` set before the workers start, they write them to files there and ``/metrics`` adds
 them up, so a scrape does not depend on which worker answers it.
 """
 
 from __future__ import annotations
 
+import gc
+import importlib
 import logging
 import os
+import pkgutil
 import shutil
 import sys
 import tempfile
@@ -33,6 +42,25 @@ def check_settings() -> None:
         raise SystemExit(1) from None  # before any worker or listener exists
 
 
+SHARED_PACKAGES = ("lookups", "handlers", "app")
+
+
+def import_shared_code() -> None:
+    """Every module of the service's packages, imported once here for all workers; a module that fails to import
+    is the worker's to report (the same import fails there), never a reason to stop the master."""
+    for name in SHARED_PACKAGES:
+        package = importlib.import_module(name)
+        for found in pkgutil.walk_packages(package.__path__, f"{name}."):
+            if ".migrations." in found.name:
+                continue  # alembic's scripts run migrations when imported
+            try:
+                importlib.import_module(found.name)
+            except Exception as exc:  # noqa: BLE001  # see the docstring
+                logging.getLogger(__name__).warning("not preloaded: %s (%s)", found.name, exc)
+    gc.collect()
+    gc.freeze()  # what the master made is never walked by a worker's collections, so its pages stay shared
+
+
 def on_starting(server: Any) -> None:
     check_settings()
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
@@ -41,6 +69,7 @@ def on_starting(server: Any) -> None:
         os.makedirs(folder, exist_ok=True)
     else:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tongdai-metrics-")
+    import_shared_code()  # after the metrics folder is set: prometheus_client picks its kind of value on import
 
 
 def child_exit(server: Any, worker: Any) -> None:
