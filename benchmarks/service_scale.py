@@ -1,7 +1,10 @@
 """The running service at scale: memory of 1 and N gunicorn workers, time to ready, and the service's own work
 per message through the operators' API, each against its baseline in the same run.
 
-For each code (``--code DIR`` first, the baseline; then this checkout) and each worker count, gunicorn serves
+For each code (``--code DIR`` first, the baseline; then this checkout), ``tongdai ask`` answers one question
+twice in a fresh process: the first time to first answer includes building the version's files (this
+checkout; once per version), the second only opens them (the baseline loads and indexes every time). Then,
+for each worker count, gunicorn serves
 ``app:create_app()`` (as the Procfile does) on a ``tongdai data synth`` directory of ``--size`` records, with
 the result cache, the API rate limit, live reload and the Zalo worker thread off. Measured:
 
@@ -67,6 +70,16 @@ def start(code: Path, data: Path, workers: int, port: int, log: Path,
                f"127.0.0.1:{port}", "--timeout", "600", *extra, "app:create_app()"]
     with log.open("wb") as out:
         return subprocess.Popen(command, cwd=code, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def first_answer(code: Path, data: Path, text: str) -> float:
+    """Seconds until ``tongdai ask`` has answered ``text`` in a fresh process, interpreter start included."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    env.pop("TONGDAI_STATE_DIR", None)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "app.cli", "--data-dir", str(data), "ask", text], cwd=code, env=env,
+                   check=True, stdout=subprocess.DEVNULL)
+    return time.monotonic() - started
 
 
 def wait_ready(proc: subprocess.Popen[bytes], base: str, workers: int, t0: float) -> tuple[float, float]:
@@ -170,6 +183,10 @@ def main() -> None:
     codes = [args.code.resolve(), ROOT] if args.code else [ROOT]
     log = ROOT / "benchmarks" / ".cache" / "service_scale.log"
     for code in codes:
+        asks = [first_answer(code, data, f"ATTP {texts[0]}") for _ in range(2)]
+        print(json.dumps({"code": str(code), "size": args.size, "ask_first_s": asks[0], "ask_again_s": asks[1]}))
+        print(f"{'this checkout' if code == ROOT else code}: tongdai ask, {args.size:,} records: first answer after "
+              f"{asks[0]:.1f} s in a fresh process, {asks[1]:.1f} s the second time", flush=True)
         for workers in args.workers:
             r = measure(code, data, workers, texts, log, args.gunicorn_arg)
             print(json.dumps({"code": str(code), "size": args.size, **r}), flush=True)

@@ -47,8 +47,8 @@ class Catalog:
         self._lock = threading.Lock()  # first loads
         self._check_lock = threading.Lock()
         self._next_check = time.monotonic() + self.reload_every
-        self._building: set[str] = set()
-        self._building_lock = threading.Lock()
+        self._switching: set[str] = set()
+        self._switching_lock = threading.Lock()
         self._failed: dict[str, str] = {}  # dataset -> version whose build failed; not retried until it changes
         self._pins = threading.local()
         self._declared: tuple[Declaration, ...] | None = None
@@ -152,9 +152,9 @@ class Catalog:
                  if versions.read_pointer(self.data_dir, name) != snap.version]
         for name in moved:
             if wait:
-                self._rebuild(name)
+                self._switch(name)
             else:
-                self._start_rebuild(name)
+                self._start_switch(name)
         return moved
 
     # -- internals ---------------------------------------------------------------------------------------
@@ -187,18 +187,18 @@ class Catalog:
             for name, snap in list(self._snapshots.items()):
                 pointer = versions.read_pointer(self.data_dir, name)
                 if pointer != snap.version and self._failed.get(name) != pointer:
-                    self._start_rebuild(name)
+                    self._start_switch(name)
         finally:
             self._check_lock.release()
 
-    def _start_rebuild(self, name: str) -> None:
-        with self._building_lock:
-            if name in self._building:
+    def _start_switch(self, name: str) -> None:
+        with self._switching_lock:
+            if name in self._switching:
                 return
-            self._building.add(name)
-        threading.Thread(target=self._rebuild, args=(name,), name=f"reload-{name}", daemon=True).start()
+            self._switching.add(name)
+        threading.Thread(target=self._switch, args=(name,), name=f"reload-{name}", daemon=True).start()
 
-    def _rebuild(self, name: str) -> None:
+    def _switch(self, name: str) -> None:
         pointer = versions.read_pointer(self.data_dir, name)
         try:
             snap = self._open(name, pointer)
@@ -209,5 +209,5 @@ class Catalog:
             self._failed[name] = pointer
             log.exception("could not open %s version %s; still answering from the previous one", name, pointer)
         finally:
-            with self._building_lock:
-                self._building.discard(name)
+            with self._switching_lock:
+                self._switching.discard(name)
