@@ -4,8 +4,9 @@ workers.
 The settings are checked in the master before it forks, so a missing production secret stops the start with one
 line naming it rather than a traceback from every worker. The master also imports the service's code and the
 libraries it uses (not the app: ``create_app`` starts threads and opens connections, which are each worker's
-own) and then freezes the garbage collector's view of them (``gc.freeze``), so the forked workers share those
-pages instead of each importing its own copy; the data itself is shared through the maps of ``lookups.built``.
+own), opens every dataset (files only: ``lookups.built``; no thread, no connection), and then freezes the
+garbage collector's view of it all (``gc.freeze``), so the forked workers share those pages instead of each
+making its own copy.
 
 Each worker keeps its own counters; with
 ``PROMETHEUS_MULTIPROC_DIR`` set before the workers start, they write them to files there and ``/metrics`` adds
@@ -25,7 +26,8 @@ import tempfile
 from typing import Any
 
 
-def check_settings() -> None:
+def check_settings() -> Any:
+    """The settings (an ``app.config.Settings``), checked; a mistake stops the start with one line."""
     from app.config import ConfigError, Settings
 
     try:
@@ -36,6 +38,7 @@ def check_settings() -> None:
             settings.check()
         finally:
             config_log.disabled = False
+        return settings
     except ConfigError as exc:
         sys.stderr.write(f"tongdai: {exc}\n")
         sys.stderr.flush()
@@ -45,9 +48,10 @@ def check_settings() -> None:
 SHARED_PACKAGES = ("lookups", "handlers", "app")
 
 
-def import_shared_code() -> None:
-    """Every module of the service's packages, imported once here for all workers; a module that fails to import
-    is the worker's to report (the same import fails there), never a reason to stop the master."""
+def share_with_workers(settings: Any) -> None:
+    """Every module of the service's packages imported, and the datasets opened, once here for all workers.
+    A module that fails to import, or data that does not open, is the worker's to report (the same fails there,
+    as it did before anything was shared), never a reason for the master to stop differently."""
     for name in SHARED_PACKAGES:
         package = importlib.import_module(name)
         for found in pkgutil.walk_packages(package.__path__, f"{name}."):
@@ -57,19 +61,25 @@ def import_shared_code() -> None:
                 importlib.import_module(found.name)
             except Exception as exc:  # noqa: BLE001  # see the docstring
                 logging.getLogger(__name__).warning("not preloaded: %s (%s)", found.name, exc)
+    from app import open_catalog_before_fork
+
+    try:
+        open_catalog_before_fork(settings)
+    except Exception as exc:  # noqa: BLE001  # see the docstring
+        logging.getLogger(__name__).warning("datasets not opened before forking: %s", exc)
     gc.collect()
     gc.freeze()  # what the master made is never walked by a worker's collections, so its pages stay shared
 
 
 def on_starting(server: Any) -> None:
-    check_settings()
+    settings = check_settings()
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if folder:  # a fresh start must not add up the counters of a previous run
         shutil.rmtree(folder, ignore_errors=True)
         os.makedirs(folder, exist_ok=True)
     else:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tongdai-metrics-")
-    import_shared_code()  # after the metrics folder is set: prometheus_client picks its kind of value on import
+    share_with_workers(settings)  # after the metrics folder is set: prometheus_client picks its value kind on import
 
 
 def child_exit(server: Any, worker: Any) -> None:
