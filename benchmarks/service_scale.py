@@ -11,7 +11,7 @@ the result cache, the API rate limit, live reload and the Zalo worker thread off
 - ready: seconds from start until ``/readyz`` first answers 200 (one worker ready), and until every worker
   is idle (its CPU time stopped growing for 0.5 s: data loaded, index built);
 - memory: total PSS and RSS of the master and its workers (``/proc/<pid>/smaps_rollup``) once all are idle;
-- with several workers: memory again after the queries below, sent to whichever worker accepts each;
+- memory again after the queries below (with several workers, sent to whichever worker accepts each);
 - with one worker: each noisy query (``ATTP <query>``, built from the data as ``match_quality.py`` builds
   them) sent to ``POST /api/v1/query`` one at a time, alternating with ``GET /healthz`` (a request that does
   nothing), so both see the same machine; the service's own work per message is a query's latency less the
@@ -153,6 +153,7 @@ def measure(code: Path, data: Path, workers: int, texts: list[str], log: Path,
             "worker_rss_mb": max(kb_of(p, "Rss") for p in pids[1:]) / 1024}
         if workers == 1 and texts:
             result.update(work_per_message(base, texts))
+            result["pss_after_mb"] = sum(kb_of(p, "Pss") for p in pids) / 1024
         elif texts:  # the same queries spread over the workers (a new connection each), then memory again
             for text in texts:
                 requests.post(f"{base}/api/v1/query", json={"text": f"ATTP {text}"}, headers={"X-API-Key": KEY},
@@ -194,7 +195,7 @@ def main() -> None:
                     f"/readyz after {r['ready_s']:.1f} s, all idle after {r['all_idle_s']:.1f} s; PSS "
                     f"{r['pss_mb']:.0f} MB, RSS {r['rss_mb']:.0f} MB (largest worker {r['worker_rss_mb']:.0f} MB)")
             if "pss_after_mb" in r:
-                line += f"; PSS after {len(texts)} queries {r['pss_after_mb']:.0f} MB"
+                line += f"; PSS after the queries {r['pss_after_mb']:.0f} MB"
             if "work_p50_ms" in r:
                 line += (f"\n  own work per message p50 {r['work_p50_ms']:.2f} ms, p99 {r['work_p99_ms']:.2f} ms "
                          f"(a do-nothing request {r['nothing_p50_ms']:.2f} ms); found "
