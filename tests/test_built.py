@@ -149,3 +149,27 @@ def test_a_mapped_record_store_reads_like_the_source(data_dir: Path, tmp_path: P
     assert list(parks) == list(table.load(data_dir / "schools", "schools").records)
     line = (catalog.places.folder("food_safety", "base") / "records.jsonl").read_text(encoding="utf-8")
     assert json.loads(line.splitlines()[0])[0] == source[0].id  # one compact array a line
+
+
+def test_workers_start_from_the_masters_catalog_and_its_current_version(data_dir: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import app as app_package
+    from app.config import Settings
+    from app.services import services
+
+    env = {"TONGDAI_DATA_DIR": str(data_dir), "TONGDAI_STATE_DIR": str(tmp_path / "state"), "TONGDAI_CHANNELS": "api",
+           "TONGDAI_API_KEY": "k", "TONGDAI_WORKER_THREAD": "0"}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(app_package, "_OPENED_BEFORE_FORK", [])
+    app_package.open_catalog_before_fork(Settings.from_env())  # what gunicorn.conf.py does in the master
+    (shared,) = app_package._OPENED_BEFORE_FORK
+    assert shared.reload_every == 0  # no reload thread in the master
+    assert main(["--data-dir", str(data_dir), "data", "import", "food_safety", str(PORTAL), "--force",
+                 "--as-of", "2026-12-01"]) == 0  # lands after the master opened, before a worker starts
+    monkeypatch.setattr(index_files, "write", lambda *_: pytest.fail("a worker built an index"))
+    worker = app_package.create_app()  # in a forked worker: the master's catalog, brought up to date
+    reply = worker.test_client().post("/api/v1/query", json={"text": "attp gio bien man thai"},
+                                      headers={"X-API-Key": "k"})
+    assert reply.status_code == 200 and reply.json["reply"]["footer"]["as_of"] == "2026-12-01"
+    assert services(worker).catalog is shared and shared.reload_every == Settings.from_env().TONGDAI_RELOAD_SECONDS
