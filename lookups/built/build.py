@@ -50,6 +50,7 @@ def ensure(places: Places, dataset: str, version: str, kind: Kind) -> Path:
         try:
             started = time.perf_counter()
             _build(places, dataset, version, kind, temp)
+            _sync(temp)
             os.rename(temp, target)
             log.info("built %s version %s into %s in %.1f s", dataset, version, target, time.perf_counter() - started)
         finally:
@@ -65,7 +66,16 @@ def _build(places: Places, dataset: str, version: str, kind: Kind, into: Path) -
     for name, entries in kind.indexes.items():
         (into / name).mkdir()
         index_files.write(entries(data, old), into / name)
-    write_meta(data.meta, into)  # last: a folder with its meta is complete (the rename is what others wait on)
+    write_meta(data.meta, into)
+
+
+def _sync(folder: Path) -> None:
+    """Every file of ``folder`` on disk before the rename publishes it: a power cut never leaves a built folder
+    with a short file in it."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
 
 
 def write_meta(meta: DatasetMeta, folder: Path) -> None:
