@@ -143,6 +143,8 @@ def child_switch(synth: str, csv_path: str, switches: str, rate: str) -> None:
         outcome = pipeline.run_import(data, pipeline.Request("food_safety", Path(csv_path), as_of=date(2026, 12, 1)))
         assert outcome.ok and outcome.version, outcome.lines
         targets = ["base", outcome.version]  # the synthetic records as of 2026-11-01, the CSV import as of 12-01
+        for target in targets:  # as an operator's rollbacks would have: both versions built before any is served
+            pipeline.rollback(data, "food_safety", target)
         catalog = Catalog(data, reload_every=0.05)
         catalog.warm()
         names = [r.name for r in catalog.food.records[:: max(1, len(catalog.food.records) // 500)]]
