@@ -35,7 +35,8 @@ def tongdai(data_dir: Path, *argv: str) -> int:
 
 
 def test_catalog_swaps_whole_snapshots_and_pinned_requests_keep_theirs(data_dir: Path) -> None:
-    catalog = Catalog(data_dir, reload_every=0.05)
+    # No reload checks of its own: opening is quick now, so one could swap before ``refresh`` looks.
+    catalog = Catalog(data_dir, reload_every=0)
     old_food, old_index = catalog.food, catalog.food_index
     assert old_index.lookup("gio bien man thai").status != "found"
     assert tongdai(data_dir, "data", "import", "food_safety", str(PORTAL), "--force", "--as-of", "2026-12-01") == 0
