@@ -64,7 +64,7 @@ class Index:
             self._size = int(meta["records"])
             self._longest_place = int(meta["longest_place"])
             self.vocabulary = Vocabulary(parts)
-            self._records = Records(parts, self.vocabulary.words)
+            self._records = Records(parts)
             self._name_of_row, self._set_length = parts["name_of_row"], parts["set_length"]
             self._loc_flat, self._loc_start = parts["loc_flat"], parts["loc_start"]
             self._by_set, self._set_start = parts["by_set"], parts["set_start"]

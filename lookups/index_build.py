@@ -119,7 +119,9 @@ def build(entries: Sequence[Entry]) -> tuple[Parts, dict[str, Any]]:
     per_loc = phrase_length[loc_flat]
     pairs = np.repeat(loc_rows.astype(np.int64), per_loc) * max(n_words, 1)
     pairs += phrase_words[_ranges(phrase_words_start[loc_flat], per_loc)]
-    loc_count = np.bincount(np.unique(pairs) % max(n_words, 1), minlength=n_words)
+    pairs.sort()  # a record may have a word in several of its phrases: count it once
+    distinct = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
+    loc_count = np.bincount(distinct % max(n_words, 1), minlength=n_words)
     # Streets, wards and districts: phrases several records share, recognised in the query before counting.
     place_rows, place_start = _csr(loc_flat, loc_rows, n_phrases)
     places = np.flatnonzero(np.diff(place_start) > 1)

@@ -123,7 +123,8 @@ def load(folder: Path) -> tuple[Parts, dict[str, Any]]:
     parts: Parts = {}
     for name in meta.get("parts", []):
         try:
-            parts[name] = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            mapped = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
         except (OSError, ValueError) as exc:
             raise IndexFilesError(f"{folder}: part {name}: {exc}") from exc
+        parts[name] = mapped.view(np.ndarray)  # the same pages; a plain array slices faster than np.memmap
     return parts, meta

@@ -57,15 +57,15 @@ class Query:
 class Records:
     """What the index knows of each record, read from its parts: ids, names, location phrases."""
 
-    def __init__(self, parts: Mapping[str, np.ndarray], words: Strings) -> None:
+    def __init__(self, parts: Mapping[str, np.ndarray]) -> None:
         self.ids = Strings(parts["ids_blob"], parts["ids_offsets"])
         self.display = Strings(parts["display_blob"], parts["display_offsets"])
         self.names = Strings(parts["names_blob"], parts["names_offsets"])
         self.phrases = Strings(parts["phrases_blob"], parts["phrases_offsets"])
         self.phrase_display = Strings(parts["phrase_display_blob"], parts["phrase_display_offsets"])
-        self.name_of_row = parts["name_of_row"]
-        self.loc_flat, self.loc_start = parts["loc_flat"], parts["loc_start"]
-        self._words = words
+        # Read one item at a time: a memoryview's items are Python ints, cheaper than numpy scalars.
+        self._name_of_row = parts["name_of_row"].data
+        self._loc_flat, self._loc_start = parts["loc_flat"], parts["loc_start"].data
         self._idf = parts["idf"].data
         self._set_names_start = parts["set_names_start"].data
         self._set_words = parts["set_words"]
@@ -77,7 +77,7 @@ class Records:
             names = tuple(self.names[i] for i in range(self._set_names_start[set_id],
                                                          self._set_names_start[set_id + 1]))
             ids = self._set_words[self._set_words_start[set_id]:self._set_words_start[set_id + 1]].tolist()
-            words = tuple(self._words[i] for i in ids)
+            words = tuple(dict.fromkeys(w for n in names for w in n.split()))  # as built: ``ids`` are of these
             idf = {w: self._idf[i] for w, i in zip(words, ids, strict=True)}
             found = query.sets[set_id] = NameSet(names, words, idf)
         return found
@@ -89,11 +89,11 @@ class Records:
         return found
 
     def score(self, row: int, query: Query) -> Candidate:
-        set_id = int(self.name_of_row[row])
+        set_id = self._name_of_row[row]
         name_set = self.name_set(set_id, query)
         used: set[int] = set()
         matched_locs: list[str] = []
-        pids = self.loc_flat[self.loc_start[row]:self.loc_start[row + 1]].tolist()
+        pids = self._loc_flat[self._loc_start[row]:self._loc_start[row + 1]].tolist()
         for pid in pids:
             span = self._span(query, pid)
             if span is None or all(w in name_set.words for w in self.phrase(pid, query)) or used & set(range(*span)):
