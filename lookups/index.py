@@ -2,7 +2,11 @@
 
 Two stages keep it fast at 100,000+ records: an inverted index over folded name words gathers
 candidates with numpy (IDF-weighted word hits), then only the best few dozen are scored in detail
-(rapidfuzz token order-insensitive ratio + IDF-weighted word coverage + location bonus).
+(rapidfuzz token order-insensitive ratio + IDF-weighted word coverage + location bonus; ``index_score``).
+
+An index is built once per dataset version into immutable files (``Index.write``, ``index_build``) that every
+process maps read-only (``Index.open``, ``index_files``): opening costs a few file maps, and the pages are
+shared by every worker. ``Index(entries)`` holds the same parts in memory and searches through the same code.
 """
 
 from __future__ import annotations
