@@ -153,11 +153,9 @@ class Index:
 
     def search(self, text: str, limit: int = 10) -> list[Candidate]:
         note(searches=1)
-        tokens = self.vocabulary.understand(text)
+        tokens, ids = self.vocabulary.read(text)
         query = Query(tokens, [t.word for t in tokens])
         query.word_set = frozenset(query.words)
-        readings = [word for tok in tokens for word, _ in tok.options()]
-        ids = dict(zip(readings, self.vocabulary.ids(readings), strict=True))
         for pos, tok in enumerate(tokens):
             idf = self._idf_of(ids[tok.word]) if tok.known else self._max_idf
             query.likeliest.append(Word(tok.word, tok.edits, tok.known, len(tok.raw), idf))

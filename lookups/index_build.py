@@ -139,7 +139,7 @@ def build(entries: Sequence[Entry]) -> tuple[Parts, dict[str, Any]]:
     name_set = np.repeat(np.arange(n_sets, dtype=np.int32), [len(n) for n in one.set_names])
     parts: Parts = {
         "name_of_row": name_of_row, "by_set": by_set, "set_start": set_start,
-        "set_words": set_words, "set_words_start": set_words_start,
+        "set_words": set_words, "set_words_start": set_words_start, "set_idf": idf[set_words],
         "set_length": set_length.astype(np.float32), "name_set": name_set,
         "set_names_start": np.concatenate(([0], np.cumsum([len(n) for n in one.set_names]))).astype(np.int64),
         "loc_flat": loc_flat, "loc_start": loc_start, "place_rows": place_rows, "place_start": place_start,
@@ -148,6 +148,7 @@ def build(entries: Sequence[Entry]) -> tuple[Parts, dict[str, Any]]:
     _strings(parts, "ids", [e.id for e in entries], [e.id.casefold() for e in entries])
     _strings(parts, "display", [e.names[0] for e in entries])
     _strings(parts, "names", names, names)
+    _strings(parts, "set_text", ["\n".join(names) for names in one.set_names])  # a name set in one read
     _strings(parts, "phrases", one.phrases, one.phrases)
     _strings(parts, "phrase_display", one.phrase_display)
     parts.update(vocabulary_parts(words, word_hashes[order], post_count + loc_count))

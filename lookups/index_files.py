@@ -66,7 +66,7 @@ class Strings:
         return self._size
 
     def __getitem__(self, item: int) -> str:
-        return str(self._blob[self._offsets[item]:self._offsets[item + 1]], "utf-8", "surrogatepass")
+        return self._blob[self._offsets[item]:self._offsets[item + 1]].tobytes().decode("utf-8", "surrogatepass")
 
 
 class Keys:

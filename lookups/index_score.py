@@ -65,21 +65,20 @@ class Records:
         self.phrase_display = Strings(parts["phrase_display_blob"], parts["phrase_display_offsets"])
         # Read one item at a time: a memoryview's items are Python ints, cheaper than numpy scalars.
         self._name_of_row = parts["name_of_row"].data
-        self._loc_flat, self._loc_start = parts["loc_flat"], parts["loc_start"].data
-        self._idf = parts["idf"].data
+        self._loc_flat, self._loc_start = parts["loc_flat"].data, parts["loc_start"].data
+        self._set_text = Strings(parts["set_text_blob"], parts["set_text_offsets"])
         self._set_names_start = parts["set_names_start"].data
-        self._set_words = parts["set_words"]
+        self._set_idf = parts["set_idf"].data
         self._set_words_start = parts["set_words_start"].data
 
     def name_set(self, set_id: int, query: Query) -> NameSet:
         found = query.sets.get(set_id)
         if found is None:
-            names = tuple(self.names[i] for i in range(self._set_names_start[set_id],
-                                                         self._set_names_start[set_id + 1]))
-            ids = self._set_words[self._set_words_start[set_id]:self._set_words_start[set_id + 1]].tolist()
-            words = tuple(dict.fromkeys(w for n in names for w in n.split()))  # as built: ``ids`` are of these
-            idf = {w: self._idf[i] for w, i in zip(words, ids, strict=True)}
-            found = query.sets[set_id] = NameSet(names, words, idf)
+            some = self._set_names_start[set_id + 1] > self._set_names_start[set_id]
+            names = tuple(self._set_text[set_id].split("\n")) if some else ()
+            words = tuple(dict.fromkeys(w for n in names for w in n.split()))  # as built: ``set_idf`` is of these
+            idf = self._set_idf[self._set_words_start[set_id]:self._set_words_start[set_id + 1]].tolist()
+            found = query.sets[set_id] = NameSet(names, words, dict(zip(words, idf, strict=True)))
         return found
 
     def phrase(self, pid: int, query: Query) -> tuple[str, ...]:

@@ -132,6 +132,10 @@ class Vocabulary:
         Several are kept because the likeliest is not always meant (``lhanh``: ``thanh`` or ``khanh``);
         the scorer picks, per record, the one that record contains.
         """
+        return [(cand, dist) for cand, dist, _ in self._correct(word, limit_results)]
+
+    def _correct(self, word: str, limit_results: int = MAX_READINGS) -> list[tuple[str, int, int]]:
+        """``correct``, with each word's id."""
         limit = max_edits(word)
         if limit == 0 or len(word) - limit > self._longest:  # a pasted 1,000-letter "word" ends here
             return []
@@ -148,28 +152,37 @@ class Vocabulary:
         for owner, cand in found.items():
             dist = OSA.distance(word, cand, processor=None, score_cutoff=limit)
             if dist <= limit:
-                ranked.append((dist, -self.count(owner), cand))
+                ranked.append((dist, -self.count(owner), cand, owner))
         ranked.sort()
-        return [(cand, dist) for dist, _, cand in ranked[:limit_results]]
+        return [(cand, dist, owner) for dist, _, cand, owner in ranked[:limit_results]]
 
     def understand(self, text: str) -> list[QueryToken]:
         """The first ``MAX_QUERY_WORDS`` words of ``text`` as the vocabulary reads them."""
+        return self.read(text)[0]
+
+    def read(self, text: str) -> tuple[list[QueryToken], dict[str, int | None]]:
+        """``understand``, and the id of every reading the tokens offer (None for a word we lack)."""
         protected = protected_words()
         out: list[QueryToken] = []
         words = normalise_words(text, MAX_QUERY_WORDS)[:MAX_QUERY_WORDS]
         note(words=len(words), ignored=max(len(tokens(text)) - MAX_QUERY_WORDS, 0))
-        plains = [detelex(raw) for raw in words]
-        ids = self.ids(words + plains)
-        for raw, plain, raw_id, plain_id in zip(words, plains, ids, ids[len(words):], strict=False):
-            if raw_id is not None or raw in protected:
-                out.append(QueryToken(raw, raw, 0, raw_id is not None))
+        ids = dict(zip(words, self.ids(words), strict=True))
+        unknown = [raw for raw in words if ids[raw] is None and raw not in protected]
+        plains = {raw: detelex(raw) for raw in unknown}
+        plain_ids = dict(zip(plains.values(), self.ids(list(plains.values())), strict=True))
+        for raw in words:
+            if raw not in plains:
+                out.append(QueryToken(raw, raw, 0, ids[raw] is not None))
                 continue
-            if plain != raw and plain_id is not None:
+            plain = plains[raw]
+            if plain != raw and plain_ids[plain] is not None:
                 out.append(QueryToken(raw, plain, 0, True))
+                ids[plain] = plain_ids[plain]
                 continue
-            fixed = self.correct(raw) or (self.correct(plain) if plain != raw else [])
+            fixed = self._correct(raw) or (self._correct(plain) if plain != raw else [])
             if fixed:
-                out.append(QueryToken(raw, fixed[0][0], fixed[0][1], True, tuple(fixed[1:])))
+                out.append(QueryToken(raw, fixed[0][0], fixed[0][1], True, tuple((w, d) for w, d, _ in fixed[1:])))
+                ids.update((w, word_id) for w, _, word_id in fixed)
             else:
                 out.append(QueryToken(raw, raw, 0, False))
-        return out
+        return out, ids
