@@ -139,7 +139,7 @@ def build(entries: Sequence[Entry]) -> tuple[Parts, dict[str, Any]]:
     name_set = np.repeat(np.arange(n_sets, dtype=np.int32), [len(n) for n in one.set_names])
     parts: Parts = {
         "name_of_row": name_of_row, "by_set": by_set, "set_start": set_start,
-        "set_words": set_words, "set_words_start": set_words_start, "set_idf": idf[set_words],
+        "set_words_start": set_words_start, "set_idf": idf[set_words],  # a name set's words' IDF, as first seen
         "set_length": set_length.astype(np.float32), "name_set": name_set,
         "set_names_start": np.concatenate(([0], np.cumsum([len(n) for n in one.set_names]))).astype(np.int64),
         "loc_flat": loc_flat, "loc_start": loc_start, "place_rows": place_rows, "place_start": place_start,
