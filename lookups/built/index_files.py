@@ -1,30 +1,23 @@
-"""A search index written into a built folder and opened from it.
-
-Stand-in until ``Index.write`` / ``Index.open`` (file-backed, mapped) land in ``lookups.index``: the index is
-pickled whole, so opening it still costs a worker its own copy. Both calls are used only through this module.
-"""
+"""A search index written into a built folder and opened from it: ``lookups.index.Index.write`` builds its parts
+into files (``lookups.index_files``: .npy arrays, string tables, hash-keyed look-ups, ``index.json``) and
+``Index.open`` maps them read-only. The built folder reaches both calls only through this module."""
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Sequence
 from pathlib import Path
 
 from lookups.datasets.base import Entry
 from lookups.index import Index
 
-FILE = "index.pickle"
+FILE = "index.json"  # the file that says a folder holds a complete index (written last)
 
 
 def write(entries: Sequence[Entry], folder: Path) -> None:
     """The index of ``entries`` into the existing empty ``folder``."""
-    with (folder / FILE).open("wb") as out:
-        pickle.dump(Index(entries), out, protocol=pickle.HIGHEST_PROTOCOL)
+    Index.write(entries, folder)
 
 
 def open_index(folder: Path) -> Index:
-    """The index written into ``folder`` (only ever a folder this service built)."""
-    with (folder / FILE).open("rb") as handle:
-        found = pickle.load(handle)
-    assert isinstance(found, Index)
-    return found
+    """The index written into ``folder``, mapped read-only (IndexFilesError when it holds none of this format)."""
+    return Index.open(folder)
