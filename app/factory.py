@@ -43,9 +43,30 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+_OPENED_BEFORE_FORK: list[Catalog] = []  # the gunicorn master's catalog (``open_catalog_before_fork``)
+
+
+def open_catalog_before_fork(settings: Settings) -> None:
+    """In the gunicorn master: open every dataset once, so the forked workers share its objects (the maps are
+    shared anyway; the small datasets' records and the index headers then are too). No reload thread runs in the
+    master: each worker checks the pointers from its own start (``_catalog``)."""
+    catalog = Catalog(settings.data_dir, reload_every=0, state_dir=settings.state_dir)
+    catalog.warm()
+    _OPENED_BEFORE_FORK[:] = [catalog]
+
+
+def _catalog(settings: Settings) -> Catalog:
+    for catalog in _OPENED_BEFORE_FORK:
+        if catalog.data_dir == settings.data_dir:
+            catalog.reload_every = settings.TONGDAI_RELOAD_SECONDS
+            catalog.refresh(wait=True)  # a version imported since the master opened it: opened, never built here
+            return catalog
+    return Catalog(settings.data_dir, reload_every=settings.TONGDAI_RELOAD_SECONDS, state_dir=settings.state_dir)
+
+
 def init_app(app: Flask, settings: Settings, catalog: Catalog | None = None) -> None:
     settings.check()
-    catalog = catalog or Catalog(settings.data_dir, reload_every=settings.TONGDAI_RELOAD_SECONDS)
+    catalog = catalog or _catalog(settings)
     catalog.warm()
     keywords(catalog)  # a declared keyword that clashes with a command word stops the start, naming the file
     app.extensions[EXTENSION] = Services(settings, catalog)

@@ -4,11 +4,14 @@ Inputs are made the way an operator would: ``tongdai data synth`` builds a 100,0
 ``tongdai data export`` writes its records, and they are converted to a registry with Vietnamese headers
 (dd/mm/yyyy dates, 12.500.000 amounts) as CSV and as XLSX (real date cells). Each import runs in a child
 process (peak RSS is that process's maximum resident set, interpreter included), into a fresh copy of the
-sample pack. The switch test loads one 100,000-record version, runs lookups through ``handle`` in a thread,
-moves the pointer to another 100,000-record version, and times every lookup until the new one answers, at a
-steady 20 lookups/s and back to back, each also with pacing off (``lookups.pacing``) as the baseline.
+sample pack; the time of building the new version's files (``lookups.built``), part of the import, is shown
+apart. The switch test opens one 100,000-record version, runs lookups through ``handle`` in a thread, moves the
+pointer to another 100,000-record version (imported, so built, beforehand) and back, and times every lookup
+until the new one answers, at a steady 20 lookups/s and back to back. The baseline is the same run's lookups
+before any switch; ``--code DIR`` runs the switch test on another checkout's code too (main's builds the new
+version inside the serving process).
 
-    .venv/bin/python benchmarks/import_speed.py [--rows 100000]
+    .venv/bin/python benchmarks/import_speed.py [--rows 100000] [--code DIR]
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -28,7 +32,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+CODE = os.environ.get("TONGDAI_BENCH_CODE")  # the checkout whose code a child measures (default: this one)
 sys.path.insert(0, str(ROOT))
+if CODE:
+    sys.path.insert(0, CODE)
 CACHE = ROOT / "benchmarks" / ".cache"
 TONGDAI = [sys.executable, "-m", "app.cli"]
 HEADER = ["Mã cơ sở", "Tên cơ sở", "Tên khác", "Loại hình", "Số nhà", "Đường", "Phường/Xã", "Quận/Huyện", "Số GCN",
@@ -100,6 +107,18 @@ def child_import(path: str) -> None:
     with tempfile.TemporaryDirectory() as temp:
         data = Path(shutil.copytree(ROOT / "data", Path(temp) / "data", ignore=shutil.ignore_patterns("tools")))
         before = rss_mb()
+        builds: list[float] = []
+        build_cpu: list[float] = []
+        if hasattr(pipeline, "build"):  # this checkout: the import builds the version's files
+            build = pipeline.build
+
+            def timed(*args: Any) -> None:
+                begun, cpu = time.perf_counter(), time.process_time()
+                build(*args)
+                builds.append(time.perf_counter() - begun)
+                build_cpu.append(time.process_time() - cpu)  # on a shared machine, what the build itself costs
+
+            pipeline.build = timed
         started = time.perf_counter()
         outcome = pipeline.run_import(data, pipeline.Request("food_safety", Path(path), as_of=date(2026, 12, 1)))
         seconds = time.perf_counter() - started
@@ -107,25 +126,25 @@ def child_import(path: str) -> None:
         report = outcome.report
         assert report is not None
         print(json.dumps({"rows": report.rows_read, "accepted": report.accepted, "seconds": seconds,
-                          "rss_before": before, "rss_peak": rss_mb()}))
+                          "build_seconds": sum(builds), "build_cpu_seconds": sum(build_cpu), "rss_before": before,
+                          "rss_peak": rss_mb()}))
 
 
-def child_switch(synth: str, csv_path: str, switches: str, rate: str, paced: str) -> None:
+def child_switch(synth: str, csv_path: str, switches: str, rate: str) -> None:
     """Lookups through ``handle`` (``rate`` per second, 0: back to back) while the food-safety pointer moves
-    ``switches`` times between two 100,000-record versions; ``paced`` 0 turns off giving way to requests."""
+    ``switches`` times between two 100,000-record versions."""
     from handlers.dispatch import handle
-    from lookups import pacing
     from lookups.importing import pipeline
     from lookups.store import Catalog
 
-    if paced == "0":
-        pacing.MAX_WAIT = 0.0  # pace() then never waits: the build competes with lookups for the GIL
     per_second = float(rate)
     with tempfile.TemporaryDirectory() as temp:
         data = Path(shutil.copytree(synth, Path(temp) / "data"))
         outcome = pipeline.run_import(data, pipeline.Request("food_safety", Path(csv_path), as_of=date(2026, 12, 1)))
         assert outcome.ok and outcome.version, outcome.lines
         targets = ["base", outcome.version]  # the synthetic records as of 2026-11-01, the CSV import as of 12-01
+        for target in targets:  # as an operator's rollbacks would have: both versions built before any is served
+            pipeline.rollback(data, "food_safety", target)
         catalog = Catalog(data, reload_every=0.05)
         catalog.warm()
         names = [r.name for r in catalog.food.records[:: max(1, len(catalog.food.records) // 500)]]
@@ -175,16 +194,18 @@ def print_switches(label: str, s: dict[str, Any], rows: int) -> None:
     print(f"{label}: no switch: p50 {base['p50_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms, "
           f"worst {base['max_ms']:.1f} ms ({base['lookups']} lookups)")
     for n, r in enumerate(s["runs"], 1):
-        print(f"  switch {n} ({rows} records, built in the background in {r['seconds']:.1f} s): "
+        print(f"  switch {n} ({rows} records, swapped in {r['seconds']:.1f} s): "
               f"{r['lookups']} lookups, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, worst {r['max_ms']:.1f} ms "
               f"(worst x{r['max_ms'] / base['max_ms']:.1f} of no switch)")
     a = s["after"]
-    print(f"  {AFTER:.0f} s after each switch, while the old version is freed: p50 {a['p50_ms']:.1f} ms, "
-          f"worst {a['max_ms']:.1f} ms; peak RSS {s['rss_peak']:.0f} MB (two versions in memory during a switch)")
+    print(f"  {AFTER:.0f} s after each switch, while the old version is let go: p50 {a['p50_ms']:.1f} ms, "
+          f"worst {a['max_ms']:.1f} ms; peak RSS {s['rss_peak']:.0f} MB")
 
 
-def run_child(*args: str) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True, cwd=ROOT)
+def run_child(*args: str, code: Path = ROOT) -> dict[str, Any]:
+    env = {**os.environ, "TONGDAI_BENCH_CODE": str(code)}
+    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True, cwd=ROOT,
+                         env=env)
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -193,6 +214,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--child", nargs="+")
+    ap.add_argument("--code", type=Path, help="also run the switch test on this checkout's code, first")
     args = ap.parse_args()
     if args.child:
         (child_import if args.child[0] == "import" else child_switch)(*args.child[1:])  # type: ignore[operator]
@@ -200,15 +222,16 @@ def main() -> None:
     csv_path, xlsx_path, synth = make_inputs(args.rows)
     for label, path in (("CSV", csv_path), ("XLSX", xlsx_path)):
         r = run_child("--child", "import", str(path))
-        print(f"import {label:<4} {int(r['rows']):>7} rows ({path.stat().st_size / 1e6:.1f} MB): {r['seconds']:.1f} s, "
-              f"{r['rows'] / r['seconds']:,.0f} rows/s, peak RSS {r['rss_peak']:.0f} MB "
-              f"(before import {r['rss_before']:.0f} MB)")
-    synth_args = ["--child", "switch", str(synth), str(csv_path)]
-    for label, rate, paced, switches in (("steady load, 20 lookups/s", "20", "1", "2"),
-                                         ("steady load, 20 lookups/s, baseline without pacing", "20", "0", "1"),
-                                         ("back-to-back lookups (saturated)", "0", "1", "2"),
-                                         ("back-to-back lookups, baseline without pacing", "0", "0", "1")):
-        print_switches(label, run_child(*synth_args, switches, rate, paced), args.rows)
+        print(f"import {label:<4} {int(r['rows']):>7} rows ({path.stat().st_size / 1e6:.1f} MB): {r['seconds']:.1f} s "
+              f"(building the files {r['build_seconds']:.1f} s of it, {r['build_cpu_seconds']:.1f} s of CPU), "
+              f"{r['rows'] / r['seconds']:,.0f} rows/s, "
+              f"peak RSS {r['rss_peak']:.0f} MB (before import {r['rss_before']:.0f} MB)")
+    synth_args = ["--child", "switch", str(synth), str(csv_path), "2"]
+    for code in [args.code.resolve()] if args.code else []:
+        for label, rate in (("steady load, 20 lookups/s", "20"), ("back-to-back lookups (saturated)", "0")):
+            print_switches(f"{code}: {label}", run_child(*synth_args, rate, code=code), args.rows)
+    for label, rate in (("steady load, 20 lookups/s", "20"), ("back-to-back lookups (saturated)", "0")):
+        print_switches(f"this checkout: {label}", run_child(*synth_args, rate), args.rows)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,17 @@
 """The running service at scale: memory of 1 and N gunicorn workers, time to ready, and the service's own work
 per message through the operators' API, each against its baseline in the same run.
 
-For each code (``--code DIR`` first, the baseline; then this checkout) and each worker count, gunicorn serves
+For each code (``--code DIR`` first, the baseline; then this checkout), ``tongdai ask`` answers one question
+twice in a fresh process: the first time to first answer includes building the version's files (this
+checkout; once per version), the second only opens them (the baseline loads and indexes every time). Then,
+for each worker count, gunicorn serves
 ``app:create_app()`` (as the Procfile does) on a ``tongdai data synth`` directory of ``--size`` records, with
 the result cache, the API rate limit, live reload and the Zalo worker thread off. Measured:
 
 - ready: seconds from start until ``/readyz`` first answers 200 (one worker ready), and until every worker
   is idle (its CPU time stopped growing for 0.5 s: data loaded, index built);
 - memory: total PSS and RSS of the master and its workers (``/proc/<pid>/smaps_rollup``) once all are idle;
-- with several workers: memory again after the queries below, sent to whichever worker accepts each;
+- memory again after the queries below (with several workers, sent to whichever worker accepts each);
 - with one worker: each noisy query (``ATTP <query>``, built from the data as ``match_quality.py`` builds
   them) sent to ``POST /api/v1/query`` one at a time, alternating with ``GET /healthz`` (a request that does
   nothing), so both see the same machine; the service's own work per message is a query's latency less the
@@ -71,6 +74,16 @@ def start(code: Path, data: Path, workers: int, port: int, log: Path,
                f"127.0.0.1:{port}", "--timeout", "600", *extra, "app:create_app()"]
     with log.open("wb") as out:
         return subprocess.Popen(command, cwd=code, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def first_answer(code: Path, data: Path, text: str) -> float:
+    """Seconds until ``tongdai ask`` has answered ``text`` in a fresh process, interpreter start included."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    env.pop("TONGDAI_STATE_DIR", None)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "app.cli", "--data-dir", str(data), "ask", text], cwd=code, env=env,
+                   check=True, stdout=subprocess.DEVNULL)
+    return time.monotonic() - started
 
 
 def wait_ready(proc: subprocess.Popen[bytes], base: str, workers: int, t0: float) -> tuple[float, float]:
@@ -186,6 +199,8 @@ def measure_one_worker(codes: list[Path], data: Path, texts: list[str], log: Pat
             for (_, _, _, result), work in zip(started, work_per_message(
                     [(base, pids[1]) for _, base, pids, _ in started], texts), strict=True):
                 result.update(work)
+        for _, _, pids, result in started:  # memory again after the same work
+            result["pss_after_mb"] = sum(kb_of(p, "Pss") for p in pids) / 1024
         return [result for _, _, _, result in started]
     finally:
         for proc, _, _, _ in started:
@@ -222,6 +237,11 @@ def main() -> None:
     texts = queries(data, args.queries)
     codes = [args.code.resolve(), ROOT] if args.code else [ROOT]
     log = ROOT / "benchmarks" / ".cache" / "service_scale.log"
+    for code in codes:
+        asks = [first_answer(code, data, f"ATTP {texts[0]}") for _ in range(2)]
+        print(json.dumps({"code": str(code), "size": args.size, "ask_first_s": asks[0], "ask_again_s": asks[1]}))
+        print(f"{'this checkout' if code == ROOT else code}: tongdai ask, {args.size:,} records: first answer after "
+              f"{asks[0]:.1f} s in a fresh process, {asks[1]:.1f} s the second time", flush=True)
     runs: list[tuple[Path, dict[str, Any]]] = []
     if 1 in args.workers:
         runs += zip(codes, measure_one_worker(codes, data, texts, log, args.gunicorn_arg), strict=True)

@@ -1,20 +1,19 @@
-"""One dataset version in memory: its data and the search indexes built from it (``lookups.datasets.kinds``
-says how each kind is loaded and indexed).
-
-A build runs beside lookups in the same process; ``lookups.pacing`` says how it keeps out of their way.
-"""
+"""One dataset version as a running service sees it: its data and its search indexes, opened from the version's
+built folder (``lookups.built``), so opening one is a few file maps, not a build."""
 
 from __future__ import annotations
 
 import logging
-import threading
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 from typing import Any
 
-from lookups.aliases import OldNames
-from lookups.datasets.kinds import IndexBuilder
+from lookups.built import index_files
+from lookups.built.build import ensure, read_meta
+from lookups.built.place import Places
+from lookups.datasets.kinds import Kind
+from lookups.importing import versions
 from lookups.index import Index
-from lookups.pacing import building
 
 log = logging.getLogger(__name__)
 
@@ -22,25 +21,26 @@ log = logging.getLogger(__name__)
 RELOAD_SECONDS = 2.0  # how often a running service looks at the pointer files (app.config passes the setting)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Snapshot:
-    """One version of one dataset and the indexes built from it. The data never changes; an index is added
-    when first needed (or before publishing, on a reload) and never replaced."""
+    """One version of one dataset and its indexes; nothing in it ever changes. Its maps close when the last
+    reference goes (the catalog's, or that of a request still pinning it)."""
 
     version: str  # the pointer value: "base" or a version id
     data: Any
-    builders: dict[str, IndexBuilder]  # the dataset kind's indexes, by name
-    indexes: dict[str, Index] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    indexes: dict[str, Index]
 
-    def index(self, name: str, old: OldNames) -> Index:
-        found = self.indexes.get(name)
-        if found is None:
-            with self.lock:
-                found = self.indexes.get(name)
-                if found is None:
-                    with building():
-                        found = self.indexes[name] = self.builders[name](self.data, old)
-        return found
+    def index(self, name: str) -> Index:
+        return self.indexes[name]
 
-
+    @classmethod
+    def open(cls, places: Places, dataset: str, version: str, kind: Kind) -> Snapshot:
+        """The version's built files, opened; built first (once, under a lock) if no process has built them."""
+        started = time.perf_counter()
+        built = ensure(places, dataset, version, kind)
+        source = versions.folder_of(places.data_dir, dataset, version)
+        data = kind.load(source, dataset) if kind.open is None else kind.open(read_meta(built), source, built, dataset)
+        snap = cls(version, data, {name: index_files.open_index(built / name) for name in kind.indexes})
+        log.info("opened dataset %s version %s from %s in %.2f s", dataset, version, built,
+                 time.perf_counter() - started)
+        return snap

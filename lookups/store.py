@@ -1,13 +1,13 @@
 """The catalog: every dataset of one data directory, in its current version, each with its search indexes.
 
-Datasets and indexes are built lazily on first use, so ``tongdai data list`` does not pay for an index it
-never queries. Each dataset lives in a ``Snapshot`` (one version's data plus the indexes built from it),
-and an import or rollback moves the dataset's pointer file (``lookups.importing.versions``). At most every
-``TONGDAI_RELOAD_SECONDS`` (default 2; 0 turns checking off) an access reads the pointers; a moved one
-starts a background thread that builds the new snapshot completely, indexes included, and then replaces
-the old one with a single reference assignment. Lookups meanwhile answer from the old snapshot: never
-from a half-built index, and never waiting for the build. The old snapshot is then freed a slice at a time
-(``lookups.teardown``), once no request pins it any more.
+Each dataset lives in a ``Snapshot``: one version's record store and indexes, opened (mapped read-only) from
+the files built once for that version (``lookups.built``), so a worker's start and a version switch only open
+files, and every worker of a machine shares one copy of the data. An import or rollback builds the new
+version's files and then moves the dataset's pointer file (``lookups.importing.versions``). At most every
+``TONGDAI_RELOAD_SECONDS`` (default 2; 0 turns checking off) an access reads the pointers; a moved one starts a
+background thread that opens the new snapshot (building its files first only if no process has) and then
+replaces the old one with a single reference assignment. The old snapshot's maps close when the last request
+that pinned it is done (reference counting: nothing else holds a snapshot).
 
 A handler reads a dataset and its index in separate attribute accesses; ``with catalog.pinned():`` around
 one request makes every access in it see the same snapshot even if a swap lands in between.
@@ -23,33 +23,34 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
-from lookups.aliases import OldNames, load_old_names
+from lookups.built.place import Places
 from lookups.datasets import bus, clinics, food_safety, land_price
 from lookups.datasets.base import DataError, DatasetMeta, bundled_data_dir
 from lookups.datasets.declared import Declaration, declarations
 from lookups.datasets.kinds import Kind, kind
 from lookups.importing import versions
 from lookups.index import Index
-from lookups.pacing import building, serving
 from lookups.snapshot import RELOAD_SECONDS, Snapshot
-from lookups.teardown import retire
 
 log = logging.getLogger(__name__)
 
 
 class Catalog:
-    def __init__(self, data_dir: Path | None = None, *, reload_every: float = RELOAD_SECONDS) -> None:
+    def __init__(self, data_dir: Path | None = None, *, reload_every: float = RELOAD_SECONDS,
+                 state_dir: Path | None = None) -> None:
+        """``state_dir``: where versions of a data directory that cannot be written to are built (the
+        bundled pack's always are); scripts and tests may leave it to ``place.default_state_dir``."""
         self.data_dir = data_dir or bundled_data_dir()
+        self.places = Places(self.data_dir, state_dir)
         self.reload_every = reload_every
         self._snapshots: dict[str, Snapshot] = {}
         self._lock = threading.Lock()  # first loads
         self._check_lock = threading.Lock()
         self._next_check = time.monotonic() + self.reload_every
-        self._building: set[str] = set()
-        self._building_lock = threading.Lock()
+        self._switching: set[str] = set()
+        self._switching_lock = threading.Lock()
         self._failed: dict[str, str] = {}  # dataset -> version whose build failed; not retried until it changes
         self._pins = threading.local()
-        self._old_names: OldNames | None = None
         self._declared: tuple[Declaration, ...] | None = None
 
     # -- the registry: every dataset the data directory declares ---------------------------------------
@@ -79,7 +80,7 @@ class Catalog:
 
     def index(self, dataset: str, name: str = "") -> Index:
         """An index of ``dataset``: ``name``, or its main one (the one keyword-less text is searched in)."""
-        return self._snapshot(dataset).index(name or self.kind(dataset).main, self.old_names)
+        return self._snapshot(dataset).index(name or self.kind(dataset).main)
 
     # -- the plugins' own shortcuts ----------------------------------------------------------------------
     @property
@@ -128,44 +129,35 @@ class Catalog:
         return {name: snap.version for name, snap in self._snapshots.items()}
 
     def warm(self) -> None:
-        """Build every index now (the web service does this before it reports ready)."""
+        """Open every dataset now (the web service does this before it reports ready)."""
         for decl in self.declarations:
-            for name in kind(decl.plugin).indexes:
-                log.debug("index %s of %s ready: %d entries", name, decl.id, len(self.index(decl.id, name)))
+            self._snapshot(decl.id)
 
     @contextmanager
     def pinned(self) -> Iterator[None]:
-        """Within the block this thread sees one snapshot per dataset (the first it touches), whatever swaps,
-        and a background build gives way to it (``lookups.pacing``)."""
+        """Within the block this thread sees one snapshot per dataset (the first it touches), whatever swaps."""
         if getattr(self._pins, "map", None) is not None:  # nested: the outer block decides
             yield
             return
         self._pins.map = {}
         try:
-            with serving():
-                yield
+            yield
         finally:
-            self._pins.map = None
+            self._pins.map = None  # the last reference to a replaced snapshot may go here, closing its maps
 
     def refresh(self, wait: bool = True) -> list[str]:
-        """Check the pointers now; rebuild and swap the datasets that moved (here if ``wait``, else in a
+        """Check the pointers now; open and swap the datasets that moved (here if ``wait``, else in a
         background thread). Returns the datasets whose pointer moved."""
         moved = [name for name, snap in list(self._snapshots.items())
                  if versions.read_pointer(self.data_dir, name) != snap.version]
         for name in moved:
             if wait:
-                self._rebuild(name)
+                self._switch(name)
             else:
-                self._start_rebuild(name)
+                self._start_switch(name)
         return moved
 
     # -- internals ---------------------------------------------------------------------------------------
-    @property
-    def old_names(self) -> OldNames:
-        if self._old_names is None:
-            self._old_names = load_old_names(self.data_dir)
-        return self._old_names
-
     def _snapshot(self, name: str) -> Snapshot:
         pins: dict[str, Snapshot] | None = getattr(self._pins, "map", None)
         if pins is not None and name in pins:
@@ -181,21 +173,11 @@ class Catalog:
         return snap
 
     def _first_load(self, name: str) -> Snapshot:
-        version = versions.read_pointer(self.data_dir, name)
-        snap = self._snapshots[name] = self._build(name, version, ())
+        snap = self._snapshots[name] = self._open(name, versions.read_pointer(self.data_dir, name))
         return snap
 
-    def _build(self, name: str, version: str, indexes: tuple[str, ...]) -> Snapshot:
-        started = time.perf_counter()
-        with building():
-            found = self.kind(name)
-            snap = Snapshot(version, found.load(versions.folder_of(self.data_dir, name, version), name),
-                            found.indexes)
-            for index in indexes:  # the indexes the old snapshot had, so the swap makes no one wait for one
-                snap.index(index, self.old_names)
-        log.info("loaded dataset %s version %s from %s in %.2f s", name, version, self.data_dir,
-                 time.perf_counter() - started)
-        return snap
+    def _open(self, name: str, version: str) -> Snapshot:
+        return Snapshot.open(self.places, name, version, self.kind(name))
 
     def _check(self) -> None:
         if not self._check_lock.acquire(blocking=False):
@@ -205,37 +187,27 @@ class Catalog:
             for name, snap in list(self._snapshots.items()):
                 pointer = versions.read_pointer(self.data_dir, name)
                 if pointer != snap.version and self._failed.get(name) != pointer:
-                    self._start_rebuild(name)
+                    self._start_switch(name)
         finally:
             self._check_lock.release()
 
-    def _start_rebuild(self, name: str) -> None:
-        with self._building_lock:
-            if name in self._building:
+    def _start_switch(self, name: str) -> None:
+        with self._switching_lock:
+            if name in self._switching:
                 return
-            self._building.add(name)
-        threading.Thread(target=self._rebuild, args=(name,), name=f"reload-{name}", daemon=True).start()
+            self._switching.add(name)
+        threading.Thread(target=self._switch, args=(name,), name=f"reload-{name}", daemon=True).start()
 
-    def _rebuild(self, name: str) -> None:
+    def _switch(self, name: str) -> None:
         pointer = versions.read_pointer(self.data_dir, name)
         try:
-            old = self._snapshots.get(name)
-            built: tuple[str, ...] = ()
-            if old is not None:
-                with old.lock:
-                    built = tuple(old.indexes)
-            del old  # the retiring thread must hold the last reference of this process
-            snap = self._build(name, pointer, built)
-            retired: list[object] = [self._snapshots[name]] if name in self._snapshots else []
-            self._snapshots[name] = snap  # the swap: one reference, fully built
-            if retired:
-                retire(retired, name)  # freeing the old version in one go would stall every lookup
+            snap = self._open(name, pointer)
+            self._snapshots[name] = snap  # the swap: one reference; requests pinning the old one keep it
             self._failed.pop(name, None)
             log.info("dataset %s now answers from version %s (as of %s)", name, pointer, snap.data.meta.as_of)
         except Exception:
             self._failed[name] = pointer
-            log.exception("could not load %s version %s; still answering from the previous one", name, pointer)
+            log.exception("could not open %s version %s; still answering from the previous one", name, pointer)
         finally:
-            with self._building_lock:
-                self._building.discard(name)
-
+            with self._switching_lock:
+                self._switching.discard(name)

@@ -7,13 +7,15 @@ dictionary probes instead of a scan. The candidates are then checked with a real
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from array import array
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz.distance import OSA
 
-from lookups.pacing import paced
+from lookups.index_files import Keys, Strings, digests, key_parts, string_parts
 from lookups.text import abbreviations, detelex, expand, tokens
 from lookups.work import note
 
@@ -72,21 +74,57 @@ def max_edits(word: str) -> int:
     return 1 if len(word) < 7 else 2
 
 
+def vocabulary_parts(words: Sequence[str], hashes: np.ndarray, counts: np.ndarray) -> dict[str, np.ndarray]:
+    """The files of a vocabulary: ``words`` in the order of their ``hashes`` (so a word's id is its position),
+    how many records use each, and the symmetric-delete table (each deletion's hash and the word it is of)."""
+    blob, offsets = string_parts(words)
+    keys: list[str] = []
+    owners = array("i")
+    longest = 0
+    for word_id, word in enumerate(words):
+        if word.isdigit() or len(word) < 2:
+            continue
+        longest = max(longest, len(word))
+        probes = _deletes(word) | {word}
+        keys.extend(probes)
+        owners.extend([word_id] * len(probes))
+    delete_hashes, delete_words = key_parts(digests(keys), np.frombuffer(owners, dtype=np.int32))
+    return {"words_blob": blob, "words_offsets": offsets, "words_hashes": hashes,
+            "words_counts": counts.astype(np.int64), "words_longest": np.array([longest], dtype=np.int64),
+            "delete_hashes": delete_hashes, "delete_words": delete_words}
+
+
 class Vocabulary:
-    def __init__(self, counts: Mapping[str, int]) -> None:
-        """``counts``: how many records use each word; frequent words win ties between corrections."""
-        self.words: Mapping[str, int] = counts
-        self._by_delete: dict[str, list[str]] = {}
-        self._longest = 0  # a longer query word, less its allowed edits, can be no word of ours
-        for word in paced(self.words):
-            if word.isdigit() or len(word) < 2:
-                continue
-            self._longest = max(self._longest, len(word))
-            for key in _deletes(word) | {word}:
-                self._by_delete.setdefault(key, []).append(word)
+    """The words of an index, read from its parts (mapped files): ids, use counts, typo corrections."""
+
+    def __init__(self, parts: Mapping[str, np.ndarray]) -> None:
+        """``parts`` as ``vocabulary_parts`` made them."""
+        self.words = Strings(parts["words_blob"], parts["words_offsets"])
+        self._hashes = parts["words_hashes"]
+        self._hash_at = self._hashes.data
+        self._counts = parts["words_counts"].data
+        self._by_delete = Keys(parts["delete_hashes"], parts["delete_words"])
+        self._longest = int(parts["words_longest"][0])  # a longer query word, less its edits, is no word of ours
+
+    def ids(self, words: Sequence[str]) -> list[int | None]:
+        """Each word's id (its position in the table), or None for a word this vocabulary lacks."""
+        if not words:
+            return []
+        wanted = digests(words)
+        low = np.searchsorted(self._hashes, wanted, side="left").tolist()
+        out: list[int | None] = []
+        for word, digest, at in zip(words, wanted.tolist(), low, strict=True):
+            while at < len(self.words) and self._hash_at[at] == digest and self.words[at] != word:
+                at += 1  # another word of the same hash: check the next
+            out.append(at if at < len(self.words) and self._hash_at[at] == digest else None)
+        return out
 
     def __contains__(self, word: object) -> bool:
-        return word in self.words
+        return isinstance(word, str) and self.ids([word])[0] is not None
+
+    def count(self, word_id: int) -> int:
+        """Records that use the word, in a name or a location."""
+        return int(self._counts[word_id])
 
     def correct(self, word: str, limit_results: int = MAX_READINGS) -> list[tuple[str, int]]:
         """Close vocabulary words within the allowed edits, best first: fewest edits, then most used.
@@ -94,38 +132,57 @@ class Vocabulary:
         Several are kept because the likeliest is not always meant (``lhanh``: ``thanh`` or ``khanh``);
         the scorer picks, per record, the one that record contains.
         """
+        return [(cand, dist) for cand, dist, _ in self._correct(word, limit_results)]
+
+    def _correct(self, word: str, limit_results: int = MAX_READINGS) -> list[tuple[str, int, int]]:
+        """``correct``, with each word's id."""
         limit = max_edits(word)
         if limit == 0 or len(word) - limit > self._longest:  # a pasted 1,000-letter "word" ends here
             return []
         note(corrections=1)
-        found: set[str] = set()
-        for probe in _deletes(word) | {word}:
-            found.update(self._by_delete.get(probe, ()))
+        probes = list(_deletes(word) | {word})
+        found: dict[int, str] = {}
+        for probe, owners in zip(probes, self._by_delete.find(probes), strict=True):
+            for owner in owners:
+                cand = found.get(owner) or self.words[owner]
+                # The table is keyed by hashes: keep only a word of which ``probe`` really is a deletion.
+                if cand == probe or (len(cand) == len(probe) + 1 and probe in _deletes(cand)):
+                    found[owner] = cand
         ranked = []
-        for cand in found:
+        for owner, cand in found.items():
             dist = OSA.distance(word, cand, processor=None, score_cutoff=limit)
             if dist <= limit:
-                ranked.append((dist, -self.words[cand], cand))
+                ranked.append((dist, -self.count(owner), cand, owner))
         ranked.sort()
-        return [(cand, dist) for dist, _, cand in ranked[:limit_results]]
+        return [(cand, dist, owner) for dist, _, cand, owner in ranked[:limit_results]]
 
     def understand(self, text: str) -> list[QueryToken]:
         """The first ``MAX_QUERY_WORDS`` words of ``text`` as the vocabulary reads them."""
+        return self.read(text)[0]
+
+    def read(self, text: str) -> tuple[list[QueryToken], dict[str, int | None]]:
+        """``understand``, and the id of every reading the tokens offer (None for a word we lack)."""
         protected = protected_words()
         out: list[QueryToken] = []
         words = normalise_words(text, MAX_QUERY_WORDS)[:MAX_QUERY_WORDS]
         note(words=len(words), ignored=max(len(tokens(text)) - MAX_QUERY_WORDS, 0))
+        ids = dict(zip(words, self.ids(words), strict=True))
+        unknown = [raw for raw in words if ids[raw] is None and raw not in protected]
+        plains = {raw: detelex(raw) for raw in unknown}
+        plain_ids = dict(zip(plains.values(), self.ids(list(plains.values())), strict=True))
         for raw in words:
-            if raw in self.words or raw in protected:
-                out.append(QueryToken(raw, raw, 0, raw in self.words))
+            if raw not in plains:
+                out.append(QueryToken(raw, raw, 0, ids[raw] is not None))
                 continue
-            plain = detelex(raw)
-            if plain != raw and plain in self.words:
+            plain = plains[raw]
+            if plain != raw and plain_ids[plain] is not None:
                 out.append(QueryToken(raw, plain, 0, True))
+                ids[plain] = plain_ids[plain]
                 continue
-            fixed = self.correct(raw) or (self.correct(plain) if plain != raw else [])
+            fixed = self._correct(raw) or (self._correct(plain) if plain != raw else [])
             if fixed:
-                out.append(QueryToken(raw, fixed[0][0], fixed[0][1], True, tuple(fixed[1:])))
+                out.append(QueryToken(raw, fixed[0][0], fixed[0][1], True, tuple((w, d) for w, d, _ in fixed[1:])))
+                ids.update((w, word_id) for w, _, word_id in fixed)
             else:
                 out.append(QueryToken(raw, raw, 0, False))
-        return out
+        return out, ids

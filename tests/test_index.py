@@ -17,9 +17,14 @@ ENTRIES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def index() -> Index:
-    return Index(ENTRIES)
+@pytest.fixture(scope="module", params=["memory", "files"])
+def index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Index:
+    """Every test here runs on the index held in memory and on the same index written to files and opened."""
+    if request.param == "memory":
+        return Index(ENTRIES)
+    folder = tmp_path_factory.mktemp("index")
+    Index.write(ENTRIES, folder)
+    return Index.open(folder)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,18 @@ import unicodedata
 
 import pytest
 
-from lookups.text import MAX_MARKS, abbreviations, cap_marks, detelex, drop_format, expand, fold, strip_marks, tokens
+from lookups.text import (
+    COMBINING,
+    MAX_MARKS,
+    abbreviations,
+    cap_marks,
+    detelex,
+    drop_format,
+    expand,
+    fold,
+    strip_marks,
+    tokens,
+)
 
 
 @pytest.mark.parametrize(
@@ -70,3 +81,9 @@ def test_abbreviations_are_data_and_expand() -> None:
     assert table["bv"] == "benh vien" and table["pk"] == "phong kham" and table["tyt"] == "tram y te"
     assert expand(tokens("BV Đà Nẵng, q. Hải Châu")) == ["benh", "vien", "da", "nang", "quan", "hai", "chau"]
     assert expand(tokens("đ Lê Duẩn")) == ["duong", "le", "duan"]
+
+
+def test_every_combining_character_is_removed_by_the_table() -> None:
+    """``strip_marks`` removes combining characters with a table of planes 0 and 1: that is all of them."""
+    assert set(COMBINING) == {cp for cp in range(0x110000) if unicodedata.combining(chr(cp))}
+

@@ -127,9 +127,9 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         outcome = pipeline.validate(data_dir, _request(args))
     elif args.action == "import":
         _writable(args)
-        outcome = pipeline.run_import(data_dir, _request(args))
+        outcome = pipeline.run_import(data_dir, _request(args), catalog.places)
     else:
         _writable(args)
-        outcome = pipeline.rollback(data_dir, args.dataset, args.to)
+        outcome = pipeline.rollback(data_dir, args.dataset, args.to, catalog.places)
     print("\n".join(outcome.lines))
     return 0 if outcome.ok else 1

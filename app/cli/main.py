@@ -220,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(None, TONGDAI_DATA_DIR=str(args.data_dir)) if args.data_dir else Settings.from_env()
     args.settings = settings  # --data-dir wins over TONGDAI_DATA_DIR
     settings.check_data()
-    catalog = Catalog(settings.data_dir, reload_every=settings.TONGDAI_RELOAD_SECONDS)
+    catalog = Catalog(settings.data_dir, reload_every=settings.TONGDAI_RELOAD_SECONDS, state_dir=settings.state_dir)
     if args.command in cli_ops.COMMANDS:
         return cli_ops.run(args, catalog)
     if args.command in cli_stats.COMMANDS:

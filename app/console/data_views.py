@@ -92,8 +92,8 @@ def upload() -> tuple[str, int]:
         try:
             catalog.declaration(dataset)
             req = _request(dataset, path)
-            outcome = pipeline.run_import(catalog.data_dir, req) if importing else pipeline.validate(catalog.data_dir,
-                                                                                                      req)
+            outcome = (pipeline.run_import(catalog.data_dir, req, catalog.places) if importing
+                       else pipeline.validate(catalog.data_dir, req))
         except DataError as exc:
             return _page(pipeline.Outcome(False, [str(exc)]), 400)
     if importing and outcome.ok and outcome.version:
@@ -111,7 +111,7 @@ def rollback() -> Response | tuple[str, int]:
             "never changed from here.", lang())]), 400)
     try:
         catalog.declaration(dataset)
-        outcome = pipeline.rollback(catalog.data_dir, dataset, request.form.get("to") or None)
+        outcome = pipeline.rollback(catalog.data_dir, dataset, request.form.get("to") or None, catalog.places)
     except DataError as exc:
         return _page(pipeline.Outcome(False, [str(exc)]), 400)
     if outcome.ok:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from lookups.datasets.base import DataError, DatasetMeta, Entry, open_text
-from lookups.pacing import pace
 
 REQUIRED = ("routes.txt", "stops.txt", "trips.txt", "stop_times.txt")
 OPTIONAL = ("agency.txt", "calendar.txt", "calendar_dates.txt", "fare_attributes.txt", "fare_rules.txt")
@@ -129,7 +128,6 @@ def _parse(path: Path, convert: Callable[[dict[str, str]], T]) -> list[T]:
         with open_text(path, "utf-8-sig") as handle:
             for row in csv.DictReader(handle):
                 number += 1
-                pace()
                 out.append(convert(row))
     except (OSError, UnicodeError, csv.Error, KeyError, ValueError) as exc:
         raise DataError(f"{path}: row {number}: {exc!r}") from exc

@@ -14,7 +14,8 @@ Vietnamese words as a resident would text them (``nhi``, ``sản``, ``răng hàm
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -65,10 +66,24 @@ class Facility:
         )
 
 
+_FIELDS = tuple(f.name for f in fields(Facility))
+
+
+def to_row(fac: Facility) -> list[Any]:
+    """``fac`` as the compact JSON array the record store keeps: its fields in order (``from_row``)."""
+    return [getattr(fac, name) for name in _FIELDS]
+
+
+def from_row(row: list[Any]) -> Facility:
+    ident, name, aliases, kind, house, street, ward, district, phone, hours, specialties, bhyt, urgent, lat, lon = row
+    return Facility(ident, name, tuple(aliases), kind, house, street, ward, district, phone, hours,
+                    tuple(specialties), bhyt, urgent, lat, lon)
+
+
 @dataclass(frozen=True, slots=True)
 class ClinicData:
     meta: DatasetMeta
-    records: tuple[Facility, ...]
+    records: Sequence[Facility]  # a tuple when read from the source, else a mapped record store
 
 
 def load(folder: Path) -> ClinicData:

@@ -16,6 +16,7 @@ File format (``data/food_safety/records.jsonl``, one JSON object per line)::
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -125,10 +126,36 @@ def _interned(value: object) -> str:
     return sys.intern(str(value))
 
 
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def to_row(est: Establishment) -> list[Any]:
+    """``est`` as the compact JSON array the record store keeps (``from_row`` reads it back)."""
+    cert, comm = est.certificate, est.commitment
+    return [est.id, est.name, est.aliases, est.category, est.house_number, est.street, est.ward, est.district,
+            None if cert is None else [cert.number, cert.issued_by, _day(cert.issued_on), _day(cert.expires_on),
+                                       _day(cert.revoked_on)],
+            None if comm is None else [_day(comm.signed_on), comm.received_by],
+            [[_day(i.date), i.result, i.authority] for i in est.inspections],
+            [[_day(v.date), v.description, v.fine_vnd, v.status] for v in est.violations]]
+
+
+def from_row(row: list[Any]) -> Establishment:
+    ident, name, aliases, category, house, street, ward, district, cert, comm, inspections, violations = row
+    day = date.fromisoformat
+    return Establishment(
+        ident, name, tuple(aliases), category, house, street, ward, district,
+        None if cert is None else Certificate(cert[0], cert[1], day(cert[2]), day(cert[3]), parse_date(cert[4])),
+        None if comm is None else Commitment(day(comm[0]), comm[1]),
+        tuple(Inspection(day(d), result, authority) for d, result, authority in inspections),
+        tuple(Violation(day(d), description, fine, status) for d, description, fine, status in violations))
+
+
 @dataclass(frozen=True, slots=True)
 class FoodSafetyData:
     meta: DatasetMeta
-    records: tuple[Establishment, ...]
+    records: Sequence[Establishment]  # a tuple when read from the source, else a mapped record store
 
 
 def load(folder: Path) -> FoodSafetyData:

@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 
 from lookups.datasets.base import DataError, DatasetMeta, Entry, open_text
-from lookups.pacing import pace
 
 LAND_TYPES = ("urban_residential", "commercial", "agricultural")
 
@@ -87,7 +86,6 @@ def load(folder: Path) -> LandPriceData:
         with open_text(path, "utf-8-sig") as handle:
             for row in csv.DictReader(handle):
                 number += 1
-                pace()
                 segments.append(_segment(row))
     except (OSError, KeyError, ValueError) as exc:
         raise DataError(f"{path}: line {number}: {exc!r}") from exc

@@ -299,7 +299,8 @@ def synth_data_dir(count: int, out: Path, source: Path, *, seed: int = 1022, nam
     dst.mkdir(parents=True, exist_ok=True)
     for folder in sorted(src.iterdir()):  # every other dataset, the gazetteer and the mappings, as they are
         if folder.is_dir() and folder.name not in ("food_safety", "versions", "tools"):
-            shutil.copytree(folder, dst / folder.name, dirs_exist_ok=True)
+            # Built files are derived, and a copy's built folder would be under its own data directory anyway.
+            shutil.copytree(folder, dst / folder.name, dirs_exist_ok=True, ignore=shutil.ignore_patterns("built"))
     meta = json.loads((src / "food_safety" / "metadata.json").read_text(encoding="utf-8"))
     shown = format(count, ",").replace(",", ".")
     meta["title"] = f"{meta.get('title', 'Cơ sở thực phẩm')}: {shown} bản ghi tổng hợp"

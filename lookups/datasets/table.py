@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,7 +16,6 @@ from typing import Any
 
 from lookups.datasets.base import DataError, DatasetMeta, Entry, content_hash, open_text, read_jsonl
 from lookups.datasets.declared import FILE, Declaration, FieldSpec, parse
-from lookups.pacing import pace
 
 Record = dict[str, Any]
 TRUE = frozenset({"true", "1", "yes", "co", "có", "x"})
@@ -28,7 +27,7 @@ ALIAS_SEPARATOR = ";"
 class TableData:
     meta: DatasetMeta
     decl: Declaration  # the version's own declaration (its fields; keywords come from the dataset folder)
-    records: tuple[Record, ...]
+    records: Sequence[Record]  # a tuple when read from the source, else a mapped record store
 
     def entry(self, record: Record) -> Entry:
         decl = self.decl
@@ -87,11 +86,28 @@ def rows(path: Path, decl: Declaration) -> Iterator[dict[str, Any]]:
         return
     try:
         with open_text(path, decl.encoding.replace("utf-8", "utf-8-sig")) as handle:
-            for row in csv.DictReader(handle):
-                pace()
-                yield row
+            yield from csv.DictReader(handle)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise DataError(f"{path}: {exc}") from exc
+
+
+def to_row(decl: Declaration, record: Record) -> list[Any]:
+    """``record`` as the compact JSON array the record store keeps: values in field order, dates ISO."""
+    return [value.isoformat() if isinstance(value, date) else value for value in (record[f.name] for f in decl.fields)]
+
+
+def decoder(decl: Declaration) -> Callable[[list[Any]], Record]:
+    """What reads a ``to_row`` array of ``decl``'s fields back into a record."""
+    names = [f.name for f in decl.fields]
+    dates = [n for n, f in enumerate(decl.fields) if f.type == "date"]
+
+    def decode(row: list[Any]) -> Record:
+        for n in dates:
+            if row[n] is not None:
+                row[n] = date.fromisoformat(row[n])
+        return dict(zip(names, row, strict=True))
+
+    return decode
 
 
 def meta_of(decl: Declaration, files: list[Path]) -> DatasetMeta:

@@ -1,8 +1,10 @@
 """Import, validate and roll back: read a file, check every row, store an immutable version, switch.
 
 Both commands run the same checks into a staging folder; ``validate`` stages in a temporary folder and
-throws it away, ``run_import`` stores it as a version and moves the pointer (all-or-nothing unless
-``allow_partial``; a version losing more than ``max_loss`` of the current records needs ``force``).
+throws it away, ``run_import`` stores it as a version, builds its files (``lookups.built``) and moves the
+pointer (all-or-nothing unless ``allow_partial``; a version losing more than ``max_loss`` of the current
+records needs ``force``). Building before the pointer moves is what keeps builds out of serving workers:
+they see the new pointer and only open the files.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from lookups.built.build import ensure
+from lookups.built.place import Places
 from lookups.clock import VIETNAM
 from lookups.datasets import bus
 from lookups.datasets.base import DataError
-from lookups.datasets.declared import FILE, PLUGINS, Declaration, parse
+from lookups.datasets.declared import FILE, PLUGINS, Declaration, declarations, parse
+from lookups.datasets.kinds import kind
 from lookups.importing import manifest, versions
 from lookups.importing.gtfs import check_feed
 from lookups.importing.mapping import load_mapping
@@ -183,7 +188,15 @@ def validate(data_dir: Path, req: Request) -> Outcome:
     return Outcome(ok, [*report.lines(), *lines], None, report)
 
 
-def run_import(data_dir: Path, req: Request) -> Outcome:
+def build(data_dir: Path, dataset: str, version: str, places: Places | None = None) -> None:
+    """The files of ``version`` (built once; a version that has them is left as it is)."""
+    found = next(d for d in declarations(data_dir) if d.id == dataset)
+    ensure(places or Places(data_dir), dataset, version, kind(found.plugin))
+
+
+def run_import(data_dir: Path, req: Request, places: Places | None = None) -> Outcome:
+    """``places``: the catalog's (``Catalog.places``), so a version of a data directory that cannot be
+    written to is built under the service's state directory."""
     with versions.locked(data_dir, req.dataset):
         staging = versions.staging(data_dir, req.dataset)
         try:
@@ -208,6 +221,7 @@ def run_import(data_dir: Path, req: Request) -> Outcome:
                        "how": report.how, "imported_at": versions.now_text(), "records": kept,
                        "rows_read": report.rows_read, "rejected": report.rejected}
             vid, new = versions.store(data_dir, req.dataset, staging, details)
+            build(data_dir, req.dataset, vid, places)
             manifest.write(versions.folder_of(data_dir, req.dataset, vid), req.dataset)  # last, before the switch
             if vid != current:
                 versions.switch(data_dir, req.dataset, vid, "import")
@@ -219,7 +233,7 @@ def run_import(data_dir: Path, req: Request) -> Outcome:
                 shutil.rmtree(staging)
 
 
-def rollback(data_dir: Path, dataset: str, to: str | None) -> Outcome:
+def rollback(data_dir: Path, dataset: str, to: str | None, places: Places | None = None) -> Outcome:
     with versions.locked(data_dir, dataset):
         current = versions.read_pointer(data_dir, dataset)
         target = versions.resolve(data_dir, dataset, to) if to else versions.previous(data_dir, dataset)
@@ -228,6 +242,7 @@ def rollback(data_dir: Path, dataset: str, to: str | None) -> Outcome:
         if target == current:
             return Outcome(True, [f"{dataset}: {target} is already current; nothing changed"], target)
         about = versions.info(data_dir, dataset, target)
+        build(data_dir, dataset, target, places)  # a version from before this code's build format has none yet
         versions.switch(data_dir, dataset, target, "rollback")
         return Outcome(True, [f"{dataset}: rolled back from {current} to {target} (as of {about.get('as_of')}, "
                               f"{about.get('records')} records)"], target)

@@ -1,0 +1,130 @@
+"""The files of a built index: numpy arrays, string tables and hash-keyed look-ups, all read by offset.
+
+A folder holds one ``.npy`` file per part and ``index.json`` (the format, the counts). Opened, each part is
+memory-mapped read-only, so every process serving the same version shares the same pages, and opening costs
+a few file maps whatever the size. A string table is a blob of UTF-8 bytes and an offsets array (item i is
+``blob[offsets[i]:offsets[i + 1]]``), decoded when read. A look-up by string (word -> word id, record id ->
+row) is the sorted 64-bit BLAKE2b digests of the keys with the row each came from, searched with
+``np.searchsorted``; the caller checks the string at that row, so a digest collision cannot mislead it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lookups.text import abbreviations
+
+# Bump when what is written changes (a part added, renamed or computed differently): folders of another
+# format are refused by ``load`` with IndexFilesError, which tells the caller to build them again.
+FORMAT = 1
+META = "index.json"
+Parts = dict[str, np.ndarray]
+
+
+class IndexFilesError(Exception):
+    """A folder is not an index this code can open: missing, incomplete, foreign, or of another format."""
+
+
+def digests(keys: Iterable[str]) -> np.ndarray:
+    """Stable 64-bit hashes of ``keys`` (the same in every process and on every machine, unlike ``hash``)."""
+    blake = hashlib.blake2b
+    joined = b"".join([blake(k.encode("utf-8", "surrogatepass"), digest_size=8).digest() for k in keys])
+    return np.frombuffer(joined, dtype="<i8")
+
+
+def string_parts(items: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """A string table's blob (uint8) and offsets (int64, one more than items)."""
+    encoded = [s.encode("utf-8", "surrogatepass") for s in items]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
+
+
+def key_parts(hashes: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A look-up's sorted hashes and the row of each (``rows[i]`` is the row of the i-th key hashed)."""
+    order = np.argsort(hashes, kind="stable")
+    taken = order if rows is None else np.asarray(rows)[order]
+    return np.ascontiguousarray(hashes[order]), taken.astype(np.int32)
+
+
+class Strings:
+    """A string table, read by position."""
+
+    def __init__(self, blob: np.ndarray, offsets: np.ndarray) -> None:
+        self._blob = blob.data
+        self._offsets = offsets.data  # items are Python ints: cheaper to read than numpy scalars
+        self._size = len(offsets) - 1
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, item: int) -> str:
+        return self._blob[self._offsets[item]:self._offsets[item + 1]].tobytes().decode("utf-8", "surrogatepass")
+
+
+class Keys:
+    """Rows by a string key: ``find`` gives the rows whose key has the same hash (the caller checks them)."""
+
+    def __init__(self, hashes: np.ndarray, rows: np.ndarray) -> None:
+        self._hashes = hashes
+        self._rows = rows
+
+    def find(self, keys: Sequence[str]) -> list[list[int]]:
+        """For each key, the rows that may hold it, in the order they were given at build."""
+        if not keys:
+            return []
+        wanted = digests(keys)
+        low = np.searchsorted(self._hashes, wanted, side="left").tolist()
+        high = np.searchsorted(self._hashes, wanted, side="right").tolist()
+        return [self._rows[lo:hi].tolist() if hi > lo else [] for lo, hi in zip(low, high, strict=True)]
+
+
+def words_fingerprint() -> str:
+    """What the words of an index depend on beside the code: the abbreviations expanded at build."""
+    table = json.dumps(sorted(abbreviations().items()), ensure_ascii=False)
+    return hashlib.sha256(table.encode()).hexdigest()[:16]
+
+
+def save(parts: Mapping[str, np.ndarray], meta: Mapping[str, Any], folder: Path) -> None:
+    """Write each part as ``<name>.npy`` and then ``index.json``, each flushed to disk before the caller renames
+    ``folder`` into place (a folder with ``index.json`` is complete)."""
+    for name, array in parts.items():
+        with (folder / f"{name}.npy").open("wb") as handle:
+            np.save(handle, np.ascontiguousarray(array), allow_pickle=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+    info = {"format": FORMAT, "abbreviations": words_fingerprint(), "parts": sorted(parts), **meta}
+    with (folder / META).open("w", encoding="utf-8") as handle:
+        json.dump(info, handle, indent=1, sort_keys=True)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def load(folder: Path) -> tuple[Parts, dict[str, Any]]:
+    """Map every part of ``folder`` read-only; IndexFilesError names what is wrong with it."""
+    try:
+        meta = json.loads((folder / META).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise IndexFilesError(f"{folder}: no {META}: not a built index (or not finished)") from exc
+    except (OSError, ValueError) as exc:
+        raise IndexFilesError(f"{folder / META}: unreadable: {exc}") from exc
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else None
+        raise IndexFilesError(f"{folder}: index format {found!r}, this code reads format {FORMAT}: build it again")
+    if meta.get("abbreviations") != words_fingerprint():
+        raise IndexFilesError(f"{folder}: built with another abbreviations table: build it again")
+    parts: Parts = {}
+    for name in meta.get("parts", []):
+        try:
+            mapped = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise IndexFilesError(f"{folder}: part {name}: {exc}") from exc
+        parts[name] = mapped.view(np.ndarray)  # the same pages; a plain array slices faster than np.memmap
+    return parts, meta
