@@ -46,7 +46,8 @@ def test_every_page_fits_a_phone_and_labels_every_field(console: Console, page: 
             page.goto(console.url + urls[name])
             if name == "try":
                 page.get_by_label("Tin nhắn").fill("KCB nhi hai chau")
-                page.get_by_role("button", name="Gửi").click()
+                with page.expect_navigation(wait_until="load"):  # the answer's page with its style sheet loaded
+                    page.get_by_role("button", name="Gửi").click()
             assert page.evaluate("document.documentElement.scrollWidth") <= width, name
             assert unlabelled(page) == [], name
             shot(page, f"{width}-{name}", full_page=width == 390)

@@ -169,3 +169,11 @@ def test_counting_a_member_twice_counts_it_once(store: StateStore) -> None:
                          Op("uncount", "c", "m1"), Op("uncount", "c", "m1"), Op("count", "c", "m3", 60),
                          Op("ttl", "c"), Op("uncount", "none", "m1")])
     assert got == [(True, 1), (False, 1), (True, 2), 1, 0, (True, 2), 60, 0]
+
+
+def test_the_memory_stores_ttl_is_whole_seconds_at_any_clock_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.state import memory
+
+    monkeypatch.setattr(memory.time, "monotonic", lambda: 16325.398)  # (now + 60) - now is 60.00000000000001 here
+    store = memory.MemoryStore()
+    assert store.execute([Op("count", "c", "m1", 60), Op("ttl", "c")]) == [(True, 1), 60]

@@ -103,7 +103,8 @@ class MemoryStore:
             if current is None:
                 return -2
             expires = self._data[key][1]
-            return -1 if expires == math.inf else math.ceil(expires - now)
+            # rounded first: (now + 60) - now is 60.00000000000001 for some clock readings, which ceil makes 61
+            return -1 if expires == math.inf else math.ceil(round(expires - now, 6))
         if cmd == "ping":
             return True
         raise ValueError(f"unknown state store command {cmd!r}")
