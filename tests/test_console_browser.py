@@ -79,7 +79,8 @@ def test_a_status_change_reaches_the_zalo_reporter(console: Console, page: Any) 
     page.get_by_role("button", name="Lưu").click()
     assert page.locator("#status").inner_text() == "Đang xử lý"
     history = page.locator("#history").inner_text()
-    assert "operator:binh" in history and "Tiếp nhận phản ánh: lĩnh vực" in history and "Cập nhật" in history
+    assert "Tiếp nhận phản ánh: lĩnh vực Giao thông, cơ quan" in history and "Cập nhật" in history
+    assert "binh" in history and "Người dân (zalo)" in history and "operator:" not in history
     assert "Đã tiếp nhận → Đang xử lý" in history and "Thông báo: thông báo đã xếp hàng gửi qua zalo" in history
     assert "created" not in history and "in_progress" not in history  # the stored English stays out of the page
     shot(page, "ticket", full_page=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.console.history import action_text, detail_text
+from app.console.history import action_text, actor_text, detail_text
 
 DETAILS = [
     ("service ngap, agency Công ty Thoát nước", "lĩnh vực ngap, cơ quan Công ty Thoát nước",
@@ -42,3 +42,18 @@ def test_each_detail_reads_in_the_pages_language(stored: str, vietnamese: str, e
     ("merged_in", "Gộp phản ánh trùng vào đây", "Duplicate merged in"), ("later", "later", "later")])
 def test_each_action_has_a_label(action: str, vietnamese: str, english: str) -> None:
     assert (action_text(action, "vi"), action_text(action, "en")) == (vietnamese, english)
+
+
+def test_a_categorys_code_reads_as_its_name() -> None:
+    names = {"ngap": "Ngập úng"}
+    assert detail_text("service ngap, agency Công ty Thoát nước", "vi", names) == (
+        "lĩnh vực Ngập úng, cơ quan Công ty Thoát nước")
+    assert detail_text("service rac, agency X", "vi", names) == "lĩnh vực rac, cơ quan X"  # a retired category
+
+
+@pytest.mark.parametrize(("actor", "vietnamese", "english"), [
+    ("operator:binh", "binh", "binh"), ("resident:zalo", "Người dân (zalo)", "Resident (zalo)"),
+    ("resident", "Người dân", "Resident"), ("open311", "Ứng dụng Open311", "Open311 client"),
+    ("system", "Hệ thống", "System"), ("robot:7", "robot:7", "robot:7")])
+def test_who_did_a_step_reads_in_words(actor: str, vietnamese: str, english: str) -> None:
+    assert (actor_text(actor, "vi"), actor_text(actor, "en")) == (vietnamese, english)

@@ -2,13 +2,16 @@
 
 ``app.reports`` records each step with an action word and an English detail line (the stored form, also shown
 by the JSON API and ``tongdai reports show``). The console reads those back: the action becomes a label, and the
-detail's known shapes are re-worded; its values (codes, agencies, addresses, keys) are kept as they are. A detail
-of an unknown shape is shown as stored rather than dropped.
+detail's known shapes are re-worded; its values (agencies, addresses, keys) are kept as they are, except a
+category's code, which becomes its name in the page's language. A detail of an unknown shape is shown as stored
+rather than dropped. Who did a step is stored as ``operator:<name>``, ``resident:<channel>``, ``open311`` or
+``system``; the page shows the operator's name, or who it was in words.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from app.console.i18n import translate
 from app.console.web import blueprint, lang
@@ -30,6 +33,8 @@ DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), t) for 
     (r"notice NOT sent: (opted out|not deliverable|failed) on (\S+) \((.*?)\)(.*)",
      "notice NOT sent ({0}) on {1} ({2}){3}"),
 ))
+SERVICE_SHAPE = 0  # DETAILS[0] is the one shape holding a category's code (its first value)
+ACTORS = {"resident": "Resident", "open311": "Open311 client", "system": "System"}
 WORDS = frozenset({"opted out", "not deliverable", "failed"})  # why a notice was not sent
 HELD = re.compile(r", held for the quiet hours until (\d\d:\d\d \d\d/\d\d/\d{4})(.*)")
 
@@ -38,12 +43,23 @@ def action_text(action: str, lang: str) -> str:
     return translate(ACTIONS[action], lang) if action in ACTIONS else action
 
 
-def detail_text(detail: str, lang: str) -> str:
-    for pattern, text in DETAILS:
+def actor_text(actor: str, lang: str) -> str:
+    kind, _, name = actor.partition(":")
+    if kind == "operator" and name:
+        return name
+    said = translate(ACTORS[kind], lang) if kind in ACTORS else actor
+    return f"{said} ({name})" if kind in ACTORS and name else said
+
+
+def detail_text(detail: str, lang: str, services: Mapping[str, str] | None = None) -> str:
+    """``detail`` re-worded; ``services`` names the categories by code, in ``lang``."""
+    for n, (pattern, text) in enumerate(DETAILS):
         found = pattern.fullmatch(detail)
         if found:
             values = [_held(v, lang) if v.startswith(", held") else translate(v, lang) if v in WORDS else v
                       for v in found.groups()]
+            if n == SERVICE_SHAPE and services:
+                values[0] = services.get(values[0], values[0])
             return translate(text, lang).format(*values)
     return detail
 
@@ -60,6 +76,11 @@ def _action_filter(action: str) -> str:
     return action_text(action, lang())
 
 
+@blueprint.app_template_filter("history_actor")
+def _actor_filter(actor: str) -> str:
+    return actor_text(actor, lang())
+
+
 @blueprint.app_template_filter("history_detail")
-def _detail_filter(detail: str) -> str:
-    return detail_text(detail, lang())
+def _detail_filter(detail: str, services: Mapping[str, str] | None = None) -> str:
+    return detail_text(detail, lang(), services)

@@ -5,6 +5,7 @@ record the history and tell the reporter on their channel."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from app.console.web import audit, blueprint, lang, operator, requires
 from app.reports.operations import Filters, OperationError, operations_of
 from app.services import services
 from handlers.report_status import SETTABLE, STATUSES
+from handlers.reports.catalog import Service
 from lookups.places import Gazetteer
 
 AGES = {"1": timedelta(days=1), "7": timedelta(days=7), "30": timedelta(days=30)}
@@ -59,8 +61,7 @@ def reports() -> str:
                if lat is not None and lon is not None]
     points = [point for t in tickets if t["status"] in OPEN and (point := _point(t, desk.places)) is not None]
     wards = sorted({ward for _n, ward, _a, _b in desk.places.streets.values() if ward})
-    services_list = sorted((s.code, s.name_vi if lang() == "vi" else s.name_en)
-                           for s in desk.services.services.values())
+    services_list = sorted(service_names(desk.services.services.values()).items())
     drawn = street_map(streets, points, translate("Open reports on the map", lang()))
     settings = svc.settings
     pins = json.dumps([{"lat": p.lat, "lon": p.lon, "label": p.label, "href": p.href} for p in points],
@@ -79,7 +80,15 @@ def ticket(code: str) -> str:
         found: dict[str, Any] = operations_of(services()).show(code)
     except OperationError as exc:
         return render_template("console/error.html", code=exc.status, reason=str(exc)), exc.status  # type: ignore[return-value]
-    return render_template("console/ticket.html", t=found, settable=[s for s in SETTABLE if s != "duplicate"])
+    names = service_names(services().reports.services.services.values())
+    found["service_name"] = names.get(found["service_code"], found["service_name"])
+    return render_template("console/ticket.html", t=found, services=names,
+                           settable=[s for s in SETTABLE if s != "duplicate"])
+
+
+def service_names(categories: Iterable[Service]) -> dict[str, str]:
+    """Each report category's name in the page's language, by its code."""
+    return {s.code: s.name_vi if lang() == "vi" else s.name_en for s in categories}
 
 
 @blueprint.post("/reports/<code>")
