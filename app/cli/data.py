@@ -1,5 +1,6 @@
-"""``tongdai data list|import|validate|history|rollback``: bring files in as versions, and move between them
-(``pull`` and ``manifest``, which bring versions from another machine, are in ``app.cli.pull``)."""
+"""``tongdai data list|import|validate|history|rollback|prune``: bring files in as versions, move between them,
+and remove the old ones (``pull`` and ``manifest``, which bring versions from another machine, are in
+``app.cli.pull``)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from lookups.store import Catalog
 
 log = logging.getLogger(__name__)
-ACTIONS = ("list", "import", "validate", "history", "rollback", *cli_declare.ACTIONS, *cli_pull.ACTIONS)
+ACTIONS = ("list", "import", "validate", "history", "rollback", "prune", *cli_declare.ACTIONS, *cli_pull.ACTIONS)
 
 
 def _encoding(name: str) -> str:
@@ -57,6 +58,11 @@ def add_parsers(acts: Any) -> None:
     rollback = acts.add_parser("rollback", help="make an earlier version current again")
     rollback.add_argument("dataset", help="a dataset of the data directory")
     rollback.add_argument("--to", help="version id (or prefix, or 'base'); default: the one before the current")
+    prune = acts.add_parser("prune", help="remove old versions and built files this code no longer reads")
+    prune.add_argument("datasets", nargs="*", metavar="DATASET", help="datasets to prune (default: all)")
+    prune.add_argument("--keep", type=int, default=3, metavar="N",
+                       help="imports to keep besides the current one and the one before it (default: 3)")
+    prune.add_argument("--dry-run", action="store_true", help="say what would be removed, remove nothing")
     cli_pull.add_parsers(acts)
 
 
@@ -106,6 +112,18 @@ def cmd_history(data_dir: Path, dataset: str) -> int:
     return 0
 
 
+def cmd_prune(catalog: Catalog, args: argparse.Namespace) -> int:
+    from lookups.importing import prune
+
+    if args.keep < 0:
+        raise DataError("--keep is a number of versions: 0 or more")
+    for dataset in args.datasets or [d.id for d in catalog.declarations]:
+        catalog.declaration(dataset)  # an unknown dataset is a DataError naming the known ones
+        pruned = prune.prune(catalog.data_dir, dataset, catalog.places, args.keep, args.dry_run)
+        print("\n".join(pruned.lines(args.dry_run)))
+    return 0
+
+
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
     data_dir = catalog.data_dir
     if args.action == "list":
@@ -115,6 +133,8 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         return cli_declare.cmd_new(catalog, args)
     if args.action == "check":
         return cli_declare.cmd_check(catalog, args.dataset)
+    if args.action == "prune":  # the bundled pack has no versions: only its builds in the state directory go
+        return cmd_prune(catalog, args)
     if args.action in cli_pull.ACTIONS:
         _writable(args)
         return cli_pull.run(args, catalog)

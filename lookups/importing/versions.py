@@ -132,7 +132,8 @@ def store(data_dir: Path, dataset: str, staged: Path, details: dict[str, Any]) -
     if target.is_dir():
         shutil.rmtree(staged)
         return vid, False
-    seq = 1 + sum(1 for p in root(data_dir, dataset).iterdir() if (p / "version.json").is_file())
+    stored = [p / "version.json" for p in root(data_dir, dataset).iterdir() if (p / "version.json").is_file()]
+    seq = 1 + max((int(json.loads(p.read_text(encoding="utf-8")).get("seq", 0)) for p in stored), default=0)
     (staged / "version.json").write_text(
         json.dumps({"version": vid, "dataset": dataset, "seq": seq, **details}, ensure_ascii=False, indent=1),
         encoding="utf-8")

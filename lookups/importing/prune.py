@@ -1,0 +1,78 @@
+"""Old versions and built files removed, so the data and state directories do not grow with every import and
+every release (``tongdai data prune``).
+
+Kept for each dataset: ``base``, the current version, the one before it (``rollback``'s default target) and the
+``keep`` most recently stored imports. Removed: every other import, every built folder of a kept version that
+another build key made (older code or older ward names: this code never reads it), the built folders under the
+state directory of versions that are gone, and staging folders an interrupted import or pull left behind.
+
+It runs under the dataset's import lock, so no import, rollback or pull of that dataset runs meanwhile. A
+process that still serves a removed version keeps its maps (a removed file stays readable while mapped); one
+still running older code that opens a removed build rebuilds it, once, as for a version it sees first.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from lookups.built.place import FOLDER, Places
+from lookups.importing import versions
+
+
+@dataclass(frozen=True)
+class Pruned:
+    dataset: str
+    kept: tuple[str, ...]  # version ids, oldest first
+    removed: tuple[tuple[Path, int], ...]  # (folder, bytes)
+
+    def lines(self, dry_run: bool) -> list[str]:
+        verb = "would remove" if dry_run else "removed"
+        said = [f"{self.dataset}: {verb} {path} ({_mb(size)})" for path, size in self.removed]
+        freed = sum(size for _path, size in self.removed)
+        return [*said, f"{self.dataset}: kept {', '.join(self.kept)}; {verb} {len(self.removed)} folders, "
+                       f"{_mb(freed)}"]
+
+
+def prune(data_dir: Path, dataset: str, places: Places, keep: int, dry_run: bool = False) -> Pruned:
+    """Remove what ``dataset`` no longer needs (nothing with ``dry_run``); what was, or would be, removed."""
+    with versions.locked(data_dir, dataset):
+        stored = [v["version"] for v in versions.list_versions(data_dir, dataset)][1:]
+        current, before = versions.read_pointer(data_dir, dataset), versions.previous(data_dir, dataset)
+        wanted = {versions.BASE, current, *([before] if before else []), *(stored[-keep:] if keep > 0 else [])}
+        kept = [v for v in [versions.BASE, *stored] if v in wanted]
+        gone = {v for v in stored if v not in wanted}
+        doomed = [versions.folder_of(data_dir, dataset, v) for v in stored if v in gone]
+        doomed += _stale_builds(data_dir, dataset, places, kept, gone)
+        top = versions.root(data_dir, dataset)
+        doomed += sorted(top.glob(".staging-*")) if top.is_dir() else []  # the lock is ours: none is in use
+        removed = tuple((path, _size(path)) for path in doomed)
+        if not dry_run:
+            for path in doomed:
+                shutil.rmtree(path)
+        return Pruned(dataset, tuple(kept), removed)
+
+
+def _stale_builds(data_dir: Path, dataset: str, places: Places, kept: list[str], gone: set[str]) -> list[Path]:
+    """Built folders that no kept version reads with this code: beside the kept versions, any other; under the
+    state directory, which other data directories may share, only those of another build key or of a version
+    removed here."""
+    current = {places.folder(dataset, v) for v in kept}
+    beside = [versions.folder_of(data_dir, dataset, v) / FOLDER for v in kept]
+    found = [path for parent in beside for path in _folders(parent) if path not in current]
+    return found + [path for path in _folders(places.state_dir / FOLDER / dataset) if path not in current and (
+        not path.name.endswith(f"-{places.key}") or path.name.split("-", 1)[0] in gone)]
+
+
+def _folders(parent: Path) -> list[Path]:
+    """The built folders in ``parent`` (not a build's hidden temporary folder or lock)."""
+    return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith(".")) if parent.is_dir() else []
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
