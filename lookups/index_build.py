@@ -25,6 +25,7 @@ class _Pass:
 
     def __init__(self) -> None:
         self.seen: dict[str, tuple[str, ...]] = {}  # streets, wards and chain names repeat: fold each once
+        self.parts: dict[str, tuple[str, ...]] = {}  # words of names and addresses, folded once each
         self.word_ids: dict[str, int] = {}  # in order of first sight; renumbered by hash afterwards
         self.set_ids: dict[tuple[str, ...], int] = {}
         self.set_names: list[tuple[str, ...]] = []
@@ -39,7 +40,15 @@ class _Pass:
     def words_of(self, text: str) -> tuple[str, ...]:
         words = self.seen.get(text)
         if words is None:
-            words = self.seen[text] = tuple(normalise_words(text))
+            # Folding is word by word (a space folds to a word break, marks after it go with it), and words
+            # repeat far more than names or addresses do: fold each space-separated part once.
+            parts, fold = self.parts, self.part_words
+            words = self.seen[text] = tuple(w for part in text.split(" ") if part
+                                            for w in (parts.get(part) or fold(part)))
+        return words
+
+    def part_words(self, part: str) -> tuple[str, ...]:
+        words = self.parts[part] = tuple(normalise_words(part))
         return words
 
     def word_id(self, word: str) -> int:
