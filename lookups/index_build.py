@@ -26,6 +26,8 @@ class _Pass:
     def __init__(self) -> None:
         self.seen: dict[str, tuple[str, ...]] = {}  # streets, wards and chain names repeat: fold each once
         self.parts: dict[str, tuple[str, ...]] = {}  # words of names and addresses, folded once each
+        self.name_keys: dict[str, str] = {}  # a name -> its words joined by spaces
+        self.loc_phrases: dict[str, tuple[int, int]] = {}  # a location string -> its phrase id and length
         self.word_ids: dict[str, int] = {}  # in order of first sight; renumbered by hash afterwards
         self.set_ids: dict[tuple[str, ...], int] = {}
         self.set_names: list[tuple[str, ...]] = []
@@ -54,8 +56,26 @@ class _Pass:
     def word_id(self, word: str) -> int:
         return self.word_ids.setdefault(word, len(self.word_ids))
 
+    def name_key(self, name: str) -> str:
+        key = self.name_keys[name] = " ".join(self.words_of(name))
+        return key
+
+    def phrase(self, loc: str) -> tuple[int, int]:
+        """The phrase id of a location string and its length in words (0: no words), numbered at first sight."""
+        key = self.words_of(loc)
+        pid = self.phrase_ids.get(key, -1) if key else -1
+        if key and pid < 0:
+            pid = self.phrase_ids[key] = len(self.phrases)
+            self.phrases.append(" ".join(key))
+            self.phrase_display.append(loc)
+            self.phrase_words.extend(self.word_id(w) for w in key)
+            self.phrase_words_start.append(len(self.phrase_words))
+        found = self.loc_phrases[loc] = (pid, len(key))
+        return found
+
     def add(self, entry: Entry) -> None:
-        names = tuple(dict.fromkeys(" ".join(self.words_of(n)) for n in entry.names if n))
+        keys, phrases = self.name_keys, self.loc_phrases
+        names = tuple(dict.fromkeys(keys.get(n) or self.name_key(n) for n in entry.names if n))
         set_id = self.set_ids.get(names)
         if set_id is None:
             set_id = self.set_ids[names] = len(self.set_names)
@@ -65,18 +85,11 @@ class _Pass:
         self.name_of_row.append(set_id)
         locs: dict[int, int] = {}  # phrase id -> its length in words
         for loc in entry.locations:
-            key = self.words_of(loc)
-            if not key:
-                continue
-            pid = self.phrase_ids.get(key)
-            if pid is None:
-                pid = self.phrase_ids[key] = len(self.phrases)
-                self.phrases.append(" ".join(key))
-                self.phrase_display.append(loc)
-                self.phrase_words.extend(self.word_id(w) for w in key)
-                self.phrase_words_start.append(len(self.phrase_words))
-            locs[pid] = len(key)
-        self.loc_flat.extend(sorted(locs, key=lambda p: -locs[p]))
+            pid, length = phrases.get(loc) or self.phrase(loc)
+            if length:
+                locs[pid] = length
+        # Longest first; reverse keeps phrases of one length in the order they came, as a stable sort does.
+        self.loc_flat.extend(sorted(locs, key=locs.__getitem__, reverse=True) if len(locs) > 1 else locs)
         self.loc_start.append(len(self.loc_flat))
 
 

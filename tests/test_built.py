@@ -108,6 +108,35 @@ def test_a_crashed_builds_leftovers_are_removed(data_dir: Path, tmp_path: Path) 
     assert not list(target.parent.glob(".*.tmp-*"))
 
 
+def test_the_cycle_collector_is_off_during_a_build_and_on_after(data_dir: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    seen: list[bool] = []
+    real = index_files.write
+
+    def write(entries: object, folder: Path) -> None:
+        seen.append(gc.isenabled())
+        if len(seen) == 1:
+            raise RuntimeError("disk full")
+        real(entries, folder)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_files, "write", write)
+    places = Places(data_dir, tmp_path / "state")
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        build.ensure(places, "food_safety", "base", kind("food_safety"))
+    assert gc.isenabled()  # a build that failed turns it back on too
+    build.ensure(places, "food_safety", "base", kind("food_safety"))
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:  # a caller that had turned it off keeps it off
+        build.ensure(Places(data_dir, tmp_path / "other"), "food_safety", "base", kind("food_safety"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_import_builds_before_the_pointer_moves(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     switch = versions.switch
