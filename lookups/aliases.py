@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import csv
 import logging
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lookups.datasets.base import DataError, Entry
-from lookups.text import fold
+from lookups.text import Folder, fold
 
 log = logging.getLogger(__name__)
 TABLE = Path("gazetteer") / "wards.csv"
@@ -41,6 +40,10 @@ class OldNames:
 
     wards: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)  # old name as added -> " folded name " (marker off)
+    # What an index build asks again for each record: the old names of its wards, a record's names folded.
+    _extra: dict[tuple[tuple[str, ...], bool], tuple[str, ...]] = field(default_factory=dict, compare=False,
+                                                                         repr=False)
+    _fold: Folder = field(default_factory=Folder, compare=False, repr=False)
 
     def of(self, ward: str, *, districts: bool) -> tuple[str, ...]:
         """Old names a resident may use for ``ward``; ``districts`` adds the pre-2025 districts too."""
@@ -56,17 +59,15 @@ class OldNames:
         too: the matcher would read those words as the place and score the name without them. A name the
         entry already has among its locations is harmless (the index keeps one copy of a phrase per record).
         """
-        extra = [name for ward in wards if ward for name in self.of(ward, districts=districts)]
+        extra = self._extra.get((wards, districts))
+        if extra is None:
+            extra = self._extra[(wards, districts)] = tuple(
+                name for ward in wards if ward for name in self.of(ward, districts=districts))
         if not extra:
             return entry
-        said = _said(entry.names)
+        said = f" {self._fold(' '.join(entry.names))} "
         kept = tuple(n for n in extra if self.keys[n] not in said)
-        return replace(entry, locations=entry.locations + kept) if kept else entry
-
-
-@lru_cache(maxsize=1 << 16)  # chains repeat names; this runs once per record on every index build
-def _said(names: tuple[str, ...]) -> str:
-    return f" {fold(' '.join(names))} "
+        return Entry(entry.id, entry.names, entry.locations + kept) if kept else entry
 
 
 def _numbered(name: str) -> tuple[str, ...]:

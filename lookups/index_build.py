@@ -24,9 +24,11 @@ class _Pass:
     """What one pass over the entries numbers: name sets, phrases, words, and each record's."""
 
     def __init__(self) -> None:
-        self.seen: dict[str, tuple[str, ...]] = {}  # streets, wards and chain names repeat: fold each once
-        self.parts: dict[str, tuple[str, ...]] = {}  # words of names and addresses, folded once each
+        # Folding is word by word (a space folds to a word break, a mark after it goes with it), and words repeat
+        # far more than names or addresses do: each space-separated part is folded, and its words numbered, once.
+        self.parts: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
         self.name_keys: dict[str, str] = {}  # a name -> its words joined by spaces
+        self.key_ids: dict[str, tuple[int, ...]] = {}  # such a key -> the ids of its words
         self.loc_phrases: dict[str, tuple[int, int]] = {}  # a location string -> its phrase id and length
         self.word_ids: dict[str, int] = {}  # in order of first sight; renumbered by hash afterwards
         self.set_ids: dict[tuple[str, ...], int] = {}
@@ -39,36 +41,41 @@ class _Pass:
         self.phrase_words, self.phrase_words_start = array("i"), array("q", [0])
         self.loc_flat, self.loc_start = array("i"), array("i", [0])  # each record's phrases, longest first
 
-    def words_of(self, text: str) -> tuple[str, ...]:
-        words = self.seen.get(text)
-        if words is None:
-            # Folding is word by word (a space folds to a word break, marks after it go with it), and words
-            # repeat far more than names or addresses do: fold each space-separated part once.
-            parts, fold = self.parts, self.part_words
-            words = self.seen[text] = tuple(w for part in text.split(" ") if part
-                                            for w in (parts.get(part) or fold(part)))
-        return words
+    def words_of(self, text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The words of a name or location string, and their ids."""
+        words: list[str] = []
+        ids: list[int] = []
+        parts = self.parts
+        for part in text.split(" "):
+            if part:
+                found = parts.get(part) or self.part(part)
+                words += found[0]
+                ids += found[1]
+        return tuple(words), tuple(ids)
 
-    def part_words(self, part: str) -> tuple[str, ...]:
-        words = self.parts[part] = tuple(normalise_words(part))
-        return words
-
-    def word_id(self, word: str) -> int:
-        return self.word_ids.setdefault(word, len(self.word_ids))
+    def part(self, part: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        # A word is numbered when first folded: in the order the words of new names and phrases come, since a
+        # string already seen in other spelling (``PHỞ HÒA``, ``Phở Hòa``) brings no word not seen before.
+        words = tuple(normalise_words(part))
+        word_ids = self.word_ids
+        found = self.parts[part] = (words, tuple(word_ids.setdefault(w, len(word_ids)) for w in words))
+        return found
 
     def name_key(self, name: str) -> str:
-        key = self.name_keys[name] = " ".join(self.words_of(name))
+        words, ids = self.words_of(name)
+        key = self.name_keys[name] = " ".join(words)
+        self.key_ids.setdefault(key, ids)
         return key
 
     def phrase(self, loc: str) -> tuple[int, int]:
         """The phrase id of a location string and its length in words (0: no words), numbered at first sight."""
-        key = self.words_of(loc)
+        key, ids = self.words_of(loc)
         pid = self.phrase_ids.get(key, -1) if key else -1
         if key and pid < 0:
             pid = self.phrase_ids[key] = len(self.phrases)
             self.phrases.append(" ".join(key))
             self.phrase_display.append(loc)
-            self.phrase_words.extend(self.word_id(w) for w in key)
+            self.phrase_words.extend(ids)
             self.phrase_words_start.append(len(self.phrase_words))
         found = self.loc_phrases[loc] = (pid, len(key))
         return found
@@ -80,7 +87,8 @@ class _Pass:
         if set_id is None:
             set_id = self.set_ids[names] = len(self.set_names)
             self.set_names.append(names)
-            self.set_words.extend(self.word_id(w) for w in dict.fromkeys(w for n in names for w in n.split()))
+            key_ids = self.key_ids
+            self.set_words.extend(dict.fromkeys(i for n in names for i in key_ids[n]))
             self.set_words_start.append(len(self.set_words))
         self.name_of_row.append(set_id)
         locs: dict[int, int] = {}  # phrase id -> its length in words
