@@ -41,8 +41,8 @@ class OldNames:
     wards: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)  # old name as added -> " folded name " (marker off)
     # What an index build asks again for each record: the old names of its wards, a record's names folded.
-    _extra: dict[tuple[tuple[str, ...], bool], tuple[str, ...]] = field(default_factory=dict, compare=False,
-                                                                         repr=False)
+    _extra: dict[tuple[tuple[str, ...], bool], tuple[tuple[str, str], ...]] = field(
+        default_factory=dict, compare=False, repr=False)  # (wards, districts) -> (old name, its key) of each
     _fold: Folder = field(default_factory=Folder, compare=False, repr=False)
 
     def of(self, ward: str, *, districts: bool) -> tuple[str, ...]:
@@ -62,11 +62,11 @@ class OldNames:
         extra = self._extra.get((wards, districts))
         if extra is None:
             extra = self._extra[(wards, districts)] = tuple(
-                name for ward in wards if ward for name in self.of(ward, districts=districts))
+                (name, self.keys[name]) for ward in wards if ward for name in self.of(ward, districts=districts))
         if not extra:
             return entry
         said = f" {self._fold(' '.join(entry.names))} "
-        kept = tuple(n for n in extra if self.keys[n] not in said)
+        kept = tuple([name for name, key in extra if key not in said])
         return Entry(entry.id, entry.names, entry.locations + kept) if kept else entry
 
 

@@ -81,8 +81,11 @@ class _Pass:
         return found
 
     def add(self, entry: Entry) -> None:
-        keys, phrases = self.name_keys, self.loc_phrases
-        names = tuple(dict.fromkeys(keys.get(n) or self.name_key(n) for n in entry.names if n))
+        keys, phrases, raw = self.name_keys, self.loc_phrases, entry.names
+        if len(raw) == 1 and raw[0]:  # most records: no aliases
+            names: tuple[str, ...] = (keys.get(raw[0]) or self.name_key(raw[0]),)
+        else:
+            names = tuple(dict.fromkeys(keys.get(n) or self.name_key(n) for n in raw if n))
         set_id = self.set_ids.get(names)
         if set_id is None:
             set_id = self.set_ids[names] = len(self.set_names)

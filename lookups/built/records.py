@@ -28,9 +28,10 @@ IN_MEMORY = 5000
 def write(rows: Iterable[Sequence[Any]], folder: Path, name: str) -> int:
     """Each row as one line of ``folder/<name>.jsonl``, with its offsets; returns the number of rows."""
     offsets = [0]
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder for every row
     with (folder / f"{name}.jsonl").open("wb") as out:
         for row in rows:
-            line = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+            line = encode(row).encode() + b"\n"
             out.write(line)
             offsets.append(offsets[-1] + len(line))
     np.save(folder / f"{name}.offsets.npy", np.asarray(offsets, dtype=np.int64))

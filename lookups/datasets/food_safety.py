@@ -22,7 +22,7 @@ from datetime import date
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lookups.datasets.base import DataError, DatasetMeta, Entry, parse_date, read_jsonl
 
@@ -97,14 +97,6 @@ class Establishment:
         # Streets, wards, authorities and descriptions repeat across records: intern them, which
         # halves the memory of a 100,000-record registry. Days repeat too: each is parsed once.
         s, day = _interned, _date
-        inspections = [Inspection(day(i["date"]), s(i["result"]), s(i.get("authority", "")))
-                       for i in raw.get("inspections") or ()]
-        violations = [Violation(day(v["date"]), s(v["description"]), int(v.get("fine_vnd", 0)), s(v.get("status", "")))
-                      for v in raw.get("violations") or ()]
-        if len(inspections) > 1:
-            inspections.sort(key=_on, reverse=True)  # latest first; a stable sort, so one day's keep their order
-        if len(violations) > 1:
-            violations.sort(key=_on, reverse=True)
         return cls(
             id=str(raw["id"]),
             name=str(raw["name"]),
@@ -122,8 +114,10 @@ class Establishment:
             ),
             commitment=None if not comm else Commitment(signed_on=day(comm["signed_on"]),
                                                         received_by=s(comm["received_by"])),
-            inspections=tuple(inspections),
-            violations=tuple(violations),
+            inspections=_latest_first([Inspection(day(i["date"]), s(i["result"]), s(i.get("authority", "")))
+                                       for i in raw.get("inspections") or ()]),
+            violations=_latest_first([Violation(day(v["date"]), s(v["description"]), int(v.get("fine_vnd", 0)),
+                                                s(v.get("status", ""))) for v in raw.get("violations") or ()]),
         )
 
 
@@ -133,6 +127,13 @@ def _interned(value: object) -> str:
 
 _date = lru_cache(maxsize=1 << 14)(date.fromisoformat)  # a registry's days: a few thousand distinct
 _on = attrgetter("date")
+Dated = TypeVar("Dated", Inspection, Violation)
+
+
+def _latest_first(items: list[Dated]) -> tuple[Dated, ...]:
+    if len(items) > 1:  # most records have one inspection or none: nothing to sort
+        items.sort(key=_on, reverse=True)  # a stable sort, so the events of one day keep their order
+    return tuple(items)
 
 
 def _day(value: date | None) -> str | None:
