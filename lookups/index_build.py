@@ -54,8 +54,9 @@ class _Pass:
         return tuple(words), tuple(ids)
 
     def part(self, part: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
-        # A word is numbered when first folded: in the order the words of new names and phrases come, since a
-        # string already seen in other spelling (``PHỞ HÒA``, ``Phở Hòa``) brings no word not seen before.
+        # A word is numbered when first folded, which is the order of before (numbered with the first new name set
+        # or phrase that has it): a string whose words are read makes a new set or phrase, or reads as one made
+        # before (``PHỞ HÒA``, ``Phở Hòa``), whose words all have their numbers.
         words = tuple(normalise_words(part))
         word_ids = self.word_ids
         found = self.parts[part] = (words, tuple(word_ids.setdefault(w, len(word_ids)) for w in words))
