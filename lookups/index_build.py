@@ -1,15 +1,14 @@
 """Build the parts of an index from a dataset's entries: one pass over the records, the rest in numpy.
 
-The pass folds each distinct name and location string once and numbers what repeats: name sets (the names of
-a record, shared by a chain's branches), location phrases and words. Posting lists, location word counts,
-places and the look-ups are then array operations over those numbers. Word ids follow the words' hashes, so
-the word table is its own look-up.
+The pass (``lookups.index_pass``) folds each distinct name and location string once and numbers what repeats:
+name sets (the names of a record, shared by a chain's branches), location phrases and words. Posting lists,
+location word counts, places and the look-ups are then array operations over those numbers. Word ids follow the
+words' hashes, so the word table is its own look-up.
 """
 
 from __future__ import annotations
 
 import math
-from array import array
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,92 +16,8 @@ import numpy as np
 
 from lookups.datasets.base import Entry
 from lookups.index_files import Parts, digests, key_parts, string_parts
-from lookups.vocab import normalise_words, vocabulary_parts
-
-
-class _Pass:
-    """What one pass over the entries numbers: name sets, phrases, words, and each record's."""
-
-    def __init__(self) -> None:
-        # Folding is word by word (a space folds to a word break, a mark after it goes with it), and words repeat
-        # far more than names or addresses do: each space-separated part is folded, and its words numbered, once.
-        self.parts: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
-        self.name_keys: dict[str, str] = {}  # a name -> its words joined by spaces
-        self.key_ids: dict[str, tuple[int, ...]] = {}  # such a key -> the ids of its words
-        self.loc_phrases: dict[str, tuple[int, int]] = {}  # a location string -> its phrase id and length
-        self.word_ids: dict[str, int] = {}  # in order of first sight; renumbered by hash afterwards
-        self.set_ids: dict[tuple[str, ...], int] = {}
-        self.set_names: list[tuple[str, ...]] = []
-        self.set_words, self.set_words_start = array("i"), array("q", [0])  # word ids, distinct, as first seen
-        self.name_of_row = array("i")
-        self.phrase_ids: dict[tuple[str, ...], int] = {}
-        self.phrases: list[str] = []  # folded words joined by spaces
-        self.phrase_display: list[str] = []  # the location string a phrase was first seen as
-        self.phrase_words, self.phrase_words_start = array("i"), array("q", [0])
-        self.loc_flat, self.loc_start = array("i"), array("i", [0])  # each record's phrases, longest first
-
-    def words_of(self, text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
-        """The words of a name or location string, and their ids."""
-        words: list[str] = []
-        ids: list[int] = []
-        parts = self.parts
-        for part in text.split(" "):
-            if part:
-                found = parts.get(part) or self.part(part)
-                words += found[0]
-                ids += found[1]
-        return tuple(words), tuple(ids)
-
-    def part(self, part: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
-        # A word is numbered when first folded, which is the order of before (numbered with the first new name set
-        # or phrase that has it): a string whose words are read makes a new set or phrase, or reads as one made
-        # before (``PHỞ HÒA``, ``Phở Hòa``), whose words all have their numbers.
-        words = tuple(normalise_words(part))
-        word_ids = self.word_ids
-        found = self.parts[part] = (words, tuple(word_ids.setdefault(w, len(word_ids)) for w in words))
-        return found
-
-    def name_key(self, name: str) -> str:
-        words, ids = self.words_of(name)
-        key = self.name_keys[name] = " ".join(words)
-        self.key_ids.setdefault(key, ids)
-        return key
-
-    def phrase(self, loc: str) -> tuple[int, int]:
-        """The phrase id of a location string and its length in words (0: no words), numbered at first sight."""
-        key, ids = self.words_of(loc)
-        pid = self.phrase_ids.get(key, -1) if key else -1
-        if key and pid < 0:
-            pid = self.phrase_ids[key] = len(self.phrases)
-            self.phrases.append(" ".join(key))
-            self.phrase_display.append(loc)
-            self.phrase_words.extend(ids)
-            self.phrase_words_start.append(len(self.phrase_words))
-        found = self.loc_phrases[loc] = (pid, len(key))
-        return found
-
-    def add(self, entry: Entry) -> None:
-        keys, phrases, raw = self.name_keys, self.loc_phrases, entry.names
-        if len(raw) == 1 and raw[0]:  # most records: no aliases
-            names: tuple[str, ...] = (keys.get(raw[0]) or self.name_key(raw[0]),)
-        else:
-            names = tuple(dict.fromkeys(keys.get(n) or self.name_key(n) for n in raw if n))
-        set_id = self.set_ids.get(names)
-        if set_id is None:
-            set_id = self.set_ids[names] = len(self.set_names)
-            self.set_names.append(names)
-            key_ids = self.key_ids
-            self.set_words.extend(dict.fromkeys(i for n in names for i in key_ids[n]))
-            self.set_words_start.append(len(self.set_words))
-        self.name_of_row.append(set_id)
-        locs: dict[int, int] = {}  # phrase id -> its length in words
-        for loc in entry.locations:
-            pid, length = phrases.get(loc) or self.phrase(loc)
-            if length:
-                locs[pid] = length
-        # Longest first; reverse keeps phrases of one length in the order they came, as a stable sort does.
-        self.loc_flat.extend(sorted(locs, key=locs.__getitem__, reverse=True) if len(locs) > 1 else locs)
-        self.loc_start.append(len(self.loc_flat))
+from lookups.index_pass import Pass
+from lookups.vocab import vocabulary_parts
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -110,6 +25,16 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     total = int(counts.sum())
     firsts = np.cumsum(counts) - counts
     return np.repeat(starts - firsts, counts) + np.arange(total, dtype=np.int64)
+
+
+def _location_counts(one: Pass) -> np.ndarray:
+    """Records per location word, by the words' first-sight ids: each tail's words once per record that has
+    the tail, and the words each record has apart from its tail's."""
+    counts = np.bincount(np.frombuffer(one.own_words, dtype=np.int32), minlength=len(one.word_ids))
+    sizes = [len(words) for words in one.tail_words]
+    flat = np.fromiter((w for words in one.tail_words for w in words), dtype=np.int64, count=sum(sizes))
+    np.add.at(counts, flat, np.repeat(np.asarray(one.tail_uses, dtype=counts.dtype), sizes))
+    return counts
 
 
 def _csr(groups: np.ndarray, values: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -122,7 +47,7 @@ def _csr(groups: np.ndarray, values: np.ndarray, count: int) -> tuple[np.ndarray
 
 def build(entries: Sequence[Entry]) -> tuple[Parts, dict[str, Any]]:
     """Every part of the index of ``entries``, and the counts ``index.json`` records."""
-    one = _Pass()
+    one = Pass()
     for entry in entries:
         one.add(entry)
     size, n_sets, n_phrases, n_words = len(entries), len(one.set_names), len(one.phrases), len(one.word_ids)
@@ -150,12 +75,7 @@ def build(entries: Sequence[Entry]) -> tuple[Parts, dict[str, Any]]:
     phrase_words = renumber[np.frombuffer(one.phrase_words, dtype=np.int32)]
     phrase_words_start = np.frombuffer(one.phrase_words_start, dtype=np.int64)
     phrase_length = np.diff(phrase_words_start)
-    per_loc = phrase_length[loc_flat]
-    pairs = np.repeat(loc_rows.astype(np.int64), per_loc) * max(n_words, 1)
-    pairs += phrase_words[_ranges(phrase_words_start[loc_flat], per_loc)]
-    pairs.sort()  # a record may have a word in several of its phrases: count it once
-    distinct = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
-    loc_count = np.bincount(distinct % max(n_words, 1), minlength=n_words)
+    loc_count = _location_counts(one)[order]  # a record's word once, however many of its phrases have it
     # Streets, wards and districts: phrases several records share, recognised in the query before counting.
     place_rows, place_start = _csr(loc_flat, loc_rows, n_phrases)
     places = np.flatnonzero(np.diff(place_start) > 1)
