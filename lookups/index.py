@@ -200,11 +200,13 @@ class Index:
             total += len(arr)
         counted = np.concatenate([arr for arr, _ in taken])
         weights = np.concatenate([np.full(len(arr), weight, dtype=np.float32) for arr, weight in taken])
-        hits = np.bincount(counted, weights=weights, minlength=self._size)
-        rows = np.flatnonzero(hits)
+        # Sum the weights per row over the rows hit only (sorted, each sum in the order of ``counted``, as a
+        # bincount over every record would): the work follows the postings counted, not the records.
+        rows, which = np.unique(counted, return_inverse=True)
+        hits = np.bincount(which, weights=weights)
         size = SHORTLIST * SCORED_WORDS // max(len(query.tokens), SCORED_WORDS)
         if len(rows) > size:
-            keys = hits[rows] - 0.01 * self._set_length[self._name_of_row[rows]]
+            keys = hits - 0.01 * self._set_length[self._name_of_row[rows]]
             rows = rows[np.argpartition(-keys, size)[:size]]
         return rows
 
