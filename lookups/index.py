@@ -153,6 +153,15 @@ class Index:
 
     def search(self, text: str, limit: int = 10) -> list[Candidate]:
         note(searches=1)
+        query, ids = self._query(text)
+        rows = self._shortlist(query, ids)
+        note(scored=len(rows) * len(query.tokens))
+        scored = self._records.score_rows(rows, query)
+        scored.sort(key=lambda c: (-c.score, c.id))
+        return scored[:limit]
+
+    def _query(self, text: str) -> tuple[Query, dict[str, int | None]]:
+        """``text`` as the vocabulary reads it, and the id of each of its readings."""
         tokens, ids = self.vocabulary.read(text)
         query = Query(tokens, [t.word for t in tokens])
         query.word_set = frozenset(query.words)
@@ -161,11 +170,7 @@ class Index:
             query.likeliest.append(Word(tok.word, tok.edits, tok.known, len(tok.raw), idf))
             for rank, (word, edits) in enumerate(tok.options()):
                 query.readings.setdefault(word, []).append((pos, rank, edits))
-        rows = self._shortlist(query, ids)
-        note(scored=len(rows) * len(tokens))
-        scored = [self._records.score(int(row), query) for row in rows]
-        scored.sort(key=lambda c: (-c.score, c.id))
-        return scored[:limit]
+        return query, ids
 
     def lookup(self, text: str) -> Decision:
         return decide(self.search(text, limit=40))
@@ -200,10 +205,7 @@ class Index:
             total += len(arr)
         counted = np.concatenate([arr for arr, _ in taken])
         weights = np.concatenate([np.full(len(arr), weight, dtype=np.float32) for arr, weight in taken])
-        # Sum the weights per row over the rows hit only (sorted, each sum in the order of ``counted``, as a
-        # bincount over every record would): the work follows the postings counted, not the records.
-        rows, which = np.unique(counted, return_inverse=True)
-        hits = np.bincount(which, weights=weights)
+        rows, hits = _sums(counted, weights)
         size = SHORTLIST * SCORED_WORDS // max(len(query.tokens), SCORED_WORDS)
         if len(rows) > size:
             keys = hits - 0.01 * self._set_length[self._name_of_row[rows]]
@@ -241,3 +243,18 @@ class Index:
                     found[span] = self._place_rows[low:high]
         return found
 
+
+
+def _sums(rows: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``rows`` (ascending) and the sum of the ``weights`` of each, added in the order given, as a
+    bincount over every record would, but with work that follows the postings counted, not the records.
+
+    Sorting (row, position) pairs packed in one int64 is a stable sort of the rows that numpy does several
+    times faster than a stable argsort (or ``np.unique``), and keeps each row's weights in their order."""
+    keys = (rows.astype(np.int64) << 32) | np.arange(len(rows), dtype=np.int64)
+    keys.sort()
+    ordered = keys >> 32
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first], np.bincount(np.cumsum(first) - 1, weights=weights[keys & 0xFFFFFFFF])
