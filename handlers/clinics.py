@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from handlers.common import pending, resolve, selectors
+from handlers.common import pending, reader, resolve, selectors
 from handlers.i18n import footer, pick, t
 from handlers.registry import Request, plugin
 from handlers.reply import Field, Lang, Match, Option, Reply
@@ -139,11 +139,12 @@ def clinics(req: Request) -> Reply:
     has_filter = bool(filters.specialty or filters.area or filters.kind or filters.emergency)
     if has_filter and not filters.rest and index.exact(req.argument) is None:
         return listing(req, filters)
+    record = reader(records)
     reply = resolve(
         req, intent="kcb", dataset="clinics", index=index, footer=footer(req.catalog.clinics.meta),
-        detail=lambda row: f"{records[row].address}, {records[row].ward}",
-        narrowers=lambda row: (records[row].street, records[row].ward),
-        show=lambda row: show(records[row], req.lang, req),
+        detail=lambda row: f"{record(row).address}, {record(row).ward}",
+        narrowers=lambda row: (record(row).street, record(row).ward),
+        show=lambda row: show(record(row), req.lang, req),
         syntax=pick(req.lang, "KCB <tên cơ sở | chuyên khoa | phường>", "CLINIC <name | specialty | ward>"),
     )
     if reply.status == "not_found" and has_filter:
