@@ -203,9 +203,7 @@ class Index:
                 break
             taken.append((arr, weight))
             total += len(arr)
-        counted = np.concatenate([arr for arr, _ in taken])
-        weights = np.concatenate([np.full(len(arr), weight, dtype=np.float32) for arr, weight in taken])
-        rows, hits = _sums(counted, weights)
+        rows, hits = _sums(taken, self._size)
         size = SHORTLIST * SCORED_WORDS // max(len(query.tokens), SCORED_WORDS)
         if len(rows) > size:
             keys = hits - 0.01 * self._set_length[self._name_of_row[rows]]
@@ -244,17 +242,21 @@ class Index:
         return found
 
 
+def _sums(taken: list[tuple[np.ndarray, float]], records: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of the posting lists ``taken`` (ascending) and the sum of the weights of the lists each
+    is on, added in the order of the lists, as a bincount over every record would, but with work that follows
+    the postings counted, not the records.
 
-def _sums(rows: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct ``rows`` (ascending) and the sum of the ``weights`` of each, added in the order given, as a
-    bincount over every record would, but with work that follows the postings counted, not the records.
-
-    Sorting (row, position) pairs packed in one int64 is a stable sort of the rows that numpy does several
-    times faster than a stable argsort (or ``np.unique``), and keeps each row's weights in their order."""
-    keys = (rows.astype(np.int64) << 32) | np.arange(len(rows), dtype=np.int64)
+    Each posting is packed with the number of its list into one integer (``row << bits | list``), so one
+    sort (which numpy does several times faster than an argsort, and faster still on 32 bits) orders the
+    postings by row and each row's postings by list, and its weights are read from a table of one per list."""
+    bits = len(taken).bit_length()
+    kind = np.int32 if records << bits < 2**31 else np.int64
+    keys = np.concatenate([np.left_shift(arr, bits, dtype=kind) | n for n, (arr, _) in enumerate(taken)])
     keys.sort()
-    ordered = keys >> 32
+    ordered = keys >> bits
     first = np.empty(len(ordered), dtype=bool)
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    return ordered[first], np.bincount(np.cumsum(first) - 1, weights=weights[keys & 0xFFFFFFFF])
+    weights = np.array([weight for _, weight in taken], dtype=np.float32).astype(np.float64)  # as posted before
+    return ordered[first], np.bincount(np.cumsum(first) - 1, weights=weights[keys & ((1 << bits) - 1)])
