@@ -22,7 +22,7 @@ from lookups.datasets.base import Entry
 from lookups.decide import Candidate, Decision, decide
 from lookups.index_build import build
 from lookups.index_files import IndexFilesError, Keys, load, save
-from lookups.index_score import LOC_BONUS, Query, Records, Word
+from lookups.index_score import LOC_BONUS, Query, Records, Word, hit_sums
 from lookups.vocab import MAX_QUERY_WORDS, Vocabulary, normalise_words
 from lookups.work import note
 
@@ -111,11 +111,16 @@ class Index:
         """
         words = normalise_words(text, limit=MAX_QUERY_WORDS)
         names = [" ".join(words[:size]) for size in range(len(words), 0, -1)]
-        rests = [" ".join(words[size:]) for size in range(len(words), 0, -1)]
         named = self._name_keys.find(names)
-        placed = self._phrase_keys.find(rests)
+        if not any(named):  # most searched messages: no leading words are a name, no place need be read
+            return None
+        rests = [" ".join(words[size:]) for size in range(len(words), 0, -1)]
+        placed = iter(self._phrase_keys.find([rest for rest, entries in zip(rests, named, strict=True) if entries]))
         found: dict[int, int] = {}  # row -> the location phrase named after its name (-1 for none)
-        for name, entries, rest, pids in zip(names, named, rests, placed, strict=True):
+        for name, entries, rest in zip(names, named, rests, strict=True):
+            if not entries:
+                continue
+            pids = next(placed)
             sets = [int(self._name_set[i]) for i in entries if self._records.names[i] == name]
             pid = next((p for p in pids if self._records.phrases[p] == rest), None) if rest else -1
             if not sets or pid is None:
@@ -203,7 +208,7 @@ class Index:
                 break
             taken.append((arr, weight))
             total += len(arr)
-        rows, hits = _sums(taken, self._size)
+        rows, hits = hit_sums(taken, self._size)
         size = SHORTLIST * SCORED_WORDS // max(len(query.tokens), SCORED_WORDS)
         if len(rows) > size:
             keys = hits - 0.01 * self._set_length[self._name_of_row[rows]]
@@ -240,23 +245,3 @@ class Index:
                 if high - low > 1 and self._records.phrases[pid] == text:
                     found[span] = self._place_rows[low:high]
         return found
-
-
-def _sums(taken: list[tuple[np.ndarray, float]], records: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of the posting lists ``taken`` (ascending) and the sum of the weights of the lists each
-    is on, added in the order of the lists, as a bincount over every record would, but with work that follows
-    the postings counted, not the records.
-
-    Each posting is packed with the number of its list into one integer (``row << bits | list``), so one
-    sort (which numpy does several times faster than an argsort, and faster still on 32 bits) orders the
-    postings by row and each row's postings by list, and its weights are read from a table of one per list."""
-    bits = len(taken).bit_length()
-    kind = np.int32 if records << bits < 2**31 else np.int64
-    keys = np.concatenate([np.left_shift(arr, bits, dtype=kind) | n for n, (arr, _) in enumerate(taken)])
-    keys.sort()
-    ordered = keys >> bits
-    first = np.empty(len(ordered), dtype=bool)
-    first[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    weights = np.array([weight for _, weight in taken], dtype=np.float32).astype(np.float64)  # as posted before
-    return ordered[first], np.bincount(np.cumsum(first) - 1, weights=weights[keys & ((1 << bits) - 1)])

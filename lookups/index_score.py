@@ -1,4 +1,5 @@
-"""Scoring one shortlisted record against a query: location phrases first, then the name words left.
+"""Scoring one shortlisted record against a query: location phrases first, then the name words left; and the
+sums of word hits that pick the shortlist (``hit_sums``).
 
 A record scores the best of its names: rapidfuzz's order-insensitive ratio blended with IDF-weighted word
 coverage, less a cost per corrected letter and per number that differs, plus a bonus per place of the query
@@ -189,3 +190,23 @@ def _coverage(rest: list[Word], q_total: float, sent: set[str], split: tuple[lis
     q_hit = sum([w.idf for w in rest if w.word in name_words])
     n_hit = sum([idf[w] for w in name_words if w in sent])
     return 100.0 * (RECALL * q_hit / q_total + (1 - RECALL) * n_hit / n_total)
+
+
+def hit_sums(taken: list[tuple[np.ndarray, float]], records: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of the posting lists ``taken`` (ascending) and the sum of the weights of the lists each
+    is on, added in the order of the lists, as a bincount over every record would, but with work that follows
+    the postings counted, not the records.
+
+    Each posting is packed with the number of its list into one integer (``row << bits | list``), so one
+    sort (which numpy does several times faster than an argsort, and faster still on 32 bits) orders the
+    postings by row and each row's postings by list, and its weights are read from a table of one per list."""
+    bits = len(taken).bit_length()
+    kind = np.int32 if records << bits < 2**31 else np.int64
+    keys = np.concatenate([np.left_shift(arr, bits, dtype=kind) | n for n, (arr, _) in enumerate(taken)])
+    keys.sort()
+    ordered = keys >> bits
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    weights = np.array([weight for _, weight in taken], dtype=np.float32).astype(np.float64)  # as posted before
+    return ordered[first], np.bincount(np.cumsum(first) - 1, weights=weights[keys & ((1 << bits) - 1)])
