@@ -121,12 +121,13 @@ class Records:
 
     def _span(self, query: Query, pid: int) -> tuple[int, int] | None:
         """Where a location phrase occurs in the query; a 3+ word street may lack one word (Tôn Thắng)."""
-        phrase, words = self.phrase(pid, query), query.words
+        phrase, words, word_set = tuple(self.phrases[pid].split()), query.words, query.word_set
         # Most phrases (addresses) share no word with the query; any other needs all its words but one at most.
-        if (phrase and query.word_set.isdisjoint(phrase)) or (
-                sum(w in query.word_set for w in phrase) < len(phrase) - (len(phrase) >= 3)):
-            query.spans[pid] = None
+        if (phrase and word_set.isdisjoint(phrase)) or (
+                len([w for w in phrase if w in word_set]) < len(phrase) - (len(phrase) >= 3)):
+            query.spans[pid] = None  # never read again in this query: no need to keep its words
             return None
+        query.phrases[pid] = phrase
         forms = [phrase]
         if len(phrase) >= 3:  # never the house number: "12 Lê Duẩn" is not "Lê Duẩn"
             forms += [phrase[:k] + phrase[k + 1:] for k in range(len(phrase)) if not phrase[k].isdigit()]
