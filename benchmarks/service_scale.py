@@ -15,8 +15,9 @@ the result cache, the API rate limit, live reload and the Zalo worker thread off
 - with one worker: each noisy query (``ATTP <query>``, built from the data as ``match_quality.py`` builds
   them) sent to ``POST /api/v1/query`` one at a time, alternating with ``GET /healthz`` (a request that does
   nothing), so both see the same machine; the service's own work per message is a query's latency less the
-  median ``/healthz`` latency. Found and ambiguous answers are also shown apart. The worker's CPU time for each
-  request (``/proc/<pid>/schedstat``, nanoseconds) is read around it too: a query's CPU time less the median
+  median ``/healthz`` latency. Found, ambiguous and not-found answers (no record, or "did you mean"
+  suggestions) are also shown apart. The worker's CPU time for each request (``/proc/<pid>/schedstat``,
+  nanoseconds) is read around it too: a query's CPU time less the median
   ``/healthz`` CPU time is the same figure without the waiting that other programs on the machine cause
   (latencies on a shared machine move by milliseconds between runs; CPU time much less). With ``--code``, one
   worker of each code runs at once and each query goes to both in turn, so that both see the same load.
@@ -262,10 +263,12 @@ def summary(code: Path, r: dict[str, Any], size: int, queries: int) -> str:
         line += (f"\n  own work per message p50 {r['work_p50_ms']:.2f} ms, p99 {r['work_p99_ms']:.2f} ms "
                  f"(a do-nothing request {r['nothing_p50_ms']:.2f} ms); found "
                  f"{r.get('found_p50_ms', float('nan')):.2f} ms ({r.get('found_count', 0)}), ambiguous "
-                 f"{r.get('ambiguous_p50_ms', float('nan')):.2f} ms ({r.get('ambiguous_count', 0)})"
+                 f"{r.get('ambiguous_p50_ms', float('nan')):.2f} ms ({r.get('ambiguous_count', 0)}), not found or "
+                 f"did you mean {r.get('not_found_p50_ms', float('nan')):.2f} ms ({r.get('not_found_count', 0)})"
                  f"\n  worker CPU per message p50 {r['cpu_p50_ms']:.2f} ms (a do-nothing request "
                  f"{r['nothing_cpu_p50_ms']:.2f} ms); found {r.get('found_cpu_p50_ms', float('nan')):.2f} ms, "
-                 f"ambiguous {r.get('ambiguous_cpu_p50_ms', float('nan')):.2f} ms")
+                 f"ambiguous {r.get('ambiguous_cpu_p50_ms', float('nan')):.2f} ms, not found or did you mean "
+                 f"{r.get('not_found_cpu_p50_ms', float('nan')):.2f} ms")
     return line
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.common import resolve
+from handlers.common import reader, resolve
 from handlers.i18n import day, footer, money, pick
 from handlers.registry import Request, plugin
 from handlers.reply import Field, Lang, Reply
@@ -70,12 +70,12 @@ def show(est: Establishment, lang: Lang, req: Request) -> Reply:
 
 @plugin("food_safety")  # keyword, aliases and help: data/food_safety/datapackage.json
 def attp(req: Request) -> Reply:
-    records = req.catalog.food.records
+    record = reader(req.catalog.food.records)
     return resolve(
         req, intent="attp", dataset="food_safety", index=req.catalog.food_index,
         footer=footer(req.catalog.food.meta),
-        detail=lambda row: f"{records[row].address}, {records[row].ward}",
-        narrowers=lambda row: (records[row].street, records[row].ward, records[row].address),
-        show=lambda row: show(records[row], req.lang, req),
+        detail=lambda row: f"{record(row).address}, {record(row).ward}",
+        narrowers=lambda row: (record(row).street, record(row).ward, record(row).address),
+        show=lambda row: show(record(row), req.lang, req),
         syntax=pick(req.lang, "ATTP <tên cơ sở>", "FOOD <place name>"),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from handlers.common import pending, resolve, selectors
+from handlers.common import pending, reader, resolve, selectors
 from handlers.i18n import footer, pick, t
 from handlers.registry import Request, plugin
 from handlers.reply import Field, Lang, Match, Option, Reply
@@ -76,17 +76,34 @@ def _filter_words(records: Sequence[Facility]) -> tuple[tuple[str, ...], tuple[s
     return specialties, areas
 
 
+Folded = tuple[frozenset[str], tuple[str, str], str]  # a facility's specialties, (ward, district), name
+_FOLDED: tuple[Sequence[Facility], tuple[Folded, ...]] | None = None
+
+
+def _folded(records: Sequence[Facility]) -> tuple[Folded, ...]:
+    """What a listing compares of each facility, folded once per version (kept for the last records seen), not
+    for every facility at every listing."""
+    global _FOLDED
+    last = _FOLDED
+    if last is not None and last[0] is records:
+        return last[1]
+    folded = tuple((frozenset(fold(s) for s in r.specialties), (fold(r.ward), fold(r.district)), f" {fold(r.name)} ")
+                   for r in records)
+    _FOLDED = (records, folded)
+    return folded
+
+
 def listing(req: Request, f: Filters) -> Reply:
     lang, records = req.lang, req.catalog.clinics.records
-    hits = [r for r in records
-            if (not f.specialty or f.specialty in {fold(s) for s in r.specialties})
-            and (not f.area or f.area in (fold(r.ward), fold(r.district)))
-            and (not f.kind or r.type == f.kind) and (not f.emergency or r.emergency_24h)]
+    found = [(r, name) for r, (specialties, places, name) in zip(records, _folded(records), strict=True)
+             if (not f.specialty or f.specialty in specialties) and (not f.area or f.area in places)
+             and (not f.kind or r.type == f.kind) and (not f.emergency or r.emergency_24h)]
     # Emergency care first when asked; otherwise places named for the specialty (a children's hospital
     # for "nhi") before general ones.
-    hits.sort(key=lambda r: (f.emergency and not r.emergency_24h,
-                             bool(f.specialty) and f" {f.specialty} " not in f" {fold(r.name)} ",
-                             TYPE_ORDER[r.type], r.name))
+    found.sort(key=lambda hit: (f.emergency and not hit[0].emergency_24h,
+                                bool(f.specialty) and f" {f.specialty} " not in hit[1],
+                                TYPE_ORDER[hit[0].type], hit[0].name))
+    hits = [r for r, _ in found]
     kind = TYPE_NAME[f.kind][0 if lang == "vi" else 1].lower() if f.kind else ""
     asked = " ".join(p for p in (kind, f.specialty, f.area) if p) or pick(lang, "cấp cứu 24/7", "24/7 emergency")
     if not hits:
@@ -139,11 +156,12 @@ def clinics(req: Request) -> Reply:
     has_filter = bool(filters.specialty or filters.area or filters.kind or filters.emergency)
     if has_filter and not filters.rest and index.exact(req.argument) is None:
         return listing(req, filters)
+    record = reader(records)
     reply = resolve(
         req, intent="kcb", dataset="clinics", index=index, footer=footer(req.catalog.clinics.meta),
-        detail=lambda row: f"{records[row].address}, {records[row].ward}",
-        narrowers=lambda row: (records[row].street, records[row].ward),
-        show=lambda row: show(records[row], req.lang, req),
+        detail=lambda row: f"{record(row).address}, {record(row).ward}",
+        narrowers=lambda row: (record(row).street, record(row).ward),
+        show=lambda row: show(record(row), req.lang, req),
         syntax=pick(req.lang, "KCB <tên cơ sở | chuyên khoa | phường>", "CLINIC <name | specialty | ward>"),
     )
     if reply.status == "not_found" and has_filter:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import cache
+from typing import TypeVar
 
 from handlers.i18n import t
 from handlers.registry import Request
@@ -14,6 +16,7 @@ from lookups.index import Index
 MAX_QUERY = 160  # longer arguments are cut before matching: nobody names a place in more
 SEARCH_LIMIT = 40  # the ranked list a decision is made from, as ``Index.lookup`` does
 PENDING_MAX = 45  # close results kept beyond the first five: nine more pages for THEM, enough for anyone
+T = TypeVar("T")
 
 
 def matches(dataset: str, candidates: Sequence[Candidate]) -> tuple[Match, ...]:
@@ -29,12 +32,25 @@ def selectors(index: Index, keyword: str, chosen: Sequence[tuple[str, str, Seque
     if that reading gives this record alone. (Checking each option by searching cost up to four searches an
     option, and a list is the commonest answer for a big registry.)
     """
+    read: dict[str, Candidate | None] = {}  # options often share a name: each text is read once
+
+    def exact(text: str) -> Candidate | None:
+        if text not in read:
+            read[text] = index.exact(text)
+        return read[text]
+
     commands = []
     for record_id, name, narrowers in chosen:
         texts = (f"{name} {extra}".strip() for extra in dict.fromkeys(("", *narrowers)))
-        text = next((t for t in texts if (hit := index.exact(t)) is not None and hit.id == record_id), record_id)
+        text = next((t for t in texts if (hit := exact(t)) is not None and hit.id == record_id), record_id)
         commands.append(f"{keyword} {text}")
     return commands
+
+
+def reader(records: Sequence[T]) -> Callable[[int], T]:
+    """``records[row]``, decoded once per row however often one answer reads it (its list entry, the words that
+    select it, its detail): a mapped record is a line of JSON to decode at each read. Made per request."""
+    return cache(records.__getitem__)
 
 
 def pending(keyword: str, rest: Sequence[tuple[str, str, str]], first: int) -> tuple[Option, ...]:
@@ -72,12 +88,13 @@ def resolve(
         row = index.row(decision.candidates[0].id)
         assert row is not None
         return replace(show(row), matches=found)
-    commands = selectors(index, keyword, [(c.id, c.name, narrowers(_row(index, c.id))) for c in decision.candidates])
-    options = [Option(number, cand.name, detail(_row(index, cand.id)), command)
+    row_of = cache(lambda record_id: _row(index, record_id))
+    commands = selectors(index, keyword, [(c.id, c.name, narrowers(row_of(c.id))) for c in decision.candidates])
+    options = [Option(number, cand.name, detail(row_of(cand.id)), command)
                for number, (cand, command) in enumerate(zip(decision.candidates, commands, strict=True), 1)]
     if decision.status == "ambiguous":
         # The close results are the first ``total`` of the ranked list; the decision keeps five of them.
-        rest = [(c.id, c.name, detail(_row(index, c.id))) for c in ranked[len(options):decision.total]]
+        rest = [(c.id, c.name, detail(row_of(c.id))) for c in ranked[len(options):decision.total]]
         return Reply(
             intent, "ambiguous", req.lang, t("ambiguous", req.lang, count=decision.total, query=query),
             options=tuple(options), more=decision.total - len(options),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from handlers.common import resolve
+from handlers.common import reader, resolve
 from handlers.i18n import day, footer, pick
 from handlers.registry import Request, plugin
 from handlers.reply import Field, Lang, Reply
@@ -67,13 +67,13 @@ def show(data: TableData, decl: Declaration, record: Record, req: Request, inten
 def table(req: Request) -> Reply:
     data: TableData = req.catalog.data(req.dataset)
     decl = req.catalog.declaration(req.dataset)
-    records, index = data.records, req.catalog.index(req.dataset)
+    record, index = reader(data.records), req.catalog.index(req.dataset)
     places = (*decl.qualifiers, *decl.located("street", "ward", "district", "address"))
     subject = decl.spec(decl.name).title or decl.name
     return resolve(
         req, intent=decl.keyword, dataset=req.dataset, index=index, footer=footer(data.meta),
-        detail=lambda row: line(data.decl, records[row], req.lang),
-        narrowers=lambda row: tuple(str(records[row].get(p) or "") for p in places),
-        show=lambda row: show(data, data.decl, records[row], req, decl.keyword),
+        detail=lambda row: line(data.decl, record(row), req.lang),
+        narrowers=lambda row: tuple(str(record(row).get(p) or "") for p in places),
+        show=lambda row: show(data, data.decl, record(row), req, decl.keyword),
         syntax=f"{decl.keyword.upper()} <{subject}>",
     )

@@ -22,7 +22,7 @@ from lookups.datasets.base import Entry
 from lookups.decide import Candidate, Decision, decide
 from lookups.index_build import build
 from lookups.index_files import IndexFilesError, Keys, load, save
-from lookups.index_score import LOC_BONUS, Query, Records, Word
+from lookups.index_score import LOC_BONUS, Query, Records, Word, hit_sums
 from lookups.vocab import MAX_QUERY_WORDS, Vocabulary, normalise_words
 from lookups.work import note
 
@@ -111,11 +111,16 @@ class Index:
         """
         words = normalise_words(text, limit=MAX_QUERY_WORDS)
         names = [" ".join(words[:size]) for size in range(len(words), 0, -1)]
-        rests = [" ".join(words[size:]) for size in range(len(words), 0, -1)]
         named = self._name_keys.find(names)
-        placed = self._phrase_keys.find(rests)
+        if not any(named):  # most searched messages: no leading words are a name, no place need be read
+            return None
+        rests = [" ".join(words[size:]) for size in range(len(words), 0, -1)]
+        placed = iter(self._phrase_keys.find([rest for rest, entries in zip(rests, named, strict=True) if entries]))
         found: dict[int, int] = {}  # row -> the location phrase named after its name (-1 for none)
-        for name, entries, rest, pids in zip(names, named, rests, placed, strict=True):
+        for name, entries, rest in zip(names, named, rests, strict=True):
+            if not entries:
+                continue
+            pids = next(placed)
             sets = [int(self._name_set[i]) for i in entries if self._records.names[i] == name]
             pid = next((p for p in pids if self._records.phrases[p] == rest), None) if rest else -1
             if not sets or pid is None:
@@ -153,6 +158,15 @@ class Index:
 
     def search(self, text: str, limit: int = 10) -> list[Candidate]:
         note(searches=1)
+        query, ids = self._query(text)
+        rows = self._shortlist(query, ids)
+        note(scored=len(rows) * len(query.tokens))
+        scored = self._records.score_rows(rows, query)
+        scored.sort(key=lambda c: (-c.score, c.id))
+        return scored[:limit]
+
+    def _query(self, text: str) -> tuple[Query, dict[str, int | None]]:
+        """``text`` as the vocabulary reads it, and the id of each of its readings."""
         tokens, ids = self.vocabulary.read(text)
         query = Query(tokens, [t.word for t in tokens])
         query.word_set = frozenset(query.words)
@@ -161,11 +175,7 @@ class Index:
             query.likeliest.append(Word(tok.word, tok.edits, tok.known, len(tok.raw), idf))
             for rank, (word, edits) in enumerate(tok.options()):
                 query.readings.setdefault(word, []).append((pos, rank, edits))
-        rows = self._shortlist(query, ids)
-        note(scored=len(rows) * len(tokens))
-        scored = [self._records.score(int(row), query) for row in rows]
-        scored.sort(key=lambda c: (-c.score, c.id))
-        return scored[:limit]
+        return query, ids
 
     def lookup(self, text: str) -> Decision:
         return decide(self.search(text, limit=40))
@@ -198,13 +208,10 @@ class Index:
                 break
             taken.append((arr, weight))
             total += len(arr)
-        counted = np.concatenate([arr for arr, _ in taken])
-        weights = np.concatenate([np.full(len(arr), weight, dtype=np.float32) for arr, weight in taken])
-        hits = np.bincount(counted, weights=weights, minlength=self._size)
-        rows = np.flatnonzero(hits)
+        rows, hits = hit_sums(taken, self._size)
         size = SHORTLIST * SCORED_WORDS // max(len(query.tokens), SCORED_WORDS)
         if len(rows) > size:
-            keys = hits[rows] - 0.01 * self._set_length[self._name_of_row[rows]]
+            keys = hits - 0.01 * self._set_length[self._name_of_row[rows]]
             rows = rows[np.argpartition(-keys, size)[:size]]
         return rows
 
@@ -238,4 +245,3 @@ class Index:
                 if high - low > 1 and self._records.phrases[pid] == text:
                     found[span] = self._place_rows[low:high]
         return found
-

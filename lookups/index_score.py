@@ -1,4 +1,5 @@
-"""Scoring one shortlisted record against a query: location phrases first, then the name words left.
+"""Scoring one shortlisted record against a query: location phrases first, then the name words left; and the
+sums of word hits that pick the shortlist (``hit_sums``).
 
 A record scores the best of its names: rapidfuzz's order-insensitive ratio blended with IDF-weighted word
 coverage, less a cost per corrected letter and per number that differs, plus a bonus per place of the query
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from lookups.decide import Candidate
 from lookups.index_files import Strings
@@ -26,8 +27,7 @@ TYPO = 40.0  # points lost per corrected letter share of a word: "khue" read as 
 SHAPE = 0.1  # weight of the character-level ratio, which catches what word matching misses (merged words)
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):  # a tuple: one is made per corrected word of each scored record, and cheaply
     word: str
     edits: int
     known: bool
@@ -39,6 +39,8 @@ class NameSet(NamedTuple):
     names: tuple[str, ...]  # folded names of a record (name and aliases)
     words: tuple[str, ...]  # their distinct words, in order
     idf: dict[str, float]  # of each of those words
+    # per name: its words, the set of them (iterated in the order ``set(words)`` gives) and their IDF total
+    split: tuple[tuple[list[str], set[str], float], ...]
 
 
 @dataclass
@@ -76,9 +78,12 @@ class Records:
         if found is None:
             some = self._set_names_start[set_id + 1] > self._set_names_start[set_id]
             names = tuple(self._set_text[set_id].split("\n")) if some else ()
-            words = tuple(dict.fromkeys(w for n in names for w in n.split()))  # as built: ``set_idf`` is of these
-            idf = self._set_idf[self._set_words_start[set_id]:self._set_words_start[set_id + 1]].tolist()
-            found = query.sets[set_id] = NameSet(names, words, dict(zip(words, idf, strict=True)))
+            splits = [n.split() for n in names]
+            words = tuple(dict.fromkeys([w for ws in splits for w in ws]))  # as built: ``set_idf`` is of these
+            start, end = self._set_words_start[set_id], self._set_words_start[set_id + 1]
+            idf = dict[str, float](zip(words, self._set_idf[start:end].tolist(), strict=True))
+            split = tuple([(ws, set(ws), sum([idf[w] for w in ws]) or 1.0) for ws in splits])
+            found = query.sets[set_id] = NameSet(names, words, idf, split)
         return found
 
     def phrase(self, pid: int, query: Query) -> tuple[str, ...]:
@@ -87,58 +92,68 @@ class Records:
             found = query.phrases[pid] = tuple(self.phrases[pid].split())
         return found
 
-    def score(self, row: int, query: Query) -> Candidate:
-        set_id = self._name_of_row[row]
-        name_set = self.name_set(set_id, query)
-        used: set[int] = set()
-        matched_locs: list[str] = []
-        pids = self._loc_flat[self._loc_start[row]:self._loc_start[row + 1]].tolist()
-        for pid in pids:
-            span = self._span(query, pid)
-            if span is None or all(w in name_set.words for w in self.phrase(pid, query)) or used & set(range(*span)):
-                continue
-            used.update(range(*span))
-            if span[0] > 0 and query.words[span[0] - 1] in MARKERS:
-                used.add(span[0] - 1)
-            matched_locs.append(self.phrase_display[pid])
-        key = (set_id, tuple(sorted(used)))
-        if key not in query.scores:
-            query.scores[key] = self._name_score(query, used, name_set)
-        best, exact = query.scores[key]
-        score = best + min(len(matched_locs), 2) * LOC_BONUS
-        return Candidate(self.ids[row], self.display[row], round(score, 2), tuple(matched_locs), exact)
+    def score_rows(self, rows: np.ndarray, query: Query) -> list[Candidate]:
+        """Each of ``rows`` scored against ``query``, in the order given (the loop of a search: kept lean)."""
+        spans, sets, scores, words = query.spans, query.sets, query.scores, query.words
+        name_of_row, loc_flat, loc_start = self._name_of_row, self._loc_flat, self._loc_start
+        out = []
+        for row in rows.tolist():
+            set_id = name_of_row[row]
+            name_set = sets[set_id] if set_id in sets else self.name_set(set_id, query)
+            used: set[int] = set()
+            matched_locs: list[str] = []
+            for pid in loc_flat[loc_start[row]:loc_start[row + 1]].tolist():
+                span = spans[pid] if pid in spans else self._span(query, pid)
+                if (span is None or all(w in name_set.words for w in self.phrase(pid, query))
+                        or used & set(range(*span))):
+                    continue
+                used.update(range(*span))
+                if span[0] > 0 and words[span[0] - 1] in MARKERS:
+                    used.add(span[0] - 1)
+                matched_locs.append(self.phrase_display[pid])
+            key = (set_id, tuple(sorted(used)))
+            found = scores.get(key)
+            if found is None:
+                found = scores[key] = self._name_score(query, used, name_set)
+            score = found[0] + min(len(matched_locs), 2) * LOC_BONUS
+            out.append(Candidate(self.ids[row], self.display[row], round(score, 2), tuple(matched_locs), found[1]))
+        return out
 
     def _span(self, query: Query, pid: int) -> tuple[int, int] | None:
         """Where a location phrase occurs in the query; a 3+ word street may lack one word (Tôn Thắng)."""
-        if pid not in query.spans:
-            phrase, words = self.phrase(pid, query), query.words
-            present = sum(w in query.word_set for w in phrase)
-            if present < len(phrase) - (len(phrase) >= 3):  # most addresses: cheap "no"
-                query.spans[pid] = None
-                return None
-            forms = [phrase]
-            if len(phrase) >= 3:  # never the house number: "12 Lê Duẩn" is not "Lê Duẩn"
-                forms += [phrase[:k] + phrase[k + 1:] for k in range(len(phrase)) if not phrase[k].isdigit()]
-            query.spans[pid] = next(
-                ((start, start + len(form)) for form in forms for start in range(len(words) - len(form) + 1)
-                 if tuple(words[start:start + len(form)]) == form), None)
-        return query.spans[pid]
+        phrase, words, word_set = tuple(self.phrases[pid].split()), query.words, query.word_set
+        # Most phrases (addresses) share no word with the query; any other needs all its words but one at most.
+        if (phrase and word_set.isdisjoint(phrase)) or (
+                len([w for w in phrase if w in word_set]) < len(phrase) - (len(phrase) >= 3)):
+            query.spans[pid] = None  # never read again in this query: no need to keep its words
+            return None
+        query.phrases[pid] = phrase
+        forms = [phrase]
+        if len(phrase) >= 3:  # never the house number: "12 Lê Duẩn" is not "Lê Duẩn"
+            forms += [phrase[:k] + phrase[k + 1:] for k in range(len(phrase)) if not phrase[k].isdigit()]
+        found = query.spans[pid] = next(
+            ((start, start + len(form)) for form in forms for start in range(len(words) - len(form) + 1)
+             if tuple(words[start:start + len(form)]) == form), None)
+        return found
 
     def _name_score(self, query: Query, used: set[int], name_set: NameSet) -> tuple[float, bool]:
         """How well the query words left after location matching name this place, and whether exactly."""
         rest = _readings(query, used, name_set)
-        text = " ".join(w.word for w in rest)
+        words = [w.word for w in rest]
+        text = " ".join(words)
+        q_total = sum([w.idf for w in rest])
+        sent = set(words)
         best = max((
-            (1 - SHAPE) * _coverage(rest, name, name_set.idf) + SHAPE * ratio
-            for name, ratio, _ in process.extract(text, name_set.names, scorer=fuzz.token_sort_ratio,
-                                                   processor=None, limit=None)),
+            (1 - SHAPE) * _coverage(rest, q_total, sent, split, name_set.idf)
+            + SHAPE * fuzz.token_sort_ratio(text, name, processor=None)
+            for name, split in zip(name_set.names, name_set.split, strict=True)),
             default=0.0)  # a record without a name (found through the street it is on) names nothing
         # A corrected word costs more the more it carries the query: reading "khue" as "hue" in
         # "ca phe khue" changes which place is meant; reading "caphe" as "ca phe" does not.
-        weight = sum(w.idf for w in rest) or 1.0
-        typo = sum(TYPO * w.edits / max(w.length, 1) * (1 + w.idf / weight) for w in rest if w.edits)
-        digits = sum(25.0 for w in rest if w.word.isdigit() and w.word not in name_set.words)
-        digits += sum(8.0 for w in name_set.words if w.isdigit() and w not in query.words)
+        weight = q_total or 1.0
+        typo = sum([TYPO * w.edits / max(w.length, 1) * (1 + w.idf / weight) for w in rest if w.edits])
+        digits = sum([25.0 for w in words if w.isdigit() and w not in name_set.words])
+        digits += sum([8.0 for w in name_set.words if w.isdigit() and w not in query.word_set])
         exact = text in name_set.names and not any(w.edits for w in rest)
         return best - typo - digits, exact
 
@@ -147,10 +162,14 @@ def _readings(query: Query, used: set[int], name_set: NameSet) -> list[Word]:
     """Each query word not used by a location: the first of its readings this record contains, else its
     likeliest. Found from the record's few words, so a long query costs little per record."""
     picked: dict[int, tuple[int, str, int]] = {}  # token -> (rank of the reading, word, edits)
+    readings = query.readings
     for word in name_set.words:
-        for pos, rank, edits in query.readings.get(word, ()):
-            if pos not in picked or rank < picked[pos][0]:
-                picked[pos] = (rank, word, edits)
+        if word in readings:
+            for pos, rank, edits in readings[word]:
+                if pos not in picked or rank < picked[pos][0]:
+                    picked[pos] = (rank, word, edits)
+    if not picked and not used:
+        return query.likeliest
     rest = []
     for pos, likeliest in enumerate(query.likeliest):
         if pos in used:
@@ -163,14 +182,32 @@ def _readings(query: Query, used: set[int], name_set: NameSet) -> list[Word]:
     return rest
 
 
-def _coverage(rest: list[Word], name: str, idf: dict[str, float]) -> float:
+def _coverage(rest: list[Word], q_total: float, sent: set[str], split: tuple[list[str], set[str], float],
+              idf: dict[str, float]) -> float:
     """IDF-weighted recall of the query words and precision over the name words, 0..100."""
     if not rest:
         return 0.0
-    name_words = name.split()
-    q_total = sum(w.idf for w in rest)
-    q_hit = sum(w.idf for w in rest if w.word in name_words)
-    n_total = sum(idf[w] for w in name_words) or 1.0
-    sent = {w.word for w in rest}
-    n_hit = sum(idf[w] for w in set(name_words) if w in sent)
+    _, name_words, n_total = split
+    q_hit = sum([w.idf for w in rest if w.word in name_words])
+    n_hit = sum([idf[w] for w in name_words if w in sent])
     return 100.0 * (RECALL * q_hit / q_total + (1 - RECALL) * n_hit / n_total)
+
+
+def hit_sums(taken: list[tuple[np.ndarray, float]], records: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of the posting lists ``taken`` (ascending) and the sum of the weights of the lists each
+    is on, added in the order of the lists, as a bincount over every record would, but with work that follows
+    the postings counted, not the records.
+
+    Each posting is packed with the number of its list into one integer (``row << bits | list``), so one
+    sort (which numpy does several times faster than an argsort, and faster still on 32 bits) orders the
+    postings by row and each row's postings by list, and its weights are read from a table of one per list."""
+    bits = len(taken).bit_length()
+    kind = np.int32 if records << bits < 2**31 else np.int64
+    keys = np.concatenate([np.left_shift(arr, bits, dtype=kind) | n for n, (arr, _) in enumerate(taken)])
+    keys.sort()
+    ordered = keys >> bits
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    weights = np.array([weight for _, weight in taken], dtype=np.float32).astype(np.float64)  # as posted before
+    return ordered[first], np.bincount(np.cumsum(first) - 1, weights=weights[keys & ((1 << bits) - 1)])
