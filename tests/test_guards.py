@@ -103,7 +103,7 @@ def test_a_retry_arriving_while_the_first_is_answered_waits_for_its_reply(app: F
     first.start()
     time.sleep(0.1)
     replies.append(twilio(app, "attp bun bo", "SM" + "b" * 32))
-    first.join(5)
+    first.join(30)  # a loaded machine may take seconds; the assertions below say what went wrong
     assert len(replies) == 2 and replies[0] == replies[1] and (said(replies[0]) or "").startswith("Co 24 ket qua")
     assert lookups(app) == 1
 

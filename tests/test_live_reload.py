@@ -122,7 +122,7 @@ class Driver:
         with requests.Session() as session:
             while not self.stop.is_set():
                 try:
-                    r = session.post(f"{self.base}/api/v1/query", json={"text": NEW, "channel": "json"}, timeout=10)
+                    r = session.post(f"{self.base}/api/v1/query", json={"text": NEW, "channel": "json"}, timeout=30)
                     self.results.append((time.monotonic(), r.status_code, r.json()["reply"]))
                 except (requests.RequestException, ValueError) as exc:
                     self.results.append((time.monotonic(), 0, repr(exc)))
