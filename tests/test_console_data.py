@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from console_kit import PASSWORDS, Console
@@ -17,6 +19,9 @@ from app.console.accounts import Accounts
 from app.reports.desk import store_of
 from app.services import services
 from lookups.importing import versions
+
+ROOT = Path(__file__).resolve().parents[1]
+PORTAL = ROOT / "tests" / "fixtures" / "imports" / "food_portal.json"
 
 
 def client_of(console: Console, name: str) -> tuple[FlaskClient, str]:
@@ -67,6 +72,18 @@ def test_an_admin_imports_and_rolls_back_and_both_are_audited(console: Console,
     audit = [(r.actor, r.action, r.target) for r in Accounts(store_of(services(console.app).reports)).recent()]
     assert ("operator:an", "data.import", f"food_safety@{version}") in audit
     assert ("operator:an", "data.rollback", "food_safety@base") in audit
+
+
+def test_a_pulled_version_shows_where_it_came_from(console: Console, tmp_path: Path) -> None:
+    origin = Path(shutil.copytree(ROOT / "data", tmp_path / "origin", ignore=shutil.ignore_patterns("tools")))
+    assert main(["--data-dir", str(origin), "data", "import", "food_safety", str(PORTAL), "--force",
+                 "--as-of", "2026-12-01"]) == 0
+    data_dir = services(console.app).catalog.data_dir
+    assert main(["--data-dir", str(data_dir), "data", "pull", str(origin), "food_safety"]) == 0
+    pulled = versions.read_pointer(data_dir, "food_safety")
+    viewer, _ = client_of(console, "chi")
+    listed = viewer.get("/console/data").get_data(as_text=True)
+    assert f"pull base → {pulled} ({origin})" in listed
 
 
 def test_a_viewer_may_not_upload(console: Console) -> None:
