@@ -54,48 +54,42 @@ def parse(argument: str, records: Sequence[Facility]) -> Filters:
     words = " ".join(normalise_words(argument))
     emergency, words = _take(words, EMERGENCY_PHRASES)
     kind, words = _take(words, TYPE_PHRASES)
-    specialties, areas = _filter_words(records)
-    specialty, words = _take(words, specialties)
-    area, words = _take(words, areas)
+    folded = _folded(records)
+    specialty, words = _take(words, folded.specialties)
+    area, words = _take(words, folded.areas)
     return Filters(specialty, area, TYPE_WORDS.get(kind, ""), bool(emergency), words)
 
 
-_LAST: tuple[Sequence[Facility], tuple[tuple[str, ...], tuple[str, ...]]] | None = None
+@dataclass(frozen=True)
+class Folded:
+    """A version's facilities as parsing and listing compare them, folded once per version (kept for the last
+    records seen), not at every message (0.2 ms at 332 facilities, more for a big city)."""
+
+    records: Sequence[Facility]
+    facilities: tuple[tuple[frozenset[str], tuple[str, str], str], ...]  # specialties, (ward, district), " name "
+    specialties: tuple[str, ...]  # of every facility, longest first
+    areas: tuple[str, ...]  # wards and districts, longest first
 
 
-def _filter_words(records: Sequence[Facility]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The specialties and the wards and districts of ``records``, folded, longest first: made once per version
-    (kept for the last records seen), not once per message (0.2 ms at 332 facilities, more for a big city)."""
+_LAST: Folded | None = None
+
+
+def _folded(records: Sequence[Facility]) -> Folded:
     global _LAST
     last = _LAST
-    if last is not None and last[0] is records:
-        return last[1]
-    specialties = _longest_first(sorted({fold(s) for r in records for s in r.specialties}))
-    areas = _longest_first(sorted({fold(p) for r in records for p in (r.ward, r.district) if p}))
-    _LAST = (records, (specialties, areas))
-    return specialties, areas
-
-
-Folded = tuple[frozenset[str], tuple[str, str], str]  # a facility's specialties, (ward, district), name
-_FOLDED: tuple[Sequence[Facility], tuple[Folded, ...]] | None = None
-
-
-def _folded(records: Sequence[Facility]) -> tuple[Folded, ...]:
-    """What a listing compares of each facility, folded once per version (kept for the last records seen), not
-    for every facility at every listing."""
-    global _FOLDED
-    last = _FOLDED
-    if last is not None and last[0] is records:
-        return last[1]
-    folded = tuple((frozenset(fold(s) for s in r.specialties), (fold(r.ward), fold(r.district)), f" {fold(r.name)} ")
-                   for r in records)
-    _FOLDED = (records, folded)
-    return folded
+    if last is not None and last.records is records:
+        return last
+    facilities = tuple((frozenset(fold(s) for s in r.specialties), (fold(r.ward), fold(r.district)),
+                        f" {fold(r.name)} ") for r in records)
+    specialties = _longest_first(sorted({s for f in facilities for s in f[0]}))
+    areas = _longest_first(sorted({p for f in facilities for p in f[1] if p}))
+    _LAST = Folded(records, facilities, specialties, areas)
+    return _LAST
 
 
 def listing(req: Request, f: Filters) -> Reply:
     lang, records = req.lang, req.catalog.clinics.records
-    found = [(r, name) for r, (specialties, places, name) in zip(records, _folded(records), strict=True)
+    found = [(r, name) for r, (specialties, places, name) in zip(records, _folded(records).facilities, strict=True)
              if (not f.specialty or f.specialty in specialties) and (not f.area or f.area in places)
              and (not f.kind or r.type == f.kind) and (not f.emergency or r.emergency_24h)]
     # Emergency care first when asked; otherwise places named for the specialty (a children's hospital

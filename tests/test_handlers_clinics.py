@@ -66,7 +66,8 @@ def test_filter_words_follow_the_records_of_each_version(catalog: Catalog) -> No
 
 def test_phrase_lists_are_sorted_longest_first_once(catalog: Catalog) -> None:
     """``_take`` takes the first phrase that fits, so every list it reads must already be longest first."""
-    from handlers.clinics import EMERGENCY_PHRASES, TYPE_PHRASES, _filter_words
+    from handlers.clinics import EMERGENCY_PHRASES, TYPE_PHRASES, _folded
 
-    for phrases in (EMERGENCY_PHRASES, TYPE_PHRASES, *_filter_words(catalog.clinics.records)):
+    folded = _folded(catalog.clinics.records)
+    for phrases in (EMERGENCY_PHRASES, TYPE_PHRASES, folded.specialties, folded.areas):
         assert list(phrases) == sorted(phrases, key=len, reverse=True) and phrases
