@@ -21,7 +21,7 @@ ACTIONS = {"created": "Report filed", "place": "Place given", "attachment": "Att
 
 # (stored English detail, its console text with the captured values as {0}, {1}, ...)
 DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), t) for p, t in (
-    (r"service (\S+), agency (.*)", "service {0}, agency {1}"),
+    (r"service (?P<service>\S+), agency (.*)", "service {0}, agency {1}"),
     (r"place (.*)", "place: {0}"),
     (r"location (\S+), (\S+)", "location {0}, {1}"),
     (r"photo (.*)", "photo {0}"),
@@ -33,7 +33,6 @@ DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), t) for 
     (r"notice NOT sent: (opted out|not deliverable|failed) on (\S+) \((.*?)\)(.*)",
      "notice NOT sent ({0}) on {1} ({2}){3}"),
 ))
-SERVICE_SHAPE = 0  # DETAILS[0] is the one shape holding a category's code (its first value)
 ACTORS = {"resident": "Resident", "open311": "Open311 client", "system": "System"}
 WORDS = frozenset({"opted out", "not deliverable", "failed"})  # why a notice was not sent
 HELD = re.compile(r", held for the quiet hours until (\d\d:\d\d \d\d/\d\d/\d{4})(.*)")
@@ -53,13 +52,14 @@ def actor_text(actor: str, lang: str) -> str:
 
 def detail_text(detail: str, lang: str, services: Mapping[str, str] | None = None) -> str:
     """``detail`` re-worded; ``services`` names the categories by code, in ``lang``."""
-    for n, (pattern, text) in enumerate(DETAILS):
+    for pattern, text in DETAILS:
         found = pattern.fullmatch(detail)
         if found:
             values = [_held(v, lang) if v.startswith(", held") else translate(v, lang) if v in WORDS else v
                       for v in found.groups()]
-            if n == SERVICE_SHAPE and services:
-                values[0] = services.get(values[0], values[0])
+            if "service" in pattern.groupindex and services:  # the group holding a category's code
+                at = pattern.groupindex["service"] - 1
+                values[at] = services.get(values[at], values[at])
             return translate(text, lang).format(*values)
     return detail
 
