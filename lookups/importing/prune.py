@@ -38,8 +38,9 @@ class Pruned:
 def prune(data_dir: Path, dataset: str, places: Places, keep: int, dry_run: bool = False) -> Pruned:
     """Remove what ``dataset`` no longer needs (nothing with ``dry_run``); what was, or would be, removed."""
     with versions.locked(data_dir, dataset):
-        stored = [v["version"] for v in versions.list_versions(data_dir, dataset)][1:]
-        current, before = versions.read_pointer(data_dir, dataset), versions.previous(data_dir, dataset)
+        ids = [v["version"] for v in versions.list_versions(data_dir, dataset)]  # base first: it counts its records
+        stored, current = ids[1:], versions.read_pointer(data_dir, dataset)
+        before = versions.stored_before(ids, current)
         wanted = {versions.BASE, current, *([before] if before else []), *(stored[-keep:] if keep > 0 else [])}
         kept = [v for v in [versions.BASE, *stored] if v in wanted]
         gone = {v for v in stored if v not in wanted}

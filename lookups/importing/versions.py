@@ -119,8 +119,11 @@ def resolve(data_dir: Path, dataset: str, given: str) -> str:
 
 def previous(data_dir: Path, dataset: str) -> str | None:
     """The version stored just before the current one (rollback's default target), None for ``base``."""
-    ids = [v["version"] for v in list_versions(data_dir, dataset)]
-    current = read_pointer(data_dir, dataset)
+    return stored_before([v["version"] for v in list_versions(data_dir, dataset)], read_pointer(data_dir, dataset))
+
+
+def stored_before(ids: list[str], current: str) -> str | None:
+    """The id before ``current`` in ``ids`` (oldest first, as ``list_versions``), None for the first."""
     at = ids.index(current) if current in ids else 0
     return str(ids[at - 1]) if at > 0 else None
 
