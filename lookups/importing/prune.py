@@ -38,11 +38,11 @@ class Pruned:
 def prune(data_dir: Path, dataset: str, places: Places, keep: int, dry_run: bool = False) -> Pruned:
     """Remove what ``dataset`` no longer needs (nothing with ``dry_run``); what was, or would be, removed."""
     with versions.locked(data_dir, dataset):
-        ids = [v["version"] for v in versions.list_versions(data_dir, dataset)]  # base first: it counts its records
+        ids = [v["version"] for v in versions.list_versions(data_dir, dataset)]  # once: it counts base's records
         stored, current = ids[1:], versions.read_pointer(data_dir, dataset)
         before = versions.stored_before(ids, current)
         wanted = {versions.BASE, current, *([before] if before else []), *(stored[-keep:] if keep > 0 else [])}
-        kept = [v for v in [versions.BASE, *stored] if v in wanted]
+        kept = [v for v in ids if v in wanted]
         gone = {v for v in stored if v not in wanted}
         doomed = [versions.folder_of(data_dir, dataset, v) for v in stored if v in gone]
         doomed += _stale_builds(data_dir, dataset, places, kept, gone)
