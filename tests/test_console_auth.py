@@ -14,11 +14,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from reports_kit import code_in, twilio_sms
+from sqlalchemy import select
 
 from app import create_app
 from app.cli import main
 from app.config import ConfigError
 from app.console.accounts import Accounts
+from app.console.models import AuditRow
 from app.reports.desk import store_of
 from app.services import services
 
@@ -103,6 +105,22 @@ def test_sign_in_attempts_are_rate_limited(app: Flask) -> None:
                                                   "csrf_token": csrf})
     assert blocked.status_code == 429 and "15 phút" in blocked.get_data(as_text=True)
     assert client.get("/console/reports").status_code == 302  # the right password did not sign in while blocked
+
+
+def test_an_unknown_name_is_refused_as_a_wrong_password_is(app: Flask) -> None:
+    accounts(app).add("tuan", "tuan-password-1", "admin", datetime.now(UTC))
+    client = app.test_client()
+    csrf = token(client)
+    unknown = client.post("/console/login", data={"username": "khong-co", "password": "tuan-password-1",
+                                                  "csrf_token": csrf})
+    wrong = client.post("/console/login", data={"username": "tuan", "password": "wrong-guess",
+                                                "csrf_token": csrf})
+    assert unknown.status_code == wrong.status_code == 401
+    assert unknown.get_data(as_text=True) == wrong.get_data(as_text=True).replace('value="tuan"', 'value="khong-co"')
+    assert accounts(app).limited("khong-co", "-", datetime.now(UTC)) is False  # one failure of five
+    with accounts(app).store.session() as session:
+        failed = select(AuditRow.target).where(AuditRow.action == "login.failed").order_by(AuditRow.id)
+        assert list(session.scalars(failed)) == ["khong-co", "tuan"]
 
 
 def test_pages_need_a_signed_in_operator(app: Flask) -> None:

@@ -7,6 +7,7 @@ failed attempts per account, and ``MAX_FAILURES_PER_ADDRESS`` per client address
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -22,8 +23,13 @@ WINDOW = timedelta(minutes=15)
 MAX_FAILURES = 5
 MAX_FAILURES_PER_ADDRESS = 20
 MIN_PASSWORD = 10
-# checked against when the account does not exist, so that a wrong name takes as long as a wrong password
-_DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the account does not exist, so that a wrong name takes as long as a wrong password.
+    Made on the first sign-in, not at import: scrypt costs about 0.1 s, which every CLI command and worker paid."""
+    return generate_password_hash("not-a-password", method="scrypt")
 
 
 class AccountError(ValueError):
@@ -75,7 +81,7 @@ class Accounts:
     def sign_in(self, username: str, password: str, address: str, now: datetime) -> Operator | None:
         with self.store.session() as session, session.begin():
             row = session.scalars(select(OperatorRow).where(OperatorRow.username == username)).first()
-            good = check_password_hash(row.password_hash if row else _DUMMY_HASH, password)
+            good = check_password_hash(row.password_hash if row else _dummy_hash(), password)
             if row is None or not row.active or not good:
                 session.add(AuditRow(at=now, actor="-", action="login.failed", target=username[:200],
                                      detail="", address=address[:64]))
