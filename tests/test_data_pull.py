@@ -22,7 +22,8 @@ from lookups.store import Catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = ROOT / "tests" / "fixtures" / "imports" / "food_portal.json"
-GTFS = ROOT / "tests" / "fixtures" / "imports" / "bus_feed.zip"  # a version with a subfolder (gtfs/)
+GTFS = ROOT / "tests" / "fixtures" / "imports" / "bus_feed.zip"
+XLSX = ROOT / "tests" / "fixtures" / "imports" / "food_registry.xlsx"  # a version with a subfolder (gtfs/)
 NEW = "attp gio bien man thai"  # only in the portal file
 Serve = Callable[..., str]  # (folder, token="") -> base URL
 
@@ -138,6 +139,25 @@ def test_a_pull_from_a_folder_and_on_from_the_puller(origin: Path, here: Path, t
     third = copy_data(tmp_path / "third")  # the puller kept the manifest, so it is a source in turn
     assert tongdai(capsys, third, "data", "pull", str(here))[0] == 0
     assert json.loads(tongdai(capsys, third, "ask", "--channel", "json", "--", NEW)[1])["status"] == "found"
+
+
+def test_a_pulled_version_comes_after_this_machines_own_in_its_history(
+        origin: Path, here: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for as_of in ("2026-11-20", "2026-11-25"):  # two imports here (seq 1 and 2); the origin's version is its seq 1
+        assert tongdai(capsys, here, "data", "import", "food_safety", str(XLSX), "--allow-partial", "--force",
+                       "--as-of", as_of)[0] == 0
+    own = current(here)
+    assert tongdai(capsys, here, "data", "pull", str(origin), "food_safety")[0] == 0
+    pulled = current(origin)
+    about = json.loads((here / "versions/food_safety" / pulled / "version.json").read_text())
+    assert (about["seq"], about["origin_seq"], about["pulled_from"]) == (3, 1, str(origin))
+    code, out, _ = tongdai(capsys, here, "data", "history", "food_safety")
+    assert [line.split()[:2] for line in out.splitlines()[4:6]] == [[own, "2026-11-25"], ["*", pulled]]
+    code, out, _ = tongdai(capsys, here, "data", "rollback", "food_safety")  # to what was current before the pull
+    assert code == 0 and out.startswith(f"food_safety: rolled back from {pulled} to {own} ")
+    third = copy_data(tmp_path / "third")  # the manifest written here matches the renumbered version.json
+    code, out, err = tongdai(capsys, third, "data", "pull", str(here), "food_safety", "--version", pulled)
+    assert (code, err) == (0, "") and "SHA-256 and content hash checked" in out
 
 
 def test_a_rollback_to_base_on_the_origin_reaches_a_puller(origin: Path, here: Path, tmp_path: Path,

@@ -53,9 +53,10 @@ def entries(folder: Path) -> list[Entry]:
     return found
 
 
-def write(folder: Path, dataset: str) -> Path:
-    """(Re)write ``folder``'s manifest atomically (beside, then renamed), read-only like the rest of a version."""
-    doc = {"dataset": dataset, "version": folder.name, "written_at": versions.now_text(),
+def write(folder: Path, dataset: str, version: str = "") -> Path:
+    """(Re)write ``folder``'s manifest atomically (beside, then renamed), read-only like the rest of a version;
+    ``version`` is the folder's name unless given (a staging folder's is not)."""
+    doc = {"dataset": dataset, "version": version or folder.name, "written_at": versions.now_text(),
            "files": [asdict(e) for e in entries(folder)]}
     temp = folder / f".{NAME}.{os.getpid()}"
     temp.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -6,10 +6,13 @@ fetched into a staging folder beside the versions and checked against the manife
 the dataset's own loader reads the staged folder, and its content hash must be the version id, so neither a
 manifest nor a file can pass off other data under the id. Only then is the folder renamed into place and the
 pointer switched, the way an import switches it (a running service reloads it within TONGDAI_RELOAD_SECONDS).
+The stored copy is numbered after this machine's own versions (its ``seq``), and its manifest is written anew for
+the files as kept here, so this machine can be a source in turn.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -110,7 +113,8 @@ def _fetch(job: Pull, dataset: str, wanted: str, target: Path) -> str:
             if dest.stat().st_size != entry.size or manifest.digest(dest) != entry.sha256:
                 raise DataError(f"{job.source.where}: {folder}/{entry.path} does not match its manifest (size or "
                                 "SHA-256); nothing was switched")
-        (staged / manifest.NAME).write_bytes(raw)  # so this machine can be a source in turn
+        _renumber(job, dataset, staged)
+        manifest.write(staged, dataset, wanted)  # of the files as kept here, so this machine can be a source in turn
         try:
             loaded = job.load(staged, dataset).meta.version
         except (DataError, OSError, ValueError, KeyError) as exc:
@@ -123,3 +127,17 @@ def _fetch(job: Pull, dataset: str, wanted: str, target: Path) -> str:
         if staged.exists():
             shutil.rmtree(staged)
     return f"fetched {len(files)} files, {sum(e.size for e in files)} bytes, sizes, SHA-256 and content hash checked"
+
+
+def _renumber(job: Pull, dataset: str, staged: Path) -> None:
+    """Give the fetched version this machine's next ``seq``, so its history lists it after what was stored here
+    before (rollback's default target, and what a prune keeps, follow that order); the origin's is kept beside."""
+    try:
+        about = json.loads((staged / "version.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{job.source.where}: version.json of {dataset} does not read ({exc})") from None
+    if not isinstance(about, dict):
+        raise DataError(f"{job.source.where}: version.json of {dataset} is not an object")
+    about.update(seq=versions.next_seq(job.data_dir, dataset), origin_seq=about.get("seq"),
+                 pulled_from=job.source.where)
+    (staged / "version.json").write_text(json.dumps(about, ensure_ascii=False, indent=1), encoding="utf-8")

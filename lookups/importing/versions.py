@@ -135,13 +135,19 @@ def store(data_dir: Path, dataset: str, staged: Path, details: dict[str, Any]) -
     if target.is_dir():
         shutil.rmtree(staged)
         return vid, False
-    stored = [p / "version.json" for p in root(data_dir, dataset).iterdir() if (p / "version.json").is_file()]
-    seq = 1 + max((int(json.loads(p.read_text(encoding="utf-8")).get("seq", 0)) for p in stored), default=0)
-    (staged / "version.json").write_text(
-        json.dumps({"version": vid, "dataset": dataset, "seq": seq, **details}, ensure_ascii=False, indent=1),
-        encoding="utf-8")
+    (staged / "version.json").write_text(json.dumps(
+        {"version": vid, "dataset": dataset, "seq": next_seq(data_dir, dataset), **details}, ensure_ascii=False,
+        indent=1), encoding="utf-8")
     place(staged, target)
     return vid, True
+
+
+def next_seq(data_dir: Path, dataset: str) -> int:
+    """The ``seq`` of the next version stored here: 1 + the highest stored (not the count: a prune leaves gaps)."""
+    top = root(data_dir, dataset)
+    stored = [p / "version.json" for p in top.iterdir() if not p.name.startswith(".") and
+              (p / "version.json").is_file()] if top.is_dir() else []
+    return 1 + max((int(json.loads(p.read_text(encoding="utf-8")).get("seq", 0)) for p in stored), default=0)
 
 
 def place(staged: Path, target: Path) -> None:
