@@ -3,11 +3,14 @@ moves, and every other catalog (another worker, another process) only opens them
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -106,6 +109,25 @@ def test_a_crashed_builds_leftovers_are_removed(data_dir: Path, tmp_path: Path) 
     assert build.ensure(places, "food_safety", "base", kind("food_safety")) == target
     assert not leftover.exists() and (target / build.META).is_file()
     assert not list(target.parent.glob(".*.tmp-*"))
+
+
+def test_a_build_waiting_on_a_lock_that_a_prune_removed_locks_the_new_one(tmp_path: Path) -> None:
+    lock = tmp_path / ".version.lock"
+    seen: list[bool] = []
+
+    def build_waiting() -> None:
+        with build._locked(lock):
+            seen.append(lock.exists())  # a later builder opening the path would lock this same file
+
+    with lock.open("a") as holder:  # the prune: holds the lock, removes the file, lets go
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        waiting = threading.Thread(target=build_waiting)
+        waiting.start()
+        time.sleep(0.2)  # the thread has opened the file and waits on it
+        lock.unlink()
+        fcntl.flock(holder, fcntl.LOCK_UN)
+    waiting.join(10)
+    assert seen == [True]
 
 
 def test_the_cycle_collector_is_off_during_a_build_and_on_after(data_dir: Path, tmp_path: Path,

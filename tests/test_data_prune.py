@@ -3,6 +3,7 @@ version, the one before it and the most recent imports stay, and still answer; `
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 from pathlib import Path
@@ -102,6 +103,33 @@ def test_builds_of_other_code_and_of_removed_versions_go_and_others_stay(td: Ton
     assert td.run("data", "prune", "food_safety", "--keep", "3")[0] == 0
     assert built.is_dir() and not older_code.exists() and not (td.top / ".staging-99999-20261201T000000000000").exists()
     assert sorted(p.name for p in shared.iterdir() if not p.name.startswith(".")) == [f"aaaaaaaaaaaa-{places.key}"]
+    assert td.answer() == DAYS[4]
+
+
+def test_what_builds_left_goes_unless_a_build_holds_it(td: Tongdai, tmp_path: Path) -> None:
+    ids = td.imported()
+    places = Places(td.data_dir, tmp_path / "state")
+    kept = places.folder("food_safety", ids[4])
+    crashed = kept.with_name(f".{kept.name}.tmp-99999")  # a build of a kept version, killed part way
+    crashed.mkdir()
+    (crashed / "names.npy").write_bytes(bytes(1000))
+    shared = tmp_path / "state" / "built" / "food_safety"
+    gone = shared / f"{ids[0]}-{places.key}"  # a removed version's build, and its lock
+    gone.mkdir(parents=True)
+    (shared / f".{gone.name}.lock").touch()
+    running = shared / f".bbbbbbbbbbbb-{places.key}.tmp-4242"  # another process builds this one now
+    running.mkdir()
+    current_memo, old_memo = places.base_memo("food_safety"), shared / ".base-0123456789abcdef01234567"
+    places.folder("food_safety", "base")  # writes the current memo
+    old_memo.write_text("cccccccccccc")  # of base files as they were before a release changed them
+    with (shared / f".bbbbbbbbbbbb-{places.key}.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        code, lines = td.run("data", "prune", "food_safety", "--keep", "3")
+    assert code == 0 and "removed 3 folders and 3 leftovers" in lines[-1]  # 2 versions and a build; tmp, lock, memo
+    assert kept.is_dir() and kept.with_name(f".{kept.name}.lock").is_file() and not crashed.exists()
+    assert not gone.exists() and not (shared / f".{gone.name}.lock").exists()
+    assert running.is_dir() and (shared / f".bbbbbbbbbbbb-{places.key}.lock").is_file()
+    assert current_memo.is_file() and not old_memo.exists()
     assert td.answer() == DAYS[4]
 
 

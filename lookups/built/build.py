@@ -2,9 +2,10 @@
 
 An fcntl lock beside the target makes one process build while the others that need the same folder wait for it
 and then open what it built. A builder that crashed leaves a temporary folder: the next builder, holding the
-lock, removes it. A serving worker builds only a version it is the first to see without files (the bundled pack
-on a fresh machine, a version copied in by hand); ``tongdai data import`` and rollback build before they move
-the pointer.
+lock, removes it, and so does ``tongdai data prune`` (``leftovers``), with the locks of built folders it
+removed. A serving worker builds only a version it is the first to see without files (the bundled pack on a
+fresh machine, a version copied in by hand); ``tongdai data import`` and rollback build before they move the
+pointer.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from lookups.aliases import load_old_names
 from lookups.built import index_files
@@ -108,9 +109,37 @@ def _no_cycle_collection() -> Iterator[None]:
 
 @contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released by the kernel too if this process dies
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    while True:
+        with path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released by the kernel too if this process dies
+            try:
+                if _still_named(handle, path):
+                    yield
+                    return
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        # a prune removed the lock file while this process waited for it: lock the one that names it now
+
+
+def _still_named(handle: IO[str], path: Path) -> bool:
+    try:
+        return os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+    except FileNotFoundError:
+        return False
+
+
+def leftovers(parent: Path, going: set[Path]) -> Iterator[Path]:
+    """In a folder of built folders, what builds left that no build needs: the temporary folders of builds that
+    did not finish, then the lock of each built folder that is gone (or in ``going``). Each is yielded while its
+    build's lock is held, so the caller may remove it; a build that holds its lock now is skipped."""
+    for lock in sorted(parent.glob(".*.lock")) if parent.is_dir() else []:
+        target = parent / lock.name[1:-len(".lock")]
+        with lock.open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a build runs: it removes what earlier builds left, and keeps its lock
+            if _still_named(handle, lock):
+                yield from sorted(parent.glob(f".{target.name}.tmp-*"))
+                if target in going or not target.is_dir():
+                    yield lock  # last, while still held: see ``_locked``

@@ -27,6 +27,7 @@ BUILD_CODE = ("aliases.py", "text.py", "abbreviations.tsv", "vocab.py", "index.p
               "index_files.py", "datasets/kinds.py", "datasets/food_safety.py", "datasets/clinics.py",
               "datasets/table.py", "built/build.py", "built/records.py", "built/index_files.py")
 FOLDER = "built"
+MEMO = ".base-"  # the base version's content hash, by its files' sizes, times and inodes
 
 
 def default_state_dir() -> Path:
@@ -62,19 +63,23 @@ class Places:
             return False  # an installed package (or the checkout's sample pack): never written at run time
         return os.access(source, os.W_OK) and (not (source / FOLDER).exists() or os.access(source / FOLDER, os.W_OK))
 
-    def _hash(self, dataset: str) -> str:
-        """The content hash of the base version (an import's id is its hash). Hashing a million records takes
-        over a second, so the hash is kept in the state directory under the files' sizes, times and inodes."""
+    def base_memo(self, dataset: str) -> Path:
+        """Where the content hash of the base version is kept while its files are as they are now."""
         source = versions.folder_of(self.data_dir, dataset, versions.BASE)
         files = sorted(p for p in [*source.glob("*.*"), *(source / "gtfs").glob("*")] if p.is_file())
         stats = hashlib.sha256(repr([(str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ino)
                                      for p in files]).encode()).hexdigest()[:24]
-        memo = self.state_dir / FOLDER / dataset / f".base-{stats}"
+        return self.state_dir / FOLDER / dataset / f"{MEMO}{stats}"
+
+    def _hash(self, dataset: str) -> str:
+        """The content hash of the base version (an import's id is its hash). Hashing a million records takes
+        over a second, so the hash is kept in the state directory under the files' sizes, times and inodes."""
+        memo = self.base_memo(dataset)
         try:
             return memo.read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             pass
-        content = versions.version_id(dataset, source)
+        content = versions.version_id(dataset, versions.folder_of(self.data_dir, dataset, versions.BASE))
         memo.parent.mkdir(parents=True, exist_ok=True)
         temp = memo.with_name(f"{memo.name}.{os.getpid()}")
         temp.write_text(content, encoding="utf-8")
