@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from twilio_kit import said, twilio_post
+from zalo_kit import Rig
 
 from app import create_app
 from lookups.clock import VIETNAM
@@ -85,6 +86,15 @@ def reports_app(catalog: Catalog, database: dict[str, str]) -> Iterator[Callable
     yield make
     for app in made:
         close(app)
+
+
+@pytest.fixture
+def zalo_reports(rig: Rig, database: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Rig:
+    """The Zalo rig (conftest) with its reports desk on each backend's database."""
+    if "DATABASE_URL" in database:  # the rig's app is made already; its reports database opens on first use
+        monkeypatch.setenv("DATABASE_URL", database["DATABASE_URL"])
+        rig.svc.settings = type(rig.svc.settings).from_env()
+    return rig
 
 
 def close(app: Flask) -> None:
