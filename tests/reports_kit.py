@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from twilio_kit import said, twilio_post
+from sms_kit import said, twilio_post
 from zalo_kit import Rig
 
 from app import create_app

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from twilio_kit import said, twilio_post
+from sms_kit import said, twilio_post
 
 from app import create_app
 from app.channels.sms.gateway import esms_sign

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from fake_zalo import event
 from flask import Flask
+from sms_kit import said, twilio_post
 from test_channel_zalo import make_app, post, sent
-from twilio_kit import said, twilio_post
 
 from app import create_app
 from app.channels.sms.gateway import esms_sign
