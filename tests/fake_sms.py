@@ -1,4 +1,4 @@
-"""Fake SMS providers on loopback ports (``http.server`` in a thread) for the outbound tests, like ``fake_zalo``:
+"""Fake SMS providers on loopback ports (``fake_http``) for the outbound tests, like ``fake_zalo``:
 
 - ``FakeTwilio``: Twilio's REST ``POST /2010-04-01/Accounts/<sid>/Messages.json`` (form-encoded, HTTP basic auth
   with the account SID and auth token), answering 201 with a message resource or Twilio's error JSON;
@@ -13,92 +13,24 @@ code (an int: Twilio's ``code`` with HTTP 400, or eSMS's ``CodeResult``).
 from __future__ import annotations
 
 import base64
-import json
-import socket
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from urllib.parse import parse_qs
+from typing import Any, ClassVar
 
-Action = str | int
+from fake_http import Action, FakeHTTP, Seen
+
 SID, TOKEN = "AC" + "0" * 32, "5f4dcc3b5aa765d61d8327deb882cf99"
 API_KEY, SECRET_KEY = "fake-esms-api-key", "fake-esms-secret"
 
 
-@dataclass
-class Seen:
-    path: str
-    headers: dict[str, str]
-    body: bytes
+class FakeProvider(FakeHTTP):
+    """Every request is a send; the script's action is taken as it arrives, whatever the request."""
 
-    @property
-    def form(self) -> dict[str, str]:
-        return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
+    finish_on_stop: ClassVar[bool] = True  # no thread outlives its test
 
-    @property
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-@dataclass
-class FakeProvider:
-    script: list[Action] = field(default_factory=list)  # one action per send; "ok" once it runs out
-    slow: float = 1.0
-    on_send: Callable[[Seen], object] | None = None  # called as a send arrives, before it is answered
-    requests: list[Seen] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def start(self) -> str:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-                seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()},
-                            self.rfile.read(int(self.headers.get("Content-Length", 0))))
-                with fake.lock:
-                    fake.requests.append(seen)
-                    action = fake.script.pop(0) if fake.script else "ok"
-                if fake.on_send:
-                    fake.on_send(seen)
-                if action == "drop":
-                    self.close_connection = True
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                    return
-                if action == "timeout":
-                    time.sleep(fake.slow)
-                status, answer = fake.answer(seen, action)
-                data = json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = False  # ``stop`` waits for requests in hand: no thread outlives its test
-        threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        return self.url
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def reply(self, seen: Seen, action: Action) -> tuple[Action, int, dict[str, Any]]:
+        return (action, *self.answer(seen, action))
 
     def answer(self, seen: Seen, action: Action) -> tuple[int, dict[str, Any]]:
         raise NotImplementedError
-
-    @property
-    def sends(self) -> list[Seen]:
-        return list(self.requests)
 
 
 class FakeTwilio(FakeProvider):

@@ -1,4 +1,4 @@
-"""A fake Zalo OA API on a loopback port (``http.server`` in a thread) for the outbound tests.
+"""A fake Zalo OA API on a loopback port (``fake_http``) for the outbound tests.
 
 It checks what matters of what we send: the ``access_token`` header, the JSON body of a customer-service message,
 the refresh form and its ``secret_key`` header. It records every request, answers sends from a script (success, an
@@ -10,100 +10,34 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import socket
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+
+from fake_http import Action, FakeHTTP, Seen
 
 SEND = "/v3.0/oa/message/cs"
 REFRESH = "/v4/oa/access_token"
-Action = str | int  # "ok", "timeout", "drop", "http500", or a Zalo error code
 
 
 @dataclass
-class Seen:
-    path: str
-    headers: dict[str, str]  # names in lower case
-    body: bytes
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    @property
-    def form(self) -> dict[str, str]:
-        return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
-
-
-@dataclass
-class FakeZalo:
+class FakeZalo(FakeHTTP):
     app_id: str = "2553928453557884079"
     app_secret: str = "fake-app-secret"
-    script: list[Action] = field(default_factory=list)  # one action per send; "ok" once it runs out
     refresh_script: list[Action] = field(default_factory=list)
-    slow: float = 1.0  # how long a "timeout" answer takes
     refresh_delay: float = 0.0  # how long each refresh takes, so that concurrent refreshes overlap
-    on_send: Callable[[Seen], object] | None = None  # called as a send arrives, before it is answered
-    requests: list[Seen] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)  # refresh tokens presented again after use (must stay empty)
     issued: int = 1
     valid_access: set[str] = field(default_factory=lambda: {"AT-1"})
     refresh_token: str = "RT-1"
     spent: set[str] = field(default_factory=set)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def start(self, port: int = 0) -> str:
-        """Serve on ``port`` (a spare one by default: a test that starts Zalo late reserves its port first)."""
-        fake = self
+    def is_send(self, seen: Seen) -> bool:
+        return seen.path == SEND
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-                seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()},
-                            self.rfile.read(int(self.headers.get("Content-Length", 0))))
-                with fake.lock:
-                    fake.requests.append(seen)
-                if seen.path == SEND and fake.on_send:
-                    fake.on_send(seen)
-                if seen.path == REFRESH:
-                    time.sleep(fake.refresh_delay)
-                action, answer = fake.answer(seen)
-                if action == "drop":
-                    self.close_connection = True
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                    return
-                if action == "timeout":
-                    time.sleep(fake.slow)
-                data = json.dumps(answer).encode()
-                try:
-                    self.send_response(500 if action == "http500" else 200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting ("timeout"), as it should
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        return self.url
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def sends(self) -> list[Seen]:
-        return [r for r in self.requests if r.path == SEND]
+    def arrived(self, seen: Seen) -> Action:
+        return "ok"  # a send takes its scripted action only once its token and body pass (``_send``)
 
     @property
     def refreshes(self) -> list[Seen]:
@@ -113,6 +47,12 @@ class FakeZalo:
         """Every access token issued so far stops working (as after 25 h)."""
         with self.lock:
             self.valid_access.clear()
+
+    def reply(self, seen: Seen, action: Action) -> tuple[Action, int, dict[str, Any]]:
+        if seen.path == REFRESH:
+            time.sleep(self.refresh_delay)
+        action, answer = self.answer(seen)
+        return action, 500 if action == "http500" else 200, answer
 
     def answer(self, seen: Seen) -> tuple[Action, dict[str, Any]]:
         with self.lock:

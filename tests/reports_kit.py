@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
-from twilio.request_validator import RequestValidator
+from sms_kit import said, twilio_post
+from zalo_kit import Rig
 
 from app import create_app
 from lookups.clock import VIETNAM
@@ -88,6 +88,15 @@ def reports_app(catalog: Catalog, database: dict[str, str]) -> Iterator[Callable
         close(app)
 
 
+@pytest.fixture
+def zalo_reports(rig: Rig, database: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Rig:
+    """The Zalo rig (conftest) with its reports desk on each backend's database."""
+    if "DATABASE_URL" in database:  # the rig's app is made already; its reports database opens on first use
+        monkeypatch.setenv("DATABASE_URL", database["DATABASE_URL"])
+        rig.svc.settings = type(rig.svc.settings).from_env()
+    return rig
+
+
 def close(app: Flask) -> None:
     """Give the app's database connections back (PostgreSQL would otherwise keep them open until the end)."""
     from app.reports.desk import store_of
@@ -100,15 +109,7 @@ def close(app: Flask) -> None:
 
 def twilio_sms(app: Flask, text: str, sender: str = "+84905000111", sid: str | None = None) -> str:
     """The SMS the Twilio webhook answers a resident's text with (signed as Twilio signs)."""
-    form = {"MessageSid": sid or f"SM{next(SIDS):032x}", "AccountSid": "AC" + "0" * 32, "From": sender,
-            "To": "+14155550123", "Body": text, "NumMedia": "0"}
-    signature = RequestValidator(TWILIO_TOKEN).compute_signature("http://localhost/sms/twilio", form)
-    response = app.test_client().post("/sms/twilio", data=urlencode(form),
-                                      content_type="application/x-www-form-urlencoded",
-                                      headers={"X-Twilio-Signature": signature})
-    assert response.status_code == 200, response.data
-    root = ET.fromstring(response.data)
-    return root[0].text or "" if len(root) else ""
+    return said(twilio_post(app, TWILIO_TOKEN, text, sender, sid).data) or ""
 
 
 def gateway_sms(app: Flask, text: str, sender: str = "84905000222") -> str:

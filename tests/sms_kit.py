@@ -3,7 +3,9 @@ on loopback, on either outbox store, with a worker the test drives itself; and s
 
 from __future__ import annotations
 
+import itertools
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +31,26 @@ from app.services import Services, services
 
 PUBLIC = "https://tongdai.example.vn"
 PHONE = "+84905123456"
+LOCAL = "http://localhost/sms/twilio"  # the URL a test client's inbound SMS is signed for (no PUBLIC_BASE_URL)
+SIDS = itertools.count(1)
+
+
+def twilio_post(app: Flask, token: str, body: str, sender: str, sid: str | None = None) -> TestResponse:
+    """Post one inbound SMS to the app's Twilio webhook, signed as Twilio signs it (a new MessageSid unless ``sid``
+    is given); the webhook's answer, which must be a 200."""
+    form = {"MessageSid": sid or f"SM{next(SIDS):032x}", "AccountSid": "AC" + "0" * 32, "From": sender,
+            "To": "+14155550123", "Body": body, "NumMedia": "0"}
+    signature = RequestValidator(token).compute_signature(LOCAL, form)
+    response = app.test_client().post("/sms/twilio", data=urlencode(form), headers={"X-Twilio-Signature": signature},
+                                      content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200, response.data
+    return response
+
+
+def said(twiml: bytes) -> str | None:
+    """The text of a TwiML answer's Message ("" for an empty one); None when it has none."""
+    message = ET.fromstring(twiml).find("Message")
+    return None if message is None else message.text or ""
 
 
 @dataclass

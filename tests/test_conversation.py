@@ -4,15 +4,12 @@ keyword starts over, and a number with no list gets "the list has expired" in th
 
 from __future__ import annotations
 
-import itertools
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
-from twilio.request_validator import RequestValidator
+from sms_kit import said, twilio_post
 
 from app import create_app
 from app.services import services
@@ -20,8 +17,6 @@ from app.state.store import Op
 from lookups.store import Catalog
 
 TOKEN = "0b1e7a24c1de4d0e93e5f11d2b0c9a57"
-URL = "http://localhost/sms/twilio"
-SIDS = itertools.count()
 
 
 @pytest.fixture
@@ -32,16 +27,9 @@ def app(catalog: Catalog, state_config: dict[str, str]) -> Flask:
 
 def sms(app: Flask, body: str, sender: str = "+84905111222") -> str:
     """One signed Twilio delivery; the SMS text of the TwiML answer."""
-    form = {"MessageSid": f"SM{next(SIDS):032x}", "AccountSid": "AC" + "0" * 32, "From": sender,
-            "To": "+14155550123", "Body": body, "NumMedia": "0"}
-    signature = RequestValidator(TOKEN).compute_signature(URL, form)
-    response = app.test_client().post("/sms/twilio", data=urlencode(form),
-                                      content_type="application/x-www-form-urlencoded",
-                                      headers={"X-Twilio-Signature": signature})
-    assert response.status_code == 200, response.data
-    message = ET.fromstring(response.data).find("Message")
-    assert message is not None
-    return message.text or ""
+    text = said(twilio_post(app, TOKEN, body, sender).data)
+    assert text is not None
+    return text
 
 
 def api(app: Flask, text: str, sender: str = "operator-7") -> dict[str, Any]:

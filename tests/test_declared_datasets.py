@@ -5,17 +5,14 @@ round trip, rollback."""
 from __future__ import annotations
 
 import csv
-import itertools
 import json
 import re
 import shutil
-import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
-from twilio.request_validator import RequestValidator
+from sms_kit import said, twilio_post
 
 from app import create_app
 from app.cli import main
@@ -23,8 +20,6 @@ from lookups.datasets.base import bundled_data_dir
 from lookups.store import Catalog
 
 TOKEN = "7c0ffee7c0ffee7c0ffee7c0ffee7c0f"
-URL = "http://localhost/sms/twilio"
-SIDS = itertools.count()
 FIXTURES = Path(__file__).parent / "fixtures" / "declared"
 
 
@@ -49,17 +44,10 @@ def app(catalog: Catalog, state_config: dict[str, str]) -> Flask:
 
 
 def sms(app: Flask, body: str, sender: str = "+84905333444") -> str:
-    form = {"MessageSid": f"SM{next(SIDS):032x}", "AccountSid": "AC" + "0" * 32, "From": sender,
-            "To": "+14155550123", "Body": body, "NumMedia": "0"}
-    signature = RequestValidator(TOKEN).compute_signature(URL, form)
-    response = app.test_client().post("/sms/twilio", data=urlencode(form),
-                                      content_type="application/x-www-form-urlencoded",
-                                      headers={"X-Twilio-Signature": signature})
-    assert response.status_code == 200, response.data
-    message = ET.fromstring(response.data).find("Message")
-    assert message is not None and message.text
-    assert len(message.text) <= 459
-    return message.text
+    text = said(twilio_post(app, TOKEN, body, sender).data)
+    assert text
+    assert len(text) <= 459
+    return text
 
 
 def test_a_declared_dataset_answers_found_and_ambiguous_with_picks(app: Flask) -> None:

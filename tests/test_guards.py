@@ -9,11 +9,10 @@ import time
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
-from twilio.request_validator import RequestValidator
+from sms_kit import said, twilio_post
 
 from app import create_app
 from app.channels.sms.gateway import esms_sign
@@ -24,7 +23,6 @@ from lookups.store import Catalog
 
 TOKEN = "7c3fbd1ad8e24e3c9a0c2b5f9e1d4a66"
 KEY = "gw-key"
-URL = "http://localhost/sms/twilio"
 FIXED = datetime(2026, 11, 4, 8, 30, 5, tzinfo=UTC)  # early in a minute: no window ends during a test
 
 
@@ -42,17 +40,7 @@ def app(catalog: Catalog, state_config: dict[str, str], monkeypatch: pytest.Monk
 
 
 def twilio(app: Flask, body: str, sid: str, sender: str = "+84905123456") -> bytes:
-    form = {"MessageSid": sid, "From": sender, "To": "+14155550123", "Body": body, "NumMedia": "0"}
-    signature = RequestValidator(TOKEN).compute_signature(URL, form)
-    response = app.test_client().post("/sms/twilio", data=urlencode(form), headers={"X-Twilio-Signature": signature},
-                                      content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 200, response.data
-    return bytes(response.data)
-
-
-def said(twiml: bytes) -> str | None:
-    message = ET.fromstring(twiml).find("Message")
-    return None if message is None else message.text or ""
+    return bytes(twilio_post(app, TOKEN, body, sender, sid).data)
 
 
 def gateway(app: Flask, content: str, smsid: str, sender: str = "84905123456") -> str:

@@ -7,7 +7,7 @@ import os
 import threading
 
 import pytest
-from fake_sms import Seen
+from fake_http import Seen
 from sms_kit import PHONE, SmsRig
 from test_send_faults import due_now
 from zalo_kit import LATER, WorkerProcess, wait_for

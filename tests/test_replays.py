@@ -8,13 +8,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 from fake_zalo import event
 from flask import Flask
+from sms_kit import said, twilio_post
 from test_channel_zalo import make_app, post, sent
-from twilio.request_validator import RequestValidator
 
 from app import create_app
 from app.channels.sms.gateway import esms_sign
@@ -68,13 +67,7 @@ def test_a_nested_timestamp_before_the_events_own_still_verifies(catalog: Catalo
 # --- Twilio ---------------------------------------------------------------------------------------------------
 
 def twilio(app: Flask, sid: str, body: str = "attp pho hoa le duan", sender: str = "+84905123456") -> str | None:
-    form = {"MessageSid": sid, "From": sender, "To": "+14155550123", "Body": body, "NumMedia": "0"}
-    signature = RequestValidator(TOKEN).compute_signature("http://localhost/sms/twilio", form)
-    response = app.test_client().post("/sms/twilio", data=urlencode(form), headers={"X-Twilio-Signature": signature},
-                                      content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 200, response.data
-    message = ET.fromstring(response.data).find("Message")
-    return None if message is None else message.text or ""
+    return said(twilio_post(app, TOKEN, body, sender, sid).data)
 
 
 def test_replays_of_one_message_sid_do_not_silence_its_sender(catalog: Catalog,
@@ -182,13 +175,13 @@ def test_numbered_answers_survive_a_stamped_keyword(catalog: Catalog, state_conf
     for n, answer in enumerate(answers):
         listing = gateway(app, mo("ATTP pho hoa", f"50{n}0"))
         assert listing.startswith("Co 3 ket qua")
-        said = gateway(app, mo(answer, f"50{n}1", keyword=keyword))
+        reply = gateway(app, mo(answer, f"50{n}1", keyword=keyword))
         if answer.endswith("2"):
-            assert said.startswith("Pho Hoa\nDia chi: 88 Ngo Quyen"), (answer, said)
+            assert reply.startswith("Pho Hoa\nDia chi: 88 Ngo Quyen"), (answer, reply)
         elif answer.endswith("HUY"):
-            assert said.startswith("Da huy"), said
+            assert reply.startswith("Da huy"), reply
         else:
-            assert "ket qua" in said and said != listing, said
+            assert "ket qua" in reply and reply != listing, reply
 
 
 # --- secrets --------------------------------------------------------------------------------------------------

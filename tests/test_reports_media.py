@@ -45,14 +45,6 @@ def photo_host() -> Iterator[str]:
     server.shutdown()
 
 
-@pytest.fixture
-def zalo_reports(rig: Rig, database: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Rig:
-    if "DATABASE_URL" in database:  # the rig's app is made already; its reports database opens on first use
-        monkeypatch.setenv("DATABASE_URL", database["DATABASE_URL"])
-        rig.svc.settings = type(rig.svc.settings).from_env()
-    return rig
-
-
 def queue_raw(rig: Rig, name: str, msg_id: str, change: Any) -> None:
     body = json.loads(event(name))
     body["message"]["msg_id"] = msg_id

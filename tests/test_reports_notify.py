@@ -20,14 +20,6 @@ from app.reports.notify import Notice, OutboundNotifier
 from app.reports.operations import operations_of
 
 
-@pytest.fixture
-def zalo_reports(rig: Rig, database: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Rig:
-    if "DATABASE_URL" in database:  # the rig's app is made already; its reports database opens on first use
-        monkeypatch.setenv("DATABASE_URL", database["DATABASE_URL"])
-        rig.svc.settings = type(rig.svc.settings).from_env()
-    return rig
-
-
 def said(fake: FakeZalo) -> list[tuple[str, str]]:
     return [(s.json["recipient"]["user_id"], s.json["message"]["text"]) for s in fake.sends]
 

@@ -72,8 +72,8 @@ def test_a_keyword_a_number_or_stop_is_not_a_place(reports_app: Callable[..., Fl
     assert ticket(app, code)["address"] == ""
 
 
-def test_a_zalo_text_after_the_question_is_the_place(zalo_places: Rig) -> None:
-    rig = zalo_places
+def test_a_zalo_text_after_the_question_is_the_place(zalo_reports: Rig) -> None:
+    rig = zalo_reports
     rig.queue("user_send_text", "PA cột điện nghiêng sắp đổ", "pa-q1")
     assert rig.drain() == {"done": 1}
     asked = said(rig.fake)
@@ -89,10 +89,3 @@ def test_a_zalo_text_after_the_question_is_the_place(zalo_places: Rig) -> None:
 def said(fake: FakeZalo) -> str:
     return str(fake.sends[-1].json["message"]["text"])
 
-
-@pytest.fixture
-def zalo_places(rig: Rig, database: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Rig:
-    if "DATABASE_URL" in database:  # the rig's app is made already; its reports database opens on first use
-        monkeypatch.setenv("DATABASE_URL", database["DATABASE_URL"])
-        rig.svc.settings = type(rig.svc.settings).from_env()
-    return rig

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 import redis
-from fake_zalo import FakeZalo, Seen, event, sign
+from fake_http import Seen
+from fake_zalo import FakeZalo, event, sign
 from throwaway_redis import ThrowawayRedis
 from zalo_kit import LATER, Rig, WorkerProcess, backend_env, make_rig, wait_for, zalo_env
 

@@ -11,13 +11,8 @@ from pathlib import Path
 import pytest
 
 from lookups.datasets import clinics, food_safety, land_price
-from lookups.datasets.synth import (
-    PROTECTED_NAMES,
-    generate_food_safety,
-    is_protected,
-    load_gazetteer,
-    synth_data_dir,
-)
+from lookups.datasets.synth import generate_food_safety, load_gazetteer, synth_data_dir
+from lookups.datasets.synth_names import PROTECTED_NAMES, is_protected
 from lookups.text import fold
 
 DATA = Path(__file__).resolve().parents[1] / "data"

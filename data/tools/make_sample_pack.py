@@ -18,13 +18,8 @@ from pathlib import Path
 from sample_clinics import write_clinics
 from sample_land import write_land
 
-from lookups.datasets.synth import (
-    GazetteerStreet,
-    generate_food_safety,
-    is_protected,
-    load_gazetteer,
-    write_jsonl,
-)
+from lookups.datasets.synth import GazetteerStreet, generate_food_safety, load_gazetteer, write_jsonl
+from lookups.datasets.synth_names import is_protected
 
 DATA = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 1)

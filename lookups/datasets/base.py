@@ -6,11 +6,13 @@ import functools
 import hashlib
 import importlib.util
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
+
+T = TypeVar("T")
 
 
 class DataError(Exception):
@@ -94,6 +96,18 @@ def open_text(path: Path, encoding: str = "utf-8") -> IO[str]:
     handle = path.open(encoding=encoding, newline="", buffering=READ_BUFFER)
     handle._CHUNK_SIZE = READ_BUFFER  # type: ignore[attr-defined]  # TextIOWrapper's read size (CPython io)
     return handle
+
+
+def read_records(path: Path, parse: Callable[[dict[str, Any]], T]) -> tuple[T, ...]:
+    """Every record of a JSON-lines file through ``parse``; one it refuses (KeyError, ValueError, TypeError) is a
+    DataError naming the file and the record's number."""
+    records: list[T] = []
+    for number, raw in enumerate(read_jsonl(path), 1):
+        try:
+            records.append(parse(raw))
+        except (KeyError, ValueError, TypeError) as exc:
+            raise DataError(f"{path}: record {number}: {exc!r}") from exc
+    return tuple(records)
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from lookups.datasets.base import DataError, DatasetMeta, Entry, read_jsonl
+from lookups.datasets.base import DatasetMeta, Entry, read_records
 
 FACILITY_TYPES = ("hospital", "clinic", "health_station", "pharmacy")
 
@@ -89,10 +89,4 @@ class ClinicData:
 def load(folder: Path) -> ClinicData:
     path = folder / "records.jsonl"
     meta = DatasetMeta.load(folder, [path])
-    records: list[Facility] = []
-    for number, raw in enumerate(read_jsonl(path), 1):
-        try:
-            records.append(Facility.from_dict(raw))
-        except (KeyError, ValueError, TypeError) as exc:
-            raise DataError(f"{path}: record {number}: {exc!r}") from exc
-    return ClinicData(meta, tuple(records))
+    return ClinicData(meta, read_records(path, Facility.from_dict))

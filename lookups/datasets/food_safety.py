@@ -24,7 +24,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
-from lookups.datasets.base import DataError, DatasetMeta, Entry, parse_date, read_jsonl
+from lookups.datasets.base import DatasetMeta, Entry, parse_date, read_records
 
 CATEGORIES = ("restaurant", "street_food", "catering", "bakery", "grocery", "cafe", "canteen")
 
@@ -171,10 +171,4 @@ class FoodSafetyData:
 def load(folder: Path) -> FoodSafetyData:
     path = folder / "records.jsonl"
     meta = DatasetMeta.load(folder, [path])
-    records: list[Establishment] = []
-    for number, raw in enumerate(read_jsonl(path), 1):
-        try:
-            records.append(Establishment.from_dict(raw))
-        except (KeyError, ValueError, TypeError) as exc:
-            raise DataError(f"{path}: record {number}: {exc!r}") from exc
-    return FoodSafetyData(meta, tuple(records))
+    return FoodSafetyData(meta, read_records(path, Establishment.from_dict))
