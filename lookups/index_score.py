@@ -17,6 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from lookups.decide import Candidate
+from lookups.index_build import ranges
 from lookups.index_files import Strings
 from lookups.vocab import QueryToken
 
@@ -48,12 +49,14 @@ class Query:
     tokens: list[QueryToken]
     words: list[str]
     word_set: frozenset[str] = frozenset()
+    word_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))  # of word_set, where known
     likeliest: list[Word] = field(default_factory=list)  # each word's reading when a record has none of them
     readings: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)  # word -> (token, rank, edits)
     spans: dict[int, tuple[int, int] | None] = field(default_factory=dict)  # phrase id -> where it is in words
     scores: dict[tuple[int, tuple[int, ...]], tuple[float, bool]] = field(default_factory=dict)
     sets: dict[int, NameSet] = field(default_factory=dict)  # name sets decoded for this query
     phrases: dict[int, tuple[str, ...]] = field(default_factory=dict)  # phrases decoded for this query
+    rests: dict[tuple[tuple[str, ...], tuple[int, ...]], Rest] = field(default_factory=dict)  # ``_name_score``
 
 
 class Records:
@@ -72,19 +75,30 @@ class Records:
         self._set_names_start = parts["set_names_start"].data
         self._set_idf = parts["set_idf"].data
         self._set_words_start = parts["set_words_start"].data
+        self._locs, self._locs_start = parts["loc_flat"], parts["loc_start"]
+        self._phrase_words, self._phrase_words_start = parts["phrase_words"], parts["phrase_words_start"]
 
     def name_set(self, set_id: int, query: Query) -> NameSet:
         found = query.sets.get(set_id)
         if found is None:
-            some = self._set_names_start[set_id + 1] > self._set_names_start[set_id]
-            names = tuple(self._set_text[set_id].split("\n")) if some else ()
-            splits = [n.split() for n in names]
-            words = tuple(dict.fromkeys([w for ws in splits for w in ws]))  # as built: ``set_idf`` is of these
-            start, end = self._set_words_start[set_id], self._set_words_start[set_id + 1]
-            idf = dict[str, float](zip(words, self._set_idf[start:end].tolist(), strict=True))
-            split = tuple([(ws, set(ws), sum([idf[w] for w in ws]) or 1.0) for ws in splits])
-            found = query.sets[set_id] = NameSet(names, words, idf, split)
+            found = query.sets[set_id] = self._name_set(set_id)
         return found
+
+    def _name_set(self, set_id: int) -> NameSet:
+        text = self._set_text[set_id]
+        start, end = self._set_words_start[set_id], self._set_words_start[set_id + 1]
+        if "\n" not in text and self._set_names_start[set_id + 1] > self._set_names_start[set_id]:
+            ws = text.split()  # one name: most records, without the general case's lists of lists
+            words = tuple(dict.fromkeys(ws))
+            idf = dict(zip(words, self._set_idf[start:end].tolist(), strict=True))
+            return NameSet((text,), words, idf, ((ws, set(ws), sum([idf[w] for w in ws]) or 1.0),))
+        some = self._set_names_start[set_id + 1] > self._set_names_start[set_id]
+        names = tuple(text.split("\n")) if some else ()
+        splits = [n.split() for n in names]
+        words = tuple(dict.fromkeys([w for ws in splits for w in ws]))  # as built: ``set_idf`` is of these
+        idf = dict(zip(words, self._set_idf[start:end].tolist(), strict=True))
+        split = tuple([(ws, set(ws), sum([idf[w] for w in ws]) or 1.0) for ws in splits])
+        return NameSet(names, words, idf, split)
 
     def phrase(self, pid: int, query: Query) -> tuple[str, ...]:
         found = query.phrases.get(pid)
@@ -94,30 +108,61 @@ class Records:
 
     def score_rows(self, rows: np.ndarray, query: Query) -> list[Candidate]:
         """Each of ``rows`` scored against ``query``, in the order given (the loop of a search: kept lean)."""
-        spans, sets, scores, words = query.spans, query.sets, query.scores, query.words
-        name_of_row, loc_flat, loc_start = self._name_of_row, self._loc_flat, self._loc_start
+        sets, scores, ids, display = query.sets, query.scores, self.ids, self.display
+        name_of_row, located = self._name_of_row, self.located(rows, query)
         out = []
         for row in rows.tolist():
             set_id = name_of_row[row]
             name_set = sets[set_id] if set_id in sets else self.name_set(set_id, query)
-            used: set[int] = set()
-            matched_locs: list[str] = []
-            for pid in loc_flat[loc_start[row]:loc_start[row + 1]].tolist():
-                span = spans[pid] if pid in spans else self._span(query, pid)
-                if (span is None or all(w in name_set.words for w in self.phrase(pid, query))
-                        or used & set(range(*span))):
-                    continue
-                used.update(range(*span))
-                if span[0] > 0 and words[span[0] - 1] in MARKERS:
-                    used.add(span[0] - 1)
-                matched_locs.append(self.phrase_display[pid])
-            key = (set_id, tuple(sorted(used)))
-            found = scores.get(key)
+            pids = located.get(row)  # most rows: none of their phrases can be in the query
+            used, places = self._placed(query, pids, name_set) if pids else ((), ())
+            found = scores.get((set_id, used))
             if found is None:
-                found = scores[key] = self._name_score(query, used, name_set)
-            score = found[0] + min(len(matched_locs), 2) * LOC_BONUS
-            out.append(Candidate(self.ids[row], self.display[row], round(score, 2), tuple(matched_locs), found[1]))
+                found = scores[set_id, used] = self._name_score(query, used, name_set)
+            score = found[0] + min(len(places), 2) * LOC_BONUS
+            out.append(Candidate(ids[row], display[row], round(score, 2), places, found[1]))
         return out
+
+    def _placed(self, query: Query, pids: list[int], name_set: NameSet) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """The query words that a record's location phrases ``pids`` take (in order), and those phrases as shown:
+        a phrase is taken where it occurs in the query, is more than words of the name, and overlaps none taken."""
+        spans, words = query.spans, query.words
+        used: set[int] = set()
+        matched_locs: list[str] = []
+        for pid in pids:
+            span = spans[pid] if pid in spans else self._span(query, pid)
+            if (span is None or all(w in name_set.words for w in self.phrase(pid, query))
+                    or used & set(range(*span))):
+                continue
+            used.update(range(*span))
+            if span[0] > 0 and words[span[0] - 1] in MARKERS:
+                used.add(span[0] - 1)
+            matched_locs.append(self.phrase_display[pid])
+        return tuple(sorted(used)), tuple(matched_locs)
+
+    def located(self, rows: np.ndarray, query: Query) -> dict[int, list[int]]:
+        """The location phrases of ``rows`` that may occur in the query (``_span``), by row, in the row's order.
+
+        ``_span`` needs all of a phrase's words in the query, or all but one of a phrase of 3+ words: the phrases
+        of the rows (~3 a row, mostly each record's own address, which shares no word with the query) are
+        counted against the query's word ids all at once, without decoding one; only the few left are read."""
+        if not len(query.word_ids) or not len(rows):
+            return {}
+        starts = self._locs_start[rows]
+        counts = self._locs_start[rows + 1] - starts
+        pids = self._locs[ranges(starts, counts)]
+        first = self._phrase_words_start[pids]
+        lengths = self._phrase_words_start[pids + 1] - first
+        words, ids = self._phrase_words[ranges(first, lengths)], query.word_ids  # ids: sorted (np.isin, slower)
+        known = ids.take(np.searchsorted(ids, words), mode="clip") == words
+        shared = np.add.reduceat(known, np.cumsum(lengths) - lengths, dtype=np.int64) if len(known) else lengths
+        # A phrase has one word at least; a word of a phrase is a word of the vocabulary, as every word of the query
+        # it could equal: ids equal where words do.
+        worth = shared >= np.maximum(lengths - (lengths >= 3), 1)
+        found: dict[int, list[int]] = {}
+        for row, pid in zip(np.repeat(rows, counts)[worth].tolist(), pids[worth].tolist(), strict=True):
+            found.setdefault(row, []).append(pid)
+        return found
 
     def _span(self, query: Query, pid: int) -> tuple[int, int] | None:
         """Where a location phrase occurs in the query; a 3+ word street may lack one word (Tôn Thắng)."""
@@ -136,26 +181,49 @@ class Records:
              if tuple(words[start:start + len(form)]) == form), None)
         return found
 
-    def _name_score(self, query: Query, used: set[int], name_set: NameSet) -> tuple[float, bool]:
+    def _name_score(self, query: Query, used: tuple[int, ...], name_set: NameSet) -> tuple[float, bool]:
         """How well the query words left after location matching name this place, and whether exactly."""
-        rest = _readings(query, used, name_set)
-        words = [w.word for w in rest]
-        text = " ".join(words)
-        q_total = sum([w.idf for w in rest])
-        sent = set(words)
-        best = max((
-            (1 - SHAPE) * _coverage(rest, q_total, sent, split, name_set.idf)
-            + SHAPE * fuzz.token_sort_ratio(text, name, processor=None)
-            for name, split in zip(name_set.names, name_set.split, strict=True)),
-            default=0.0)  # a record without a name (found through the street it is on) names nothing
-        # A corrected word costs more the more it carries the query: reading "khue" as "hue" in
-        # "ca phe khue" changes which place is meant; reading "caphe" as "ca phe" does not.
-        weight = q_total or 1.0
-        typo = sum([TYPO * w.edits / max(w.length, 1) * (1 + w.idf / weight) for w in rest if w.edits])
-        digits = sum([25.0 for w in words if w.isdigit() and w not in name_set.words])
+        readings = query.readings
+        key = (tuple([w for w in name_set.words if w in readings]), used)  # all that ``_readings`` reads of it
+        rest = query.rests.get(key)
+        if rest is None:
+            rest = query.rests[key] = _rest(_readings(query, set(used), name_set))
+        if len(name_set.names) == 1:  # most records: no aliases
+            best = ((1 - SHAPE) * _coverage(rest.words, rest.total, rest.sent, name_set.split[0], name_set.idf)
+                    + SHAPE * fuzz.token_sort_ratio(rest.text, name_set.names[0], processor=None))
+        else:
+            best = max((
+                (1 - SHAPE) * _coverage(rest.words, rest.total, rest.sent, split, name_set.idf)
+                + SHAPE * fuzz.token_sort_ratio(rest.text, name, processor=None)
+                for name, split in zip(name_set.names, name_set.split, strict=True)),
+                default=0.0)  # a record without a name (found through the street it is on) names nothing
+        digits = sum([25.0 for w in rest.numbers if w not in name_set.words])
         digits += sum([8.0 for w in name_set.words if w.isdigit() and w not in query.word_set])
-        exact = text in name_set.names and not any(w.edits for w in rest)
-        return best - typo - digits, exact
+        exact = rest.text in name_set.names and not rest.edited
+        return best - rest.typo - digits, exact
+
+
+class Rest(NamedTuple):
+    """The query words left to name a record, and what every record they are left for reads of them alike: the
+    records of a search mostly contain the same readings of the query, so this is worked out once for them."""
+    words: list[Word]
+    text: str
+    total: float  # IDF total
+    sent: set[str]
+    typo: float  # the cost of the corrected words
+    numbers: list[str]  # the words that are numbers, in order
+    edited: bool  # any word corrected
+
+
+def _rest(rest: list[Word]) -> Rest:
+    words = [w.word for w in rest]
+    q_total = sum([w.idf for w in rest])
+    # A corrected word costs more the more it carries the query: reading "khue" as "hue" in
+    # "ca phe khue" changes which place is meant; reading "caphe" as "ca phe" does not.
+    weight = q_total or 1.0
+    typo = sum([TYPO * w.edits / max(w.length, 1) * (1 + w.idf / weight) for w in rest if w.edits])
+    return Rest(rest, " ".join(words), q_total, set(words), typo, [w for w in words if w.isdigit()],
+                any(w.edits for w in rest))
 
 
 def _readings(query: Query, used: set[int], name_set: NameSet) -> list[Word]:
@@ -210,4 +278,6 @@ def hit_sums(taken: list[tuple[np.ndarray, float]], records: int) -> tuple[np.nd
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     weights = np.array([weight for _, weight in taken], dtype=np.float32).astype(np.float64)  # as posted before
-    return ordered[first], np.bincount(np.cumsum(first) - 1, weights=weights[keys & ((1 << bits) - 1)])
+    # ``take`` and the positions of the firsts: numpy's boolean and int32 fancy indexing are several times slower
+    return ordered.take(np.flatnonzero(first)), np.bincount(np.cumsum(first) - 1,
+                                                            weights=weights.take(keys & ((1 << bits) - 1)))
