@@ -69,7 +69,7 @@ class Index:
             self._longest_place = int(meta["longest_place"])
             self.vocabulary = Vocabulary(parts)
             self._records = Records(parts)
-            self._name_of_row, self._set_length = parts["name_of_row"], parts["set_length"]
+            self._name_of_row, self._row_penalty = parts["name_of_row"], parts["row_penalty"]
             self._loc_flat, self._loc_start = parts["loc_flat"], parts["loc_start"]
             self._by_set, self._set_start = parts["by_set"], parts["set_start"]
             self._post_rows, self._post_start = parts["post_rows"], parts["post_start"].data
@@ -212,9 +212,9 @@ class Index:
         rows, hits = hit_sums(taken, self._size)
         size = SHORTLIST * SCORED_WORDS // max(len(query.tokens), SCORED_WORDS)
         if len(rows) > size:
-            # take: numpy's fancy indexing by int32 is several times slower; ``penalty - hits`` is exactly -keys
-            penalty = 0.01 * self._set_length.take(self._name_of_row.take(rows))
-            rows = rows.take(np.argpartition(penalty - hits, size)[:size])
+            # The rows of most hits less a penalty per name word: ``penalty - hits`` is exactly -(hits - penalty), as
+            # it was written; ``take``, as numpy indexes by int32 several times slower
+            rows = rows.take(np.argpartition(self._row_penalty.take(rows) - hits, size)[:size])
         return rows
 
     def _place_spans(self, words: list[str], ids: list[int | None], lists: list[tuple[np.ndarray, float]]) -> set[int]:

@@ -22,9 +22,9 @@ from lookups.vocab import vocabulary_parts
 
 def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Positions ``starts[i]:starts[i] + counts[i]`` for every i, concatenated."""
-    total = int(counts.sum())
-    firsts = np.cumsum(counts) - counts
-    return np.repeat(starts - firsts, counts) + np.arange(total, dtype=np.int64)
+    ends = np.cumsum(counts)
+    total = int(ends[-1]) if len(ends) else 0
+    return np.repeat(starts - (ends - counts), counts) + np.arange(total, dtype=np.int64)
 
 
 def _location_counts(one: Pass) -> np.ndarray:
@@ -94,7 +94,8 @@ def build(entries: Sequence[Entry]) -> tuple[Parts, dict[str, Any]]:
     parts: Parts = {
         "name_of_row": name_of_row, "by_set": by_set, "set_start": set_start,
         "set_words_start": set_words_start, "set_idf": idf[set_words],  # a name set's words' IDF, as first seen
-        "set_length": set_length.astype(np.float32), "name_set": name_set,
+        # what the shortlist takes off a row's word hits: shorter names first among equals (float32, as it was read)
+        "row_penalty": (0.01 * set_length.astype(np.float32))[name_of_row], "name_set": name_set,
         "set_names_start": np.concatenate(([0], np.cumsum([len(n) for n in one.set_names]))).astype(np.int64),
         "loc_flat": loc_flat, "loc_start": loc_start, "place_rows": place_rows, "place_start": place_start,
         "post_rows": post_rows, "post_start": post_start, "idf": idf, "place_length": place_length,

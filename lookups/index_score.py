@@ -56,6 +56,7 @@ class Query:
     scores: dict[tuple[int, tuple[int, ...]], tuple[float, bool]] = field(default_factory=dict)
     sets: dict[int, NameSet] = field(default_factory=dict)  # name sets decoded for this query
     phrases: dict[int, tuple[str, ...]] = field(default_factory=dict)  # phrases decoded for this query
+    at: dict[str, list[int]] = field(default_factory=dict)  # where each word is in ``words`` (``_span``)
     rests: dict[tuple[tuple[str, ...], tuple[int, ...]], Rest] = field(default_factory=dict)  # ``_name_score``
 
 
@@ -148,19 +149,20 @@ class Records:
         counted against the query's word ids all at once, without decoding one; only the few left are read."""
         if not len(query.word_ids) or not len(rows):
             return {}
-        starts = self._locs_start[rows]
-        counts = self._locs_start[rows + 1] - starts
-        pids = self._locs[ranges(starts, counts)]
-        first = self._phrase_words_start[pids]
-        lengths = self._phrase_words_start[pids + 1] - first
-        words, ids = self._phrase_words[ranges(first, lengths)], query.word_ids  # ids: sorted (np.isin, slower)
+        # ``take``: numpy indexes by int32 (``rows``) several times slower
+        starts = self._locs_start.take(rows)
+        counts = self._locs_start.take(rows + 1) - starts
+        pids = self._locs.take(ranges(starts, counts))
+        first = self._phrase_words_start.take(pids)
+        lengths = self._phrase_words_start.take(pids + 1) - first
+        words, ids = self._phrase_words.take(ranges(first, lengths)), query.word_ids  # ids: sorted (np.isin, slower)
         known = ids.take(np.searchsorted(ids, words), mode="clip") == words
         shared = np.add.reduceat(known, np.cumsum(lengths) - lengths, dtype=np.int64) if len(known) else lengths
         # A phrase has one word at least; a word of a phrase is a word of the vocabulary, as every word of the query
         # it could equal: ids equal where words do.
-        worth = shared >= np.maximum(lengths - (lengths >= 3), 1)
+        worth = np.flatnonzero(shared >= np.maximum(lengths - (lengths >= 3), 1))
         found: dict[int, list[int]] = {}
-        for row, pid in zip(np.repeat(rows, counts)[worth].tolist(), pids[worth].tolist(), strict=True):
+        for row, pid in zip(np.repeat(rows, counts).take(worth).tolist(), pids.take(worth).tolist(), strict=True):
             found.setdefault(row, []).append(pid)
         return found
 
@@ -176,8 +178,12 @@ class Records:
         forms = [phrase]
         if len(phrase) >= 3:  # never the house number: "12 Lê Duẩn" is not "Lê Duẩn"
             forms += [phrase[:k] + phrase[k + 1:] for k in range(len(phrase)) if not phrase[k].isdigit()]
+        # Each form is tried where its first word is (``located`` passes no phrase without words), leftmost first.
+        if not query.at:
+            query.at.update(_positions(words))
+        at = query.at
         found = query.spans[pid] = next(
-            ((start, start + len(form)) for form in forms for start in range(len(words) - len(form) + 1)
+            ((start, start + len(form)) for form in forms for start in at.get(form[0], ())
              if tuple(words[start:start + len(form)]) == form), None)
         return found
 
@@ -197,7 +203,7 @@ class Records:
                 + SHAPE * fuzz.token_sort_ratio(rest.text, name, processor=None)
                 for name, split in zip(name_set.names, name_set.split, strict=True)),
                 default=0.0)  # a record without a name (found through the street it is on) names nothing
-        digits = sum([25.0 for w in rest.numbers if w not in name_set.words])
+        digits = sum([25.0 for w in rest.numbers if w not in name_set.words]) if rest.numbers else 0
         digits += sum([8.0 for w in name_set.words if w.isdigit() and w not in query.word_set])
         exact = rest.text in name_set.names and not rest.edited
         return best - rest.typo - digits, exact
@@ -224,6 +230,14 @@ def _rest(rest: list[Word]) -> Rest:
     typo = sum([TYPO * w.edits / max(w.length, 1) * (1 + w.idf / weight) for w in rest if w.edits])
     return Rest(rest, " ".join(words), q_total, set(words), typo, [w for w in words if w.isdigit()],
                 any(w.edits for w in rest))
+
+
+def _positions(words: list[str]) -> dict[str, list[int]]:
+    """Where each word is in ``words``, leftmost first."""
+    at: dict[str, list[int]] = {}
+    for pos, word in enumerate(words):
+        at.setdefault(word, []).append(pos)
+    return at
 
 
 def _readings(query: Query, used: set[int], name_set: NameSet) -> list[Word]:
