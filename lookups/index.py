@@ -22,7 +22,8 @@ from lookups.datasets.base import Entry
 from lookups.decide import Candidate, Decision, decide
 from lookups.index_build import build
 from lookups.index_files import IndexFilesError, Keys, load, save
-from lookups.index_score import LOC_BONUS, Query, Records, Word, hit_sums
+from lookups.index_query import Query, Word
+from lookups.index_score import LOC_BONUS, Records, hit_sums
 from lookups.vocab import MAX_QUERY_WORDS, Vocabulary, normalise_words
 from lookups.work import note
 
@@ -170,7 +171,8 @@ class Index:
         tokens, ids = self.vocabulary.read(text)
         query = Query(tokens, [t.word for t in tokens])
         query.word_set = frozenset(query.words)
-        query.word_ids = np.array(sorted({i for i in (ids[w] for w in query.word_set) if i is not None}), dtype=np.int32)
+        known = {word_id for word_id in map(ids.__getitem__, query.word_set) if word_id is not None}
+        query.word_ids = np.array(sorted(known), dtype=np.int32)  # sorted: ``Records.located`` searches them
         for pos, tok in enumerate(tokens):
             idf = self._idf_of(ids[tok.word]) if tok.known else self._max_idf
             query.likeliest.append(Word(tok.word, tok.edits, tok.known, len(tok.raw), idf))

@@ -4,14 +4,13 @@ sums of word hits that pick the shortlist (``hit_sums``).
 A record scores the best of its names: rapidfuzz's order-insensitive ratio blended with IDF-weighted word
 coverage, less a cost per corrected letter and per number that differs, plus a bonus per place of the query
 it is on. The record's names and phrases are read from the index's string tables; a query decodes each
-name set and phrase once (``Query.sets``, ``Query.phrases``), however many records share it.
+name set and phrase once (``Query.sets``, ``Query.phrases``), however many records share it, and reads the
+words left for a name once for all the records that leave it the same (``index_query.rest_of``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -19,45 +18,12 @@ from rapidfuzz import fuzz
 from lookups.decide import Candidate
 from lookups.index_build import ranges
 from lookups.index_files import Strings
-from lookups.vocab import QueryToken
+from lookups.index_query import NameSet, Query, Word, positions, rest_of
 
 MARKERS = frozenset({"quan", "phuong", "duong", "xa", "kiet", "hem", "so", "tai", "o", "gan"})
 LOC_BONUS = 6.0
 RECALL = 0.75  # the words the user sent must be in the name; the name may have more words they left out
-TYPO = 40.0  # points lost per corrected letter share of a word: "khue" read as "khe" costs 10
 SHAPE = 0.1  # weight of the character-level ratio, which catches what word matching misses (merged words)
-
-
-class Word(NamedTuple):  # a tuple: one is made per corrected word of each scored record, and cheaply
-    word: str
-    edits: int
-    known: bool
-    length: int
-    idf: float  # an unknown word weighs as the rarest: it is what the user meant and we lack
-
-
-class NameSet(NamedTuple):
-    names: tuple[str, ...]  # folded names of a record (name and aliases)
-    words: tuple[str, ...]  # their distinct words, in order
-    idf: dict[str, float]  # of each of those words
-    # per name: its words, the set of them (iterated in the order ``set(words)`` gives) and their IDF total
-    split: tuple[tuple[list[str], set[str], float], ...]
-
-
-@dataclass
-class Query:
-    tokens: list[QueryToken]
-    words: list[str]
-    word_set: frozenset[str] = frozenset()
-    word_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))  # of word_set, where known
-    likeliest: list[Word] = field(default_factory=list)  # each word's reading when a record has none of them
-    readings: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)  # word -> (token, rank, edits)
-    spans: dict[int, tuple[int, int] | None] = field(default_factory=dict)  # phrase id -> where it is in words
-    scores: dict[tuple[int, tuple[int, ...]], tuple[float, bool]] = field(default_factory=dict)
-    sets: dict[int, NameSet] = field(default_factory=dict)  # name sets decoded for this query
-    phrases: dict[int, tuple[str, ...]] = field(default_factory=dict)  # phrases decoded for this query
-    at: dict[str, list[int]] = field(default_factory=dict)  # where each word is in ``words`` (``_span``)
-    rests: dict[tuple[tuple[str, ...], tuple[int, ...]], Rest] = field(default_factory=dict)  # ``_name_score``
 
 
 class Records:
@@ -71,7 +37,6 @@ class Records:
         self.phrase_display = Strings(parts["phrase_display_blob"], parts["phrase_display_offsets"])
         # Read one item at a time: a memoryview's items are Python ints, cheaper than numpy scalars.
         self._name_of_row = parts["name_of_row"].data
-        self._loc_flat, self._loc_start = parts["loc_flat"].data, parts["loc_start"].data
         self._set_text = Strings(parts["set_text_blob"], parts["set_text_offsets"])
         self._set_names_start = parts["set_names_start"].data
         self._set_idf = parts["set_idf"].data
@@ -91,13 +56,13 @@ class Records:
         if "\n" not in text and self._set_names_start[set_id + 1] > self._set_names_start[set_id]:
             ws = text.split()  # one name: most records, without the general case's lists of lists
             words = tuple(dict.fromkeys(ws))
-            idf = dict(zip(words, self._set_idf[start:end].tolist(), strict=True))
+            idf: dict[str, float] = dict(zip(words, self._set_idf[start:end].tolist(), strict=True))
             return NameSet((text,), words, idf, ((ws, set(ws), sum([idf[w] for w in ws]) or 1.0),))
         some = self._set_names_start[set_id + 1] > self._set_names_start[set_id]
         names = tuple(text.split("\n")) if some else ()
         splits = [n.split() for n in names]
         words = tuple(dict.fromkeys([w for ws in splits for w in ws]))  # as built: ``set_idf`` is of these
-        idf = dict(zip(words, self._set_idf[start:end].tolist(), strict=True))
+        idf = dict[str, float](zip(words, self._set_idf[start:end].tolist(), strict=True))
         split = tuple([(ws, set(ws), sum([idf[w] for w in ws]) or 1.0) for ws in splits])
         return NameSet(names, words, idf, split)
 
@@ -180,7 +145,7 @@ class Records:
             forms += [phrase[:k] + phrase[k + 1:] for k in range(len(phrase)) if not phrase[k].isdigit()]
         # Each form is tried where its first word is (``located`` passes no phrase without words), leftmost first.
         if not query.at:
-            query.at.update(_positions(words))
+            query.at.update(positions(words))
         at = query.at
         found = query.spans[pid] = next(
             ((start, start + len(form)) for form in forms for start in at.get(form[0], ())
@@ -193,7 +158,7 @@ class Records:
         key = (tuple([w for w in name_set.words if w in readings]), used)  # all that ``_readings`` reads of it
         rest = query.rests.get(key)
         if rest is None:
-            rest = query.rests[key] = _rest(_readings(query, set(used), name_set))
+            rest = query.rests[key] = rest_of(query, set(used), name_set)
         if len(name_set.names) == 1:  # most records: no aliases
             best = ((1 - SHAPE) * _coverage(rest.words, rest.total, rest.sent, name_set.split[0], name_set.idf)
                     + SHAPE * fuzz.token_sort_ratio(rest.text, name_set.names[0], processor=None))
@@ -207,61 +172,6 @@ class Records:
         digits += sum([8.0 for w in name_set.words if w.isdigit() and w not in query.word_set])
         exact = rest.text in name_set.names and not rest.edited
         return best - rest.typo - digits, exact
-
-
-class Rest(NamedTuple):
-    """The query words left to name a record, and what every record they are left for reads of them alike: the
-    records of a search mostly contain the same readings of the query, so this is worked out once for them."""
-    words: list[Word]
-    text: str
-    total: float  # IDF total
-    sent: set[str]
-    typo: float  # the cost of the corrected words
-    numbers: list[str]  # the words that are numbers, in order
-    edited: bool  # any word corrected
-
-
-def _rest(rest: list[Word]) -> Rest:
-    words = [w.word for w in rest]
-    q_total = sum([w.idf for w in rest])
-    # A corrected word costs more the more it carries the query: reading "khue" as "hue" in
-    # "ca phe khue" changes which place is meant; reading "caphe" as "ca phe" does not.
-    weight = q_total or 1.0
-    typo = sum([TYPO * w.edits / max(w.length, 1) * (1 + w.idf / weight) for w in rest if w.edits])
-    return Rest(rest, " ".join(words), q_total, set(words), typo, [w for w in words if w.isdigit()],
-                any(w.edits for w in rest))
-
-
-def _positions(words: list[str]) -> dict[str, list[int]]:
-    """Where each word is in ``words``, leftmost first."""
-    at: dict[str, list[int]] = {}
-    for pos, word in enumerate(words):
-        at.setdefault(word, []).append(pos)
-    return at
-
-
-def _readings(query: Query, used: set[int], name_set: NameSet) -> list[Word]:
-    """Each query word not used by a location: the first of its readings this record contains, else its
-    likeliest. Found from the record's few words, so a long query costs little per record."""
-    picked: dict[int, tuple[int, str, int]] = {}  # token -> (rank of the reading, word, edits)
-    readings = query.readings
-    for word in name_set.words:
-        if word in readings:
-            for pos, rank, edits in readings[word]:
-                if pos not in picked or rank < picked[pos][0]:
-                    picked[pos] = (rank, word, edits)
-    if not picked and not used:
-        return query.likeliest
-    rest = []
-    for pos, likeliest in enumerate(query.likeliest):
-        if pos in used:
-            continue
-        if pos in picked:
-            _, word, edits = picked[pos]
-            rest.append(Word(word, edits, True, likeliest.length, name_set.idf[word]))
-        else:
-            rest.append(likeliest)
-    return rest
 
 
 def _coverage(rest: list[Word], q_total: float, sent: set[str], split: tuple[list[str], set[str], float],
