@@ -1,7 +1,8 @@
 """A search's shortcuts give what the plain way gives: location phrases rejected by word id without being decoded
 (``Records.located``), a phrase looked for only where its first word is (``Records._span``), the query words left for
 a name worked out once per search (``Query.rests``), a one-name set decoded without lists of lists
-(``Records._name_set``), and the shortlist's name-length penalty read per row (``row_penalty``)."""
+(``Records._name_set``), the shortlist's name-length penalty read per row (``row_penalty``), and a look-up by
+string that walks the equal hashes after the first instead of searching for where they end (``Keys.find``)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+from lookups import index_files
 from lookups.datasets import food_safety
 from lookups.datasets.base import Entry
 from lookups.datasets.synth import synth_data_dir
 from lookups.index import Index
 from lookups.index_build import build
+from lookups.index_files import Keys, key_parts
 from lookups.index_query import NameSet, Query
 from lookups.index_score import Records
 
@@ -151,3 +154,16 @@ def test_the_row_penalty_is_the_name_length_penalty_of_the_row(entries: list[Ent
     lengths = np.diff(parts["set_words_start"]).astype(np.float32)
     assert np.array_equal(parts["row_penalty"], 0.01 * lengths[parts["name_of_row"]])
     assert parts["row_penalty"].dtype == np.float32
+
+
+@pytest.mark.parametrize("collide", [False, True])
+def test_a_look_up_finds_every_row_of_a_hash(monkeypatch: pytest.MonkeyPatch, collide: bool) -> None:
+    if collide:  # keys of one length share a hash: runs of equal hashes, as colliding digests would make
+        monkeypatch.setattr(index_files, "digests", lambda keys: np.array([len(k) for k in keys], dtype=np.int64))
+    keys = ["a", "bb", "a", "c", "a", "đ", "bb", "", "dd", "e" * 9]
+    table = Keys(*key_parts(index_files.digests(keys)))
+    wanted = ["a", "bb", "c", "đ", "", "zz", "a", "e" * 9, "f" * 20]
+    hashes = index_files.digests(keys).tolist()
+    plain = [[row for row, h in enumerate(hashes) if h == key] for key in index_files.digests(wanted).tolist()]
+    assert table.find(wanted) == plain and table.find([]) == []
+    assert any(len(rows) > 1 for rows in plain) and [] in plain
