@@ -94,7 +94,8 @@ def build(entries: Sequence[Entry]) -> tuple[Parts, dict[str, Any]]:
     parts: Parts = {
         "name_of_row": name_of_row, "by_set": by_set, "set_start": set_start,
         "set_words_start": set_words_start, "set_idf": idf[set_words],  # a name set's words' IDF, as first seen
-        # what the shortlist takes off a row's word hits: shorter names first among equals (float32, as it was read)
+        # what the shortlist takes off a row's word hits, shorter names first among equals: in float32, as the search
+        # worked it out from set_length before, so the same rows are shortlisted
         "row_penalty": (0.01 * set_length.astype(np.float32))[name_of_row], "name_set": name_set,
         "set_names_start": np.concatenate(([0], np.cumsum([len(n) for n in one.set_names]))).astype(np.int64),
         "loc_flat": loc_flat, "loc_start": loc_start, "place_rows": place_rows, "place_start": place_start,

@@ -23,7 +23,7 @@ from lookups.text import abbreviations
 
 # Bump when what is written changes (a part added, renamed or computed differently): folders of another
 # format are refused by ``load`` with IndexFilesError, which tells the caller to build them again.
-FORMAT = 2  # 2: phrase_words, phrase_words_start
+FORMAT = 2  # 2: phrase_words and phrase_words_start added, row_penalty in place of set_length
 META = "index.json"
 Parts = dict[str, np.ndarray]
 

@@ -51,6 +51,7 @@ class Records:
         return found
 
     def _name_set(self, set_id: int) -> NameSet:
+        """A name set as its string tables hold it: names, distinct words with their IDF, each name's words."""
         text = self._set_text[set_id]
         start, end = self._set_words_start[set_id], self._set_words_start[set_id + 1]
         if "\n" not in text and self._set_names_start[set_id + 1] > self._set_names_start[set_id]:
@@ -155,7 +156,9 @@ class Records:
     def _name_score(self, query: Query, used: tuple[int, ...], name_set: NameSet) -> tuple[float, bool]:
         """How well the query words left after location matching name this place, and whether exactly."""
         readings = query.readings
-        key = (tuple([w for w in name_set.words if w in readings]), used)  # all that ``_readings`` reads of it
+        # All that ``rest_of`` reads of a name set: which readings it has (a word's IDF is the same in every set),
+        # and the query words its places take.
+        key = (tuple([w for w in name_set.words if w in readings]), used)
         rest = query.rests.get(key)
         if rest is None:
             rest = query.rests[key] = rest_of(query, set(used), name_set)
