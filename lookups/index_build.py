@@ -20,11 +20,11 @@ from lookups.index_pass import Pass
 from lookups.vocab import vocabulary_parts
 
 
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Positions ``starts[i]:starts[i] + counts[i]`` for every i, concatenated."""
-    total = int(counts.sum())
-    firsts = np.cumsum(counts) - counts
-    return np.repeat(starts - firsts, counts) + np.arange(total, dtype=np.int64)
+    ends = np.cumsum(counts)
+    total = int(ends[-1]) if len(ends) else 0
+    return np.repeat(starts - (ends - counts), counts) + np.arange(total, dtype=np.int64)
 
 
 def _location_counts(one: Pass) -> np.ndarray:
@@ -65,7 +65,7 @@ def build(entries: Sequence[Entry]) -> tuple[Parts, dict[str, Any]]:
     rows = np.arange(size, dtype=np.int32)
     # Posting lists: every (word, row) of the records' name sets, grouped by word, rows ascending.
     per_row = set_length[name_of_row]
-    pair_words = set_words[_ranges(set_words_start[name_of_row], per_row)]
+    pair_words = set_words[ranges(set_words_start[name_of_row], per_row)]
     post_rows, post_start = _csr(pair_words, np.repeat(rows, per_row), n_words)
     post_count = np.diff(post_start)
     # Records per location word: typo corrections may land on it.
@@ -94,10 +94,15 @@ def build(entries: Sequence[Entry]) -> tuple[Parts, dict[str, Any]]:
     parts: Parts = {
         "name_of_row": name_of_row, "by_set": by_set, "set_start": set_start,
         "set_words_start": set_words_start, "set_idf": idf[set_words],  # a name set's words' IDF, as first seen
-        "set_length": set_length.astype(np.float32), "name_set": name_set,
+        # what the shortlist takes off a row's word hits, shorter names first among equals: in float32, as the search
+        # worked it out from set_length before, so the same rows are shortlisted
+        "row_penalty": (0.01 * set_length.astype(np.float32))[name_of_row], "name_set": name_set,
         "set_names_start": np.concatenate(([0], np.cumsum([len(n) for n in one.set_names]))).astype(np.int64),
         "loc_flat": loc_flat, "loc_start": loc_start, "place_rows": place_rows, "place_start": place_start,
         "post_rows": post_rows, "post_start": post_start, "idf": idf, "place_length": place_length,
+        # a phrase's word ids (as its string's words, repeats kept): a search rejects by id, undecoded, the phrases
+        # of its scored records that share too few words with the query (``index_score.Records.located``)
+        "phrase_words": phrase_words, "phrase_words_start": phrase_words_start,
     }
     _strings(parts, "ids", [e.id for e in entries], [e.id.casefold() for e in entries])
     _strings(parts, "display", [e.names[0] for e in entries])

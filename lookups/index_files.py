@@ -23,7 +23,7 @@ from lookups.text import abbreviations
 
 # Bump when what is written changes (a part added, renamed or computed differently): folders of another
 # format are refused by ``load`` with IndexFilesError, which tells the caller to build them again.
-FORMAT = 1
+FORMAT = 2  # 2: phrase_words and phrase_words_start added, row_penalty in place of set_length
 META = "index.json"
 Parts = dict[str, np.ndarray]
 
@@ -92,6 +92,7 @@ class Keys:
 
     def __init__(self, hashes: np.ndarray, rows: np.ndarray) -> None:
         self._hashes = hashes
+        self._hash_at = hashes.data  # items are Python ints
         self._rows = rows
 
     def find(self, keys: Sequence[str]) -> list[list[int]]:
@@ -99,9 +100,15 @@ class Keys:
         if not keys:
             return []
         wanted = digests(keys)
-        low = np.searchsorted(self._hashes, wanted, side="left").tolist()
-        high = np.searchsorted(self._hashes, wanted, side="right").tolist()
-        return [self._rows[lo:hi].tolist() if hi > lo else [] for lo, hi in zip(low, high, strict=True)]
+        at, size, rows, out = self._hash_at, len(self._hash_at), self._rows, []
+        # The first hash not below each key's, and the few equal to it after it (a key's hash is nearly always
+        # unique): cheaper than a second search of the table for where they end.
+        for low, digest in zip(self._hashes.searchsorted(wanted).tolist(), wanted.tolist(), strict=True):
+            high = low
+            while high < size and at[high] == digest:
+                high += 1
+            out.append(rows[low:high].tolist() if high > low else [])
+        return out
 
 
 def words_fingerprint() -> str:
