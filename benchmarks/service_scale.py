@@ -10,8 +10,10 @@ the result cache, the API rate limit, live reload and the Zalo worker thread off
 
 - ready: seconds from start until ``/readyz`` first answers 200 (one worker ready), and until every worker
   is idle (its CPU time stopped growing for 0.5 s: data loaded, index built);
-- memory: total PSS and RSS of the master and its workers (``/proc/<pid>/smaps_rollup``) once all are idle;
-- memory again after the queries below (with several workers, sent to whichever worker accepts each);
+- memory: total PSS and RSS of the master and its workers (``/proc/<pid>/smaps_rollup``) once all are idle,
+  with no other gunicorn running (the baseline's would share the pages of the same libraries, and each
+  process's PSS counts only its share of a shared page, so a figure taken beside it is too low);
+- memory again after the queries below (sent one at a time, to whichever worker accepts each);
 - with one worker: each noisy query (``ATTP <query>``, built from the data as ``match_quality.py`` builds
   them) sent to ``POST /api/v1/query`` one at a time, alternating with ``GET /healthz`` (a request that does
   nothing), so both see the same machine; the service's own work per message is a query's latency less the
@@ -189,20 +191,15 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
 
 
-def measure_one_worker(codes: list[Path], data: Path, texts: list[str], log: Path,
-                       extra: list[str]) -> list[dict[str, Any]]:
-    """One worker of each code, started one after the other, then the queries to all of them side by side."""
+def time_one_worker(codes: list[Path], data: Path, texts: list[str], log: Path,
+                    extra: list[str]) -> list[dict[str, Any]]:
+    """One worker of each code, started one after the other, then the queries to all of them side by side: the
+    work figures only (memory is measured with each code alone, in ``measure``)."""
     started: list[tuple[subprocess.Popen[bytes], str, list[int], dict[str, Any]]] = []
     try:
         for code in codes:
             started.append(launch(code, data, 1, log, extra))
-        if texts:
-            for (_, _, _, result), work in zip(started, work_per_message(
-                    [(base, pids[1]) for _, base, pids, _ in started], texts), strict=True):
-                result.update(work)
-        for _, _, pids, result in started:  # memory again after the same work
-            result["pss_after_mb"] = sum(kb_of(p, "Pss") for p in pids) / 1024
-        return [result for _, _, _, result in started]
+        return work_per_message([(base, pids[1]) for _, base, pids, _ in started], texts)
     finally:
         for proc, _, _, _ in started:
             stop(proc)
@@ -210,8 +207,8 @@ def measure_one_worker(codes: list[Path], data: Path, texts: list[str], log: Pat
 
 def measure(code: Path, data: Path, workers: int, texts: list[str], log: Path,
             extra: list[str]) -> dict[str, Any]:
-    """Several workers: memory after start, and again after the queries, spread over the workers (a new
-    connection each)."""
+    """One gunicorn, the only one running: its start figures and memory, and its memory again after the
+    queries (a new connection each, so that several workers share them)."""
     proc, base, pids, result = launch(code, data, workers, log, extra)
     try:
         for text in texts:
@@ -243,11 +240,13 @@ def main() -> None:
         print(json.dumps({"code": str(code), "size": args.size, "ask_first_s": asks[0], "ask_again_s": asks[1]}))
         print(f"{'this checkout' if code == ROOT else code}: tongdai ask, {args.size:,} records: first answer after "
               f"{asks[0]:.1f} s in a fresh process, {asks[1]:.1f} s the second time", flush=True)
-    runs: list[tuple[Path, dict[str, Any]]] = []
-    if 1 in args.workers:
-        runs += zip(codes, measure_one_worker(codes, data, texts, log, args.gunicorn_arg), strict=True)
-    runs += [(code, measure(code, data, workers, texts, log, args.gunicorn_arg))
-             for workers in args.workers if workers != 1 for code in codes]
+    runs = [(code, measure(code, data, workers, texts, log, args.gunicorn_arg))
+            for workers in args.workers for code in codes]
+    if 1 in args.workers and texts:
+        work = time_one_worker(codes, data, texts, log, args.gunicorn_arg)
+        for code, result in runs:
+            if result["workers"] == 1:
+                result.update(work[codes.index(code)])
     for code, r in runs:
         print(json.dumps({"code": str(code), "size": args.size, **r}), flush=True)
         print(summary(code, r, args.size, len(texts)), flush=True)
