@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -111,3 +112,22 @@ def test_a_command_loads_what_it_needs_only(argv: list[str], loaded: str) -> Non
         for command in ("ask", "data", "serve", "worker", "deadletters", "zalo-token", "stats", "db", "reports",
                         "send", "operator"):
             assert command in done.stdout
+
+
+THREADS = """import os
+from app.cli import main
+main(["ask", "attp pho hoa"])
+print(len(os.listdir("/proc/self/task")))"""
+
+
+def test_a_command_starts_no_thread_pool_that_would_take_the_workers_cores() -> None:
+    """numpy's OpenBLAS starts a thread per core (and spins them) unless told otherwise; the service's own
+    setting applies unless the environment gives one."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", THREADS], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          check=True, env=env)
+    assert done.stdout.splitlines()[-1] == "1"
+    env["OPENBLAS_NUM_THREADS"] = "2"  # an operator's choice stands
+    done = subprocess.run([sys.executable, "-c", THREADS], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          check=True, env=env)
+    assert done.stdout.splitlines()[-1] == "2"
