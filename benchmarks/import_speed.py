@@ -6,9 +6,13 @@ Inputs are made the way an operator would: ``tongdai data synth`` builds a 100,0
 process (peak RSS is that process's maximum resident set, interpreter included), into a fresh copy of the
 sample pack; the time of building the new version's files (``lookups.built``), part of the import, is shown
 apart. The switch test opens one 100,000-record version, runs lookups through ``handle`` in a thread, moves the
-pointer to another 100,000-record version (imported, so built, beforehand) and back, and times every lookup
-until the new one answers, at a steady 20 lookups/s and back to back. The baseline is the same run's lookups
-before any switch; ``--code DIR`` runs the switch test on another checkout's code too (main's builds the new
+pointer to another 100,000-record version (imported, so built, beforehand) and back with ``tongdai data
+rollback`` in another process (as an operator would, so the serving process only notices and opens it), and
+times every lookup from the command's start until the new version answers, at a steady 20 lookups/s and back
+to back. The baselines are the same run's lookups before any command, and while a command that switches nothing
+(``tongdai data history``) runs beside them: on a 2-core machine, starting any command makes some lookups wait
+for a core. The service's process is set up as gunicorn's master leaves its workers (``gc.freeze()`` after the
+catalog is open). ``--code DIR`` runs the switch test on another checkout's code too (main's builds the new
 version inside the serving process).
 
     .venv/bin/python benchmarks/import_speed.py [--rows 100000] [--code DIR]
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import json
 import os
 import resource
@@ -147,6 +152,8 @@ def child_switch(synth: str, csv_path: str, switches: str, rate: str) -> None:
             pipeline.rollback(data, "food_safety", target)
         catalog = Catalog(data, reload_every=0.05)
         catalog.warm()
+        gc.collect()  # as gunicorn's master does before it forks the workers (gunicorn.conf.py)
+        gc.freeze()
         names = [r.name for r in catalog.food.records[:: max(1, len(catalog.food.records) // 500)]]
         times: list[tuple[float, float]] = []
         stop = threading.Event()
@@ -166,11 +173,22 @@ def child_switch(synth: str, csv_path: str, switches: str, rate: str) -> None:
         worker = threading.Thread(target=lookups)
         worker.start()
         time.sleep(8.0)  # the no-switch figures: 160 lookups at 20/s
+
+        def command(*argv: str) -> float:
+            """Run a ``tongdai`` command as an operator would, in another process (not this one's interpreter)."""
+            started = time.perf_counter()
+            subprocess.run([*TONGDAI, "--data-dir", str(data), *argv], check=True, cwd=CODE or ROOT,
+                           stdout=subprocess.DEVNULL)
+            return started
+
+        controls = []  # a command that switches nothing: what starting any command beside the service costs it
+        for _ in range(int(switches)):
+            controls.append((command("data", "history", "food_safety"), time.perf_counter()))
+            time.sleep(1.0)
         windows = []
         for n in range(int(switches)):
             target = targets[n % 2]
-            started = time.perf_counter()
-            pipeline.rollback(data, "food_safety", target)
+            started = command("data", "rollback", "food_safety", "--to", target)
             while catalog.versions()["food_safety"] != target:
                 time.sleep(0.01)
             windows.append((started, time.perf_counter()))
@@ -185,18 +203,23 @@ def child_switch(synth: str, csv_path: str, switches: str, rate: str) -> None:
 
     runs = [{"seconds": end - start, **figures([t for s, t in times if start <= s < end])} for start, end in windows]
     after = figures([t for s, t in times if any(end <= s < end + AFTER for _, end in windows)])
-    print(json.dumps({"before": figures([t for s, t in times if s < windows[0][0]]), "runs": runs, "after": after,
-                      "rss_peak": rss_mb()}))
+    control = figures([t for s, t in times if any(start <= s < end for start, end in controls)])
+    print(json.dumps({"before": figures([t for s, t in times if s < controls[0][0]]), "control": control,
+                      "runs": runs, "after": after, "rss_peak": rss_mb()}))
 
 
 def print_switches(label: str, s: dict[str, Any], rows: int) -> None:
-    base = s["before"]
+    base, control = s["before"], s.get("control")
     print(f"{label}: no switch: p50 {base['p50_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms, "
           f"worst {base['max_ms']:.1f} ms ({base['lookups']} lookups)")
+    if control:  # the baseline's script may be older than this one
+        print(f"  while `tongdai data history` runs beside (no switch): {control['lookups']} lookups, p50 "
+              f"{control['p50_ms']:.1f} ms, p99 {control['p99_ms']:.1f} ms, worst {control['max_ms']:.1f} ms")
     for n, r in enumerate(s["runs"], 1):
-        print(f"  switch {n} ({rows} records, swapped in {r['seconds']:.1f} s): "
+        beside = f", x{r['max_ms'] / control['max_ms']:.1f} of a command that switches nothing" if control else ""
+        print(f"  switch {n} ({rows} records, by `tongdai data rollback`, swapped in {r['seconds']:.1f} s): "
               f"{r['lookups']} lookups, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, worst {r['max_ms']:.1f} ms "
-              f"(worst x{r['max_ms'] / base['max_ms']:.1f} of no switch)")
+              f"(worst x{r['max_ms'] / base['max_ms']:.1f} of no switch{beside})")
     a = s["after"]
     print(f"  {AFTER:.0f} s after each switch, while the old version is let go: p50 {a['p50_ms']:.1f} ms, "
           f"worst {a['max_ms']:.1f} ms; peak RSS {s['rss_peak']:.0f} MB")
