@@ -46,6 +46,7 @@ def check_settings() -> Any:
 
 
 SHARED_PACKAGES = ("lookups", "handlers", "app")
+_MADE: list[str] = []  # the metrics folder made here when none was set: removed when the server exits
 
 
 def share_with_workers(settings: Any) -> None:
@@ -79,7 +80,13 @@ def on_starting(server: Any) -> None:
         os.makedirs(folder, exist_ok=True)
     else:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tongdai-metrics-")
+        _MADE.append(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     share_with_workers(settings)  # after the metrics folder is set: prometheus_client picks its value kind on import
+
+
+def on_exit(server: Any) -> None:
+    for folder in _MADE:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def child_exit(server: Any, worker: Any) -> None:

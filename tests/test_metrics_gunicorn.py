@@ -44,3 +44,14 @@ def test_every_scrape_sums_all_workers(server: tuple[str, Path]) -> None:
         text = requests.get(f"{base}/metrics", timeout=10).text
         assert FOUND.findall(text) == [f"{sent}.0"], text[:2000]
         assert text.count("# TYPE tongdai_dead_letters gauge") == 1
+
+
+def test_the_metrics_folder_made_for_a_run_goes_with_it(tmp_path: Path) -> None:
+    temp = tmp_path / "tmp"  # where tempfile makes the folder when PROMETHEUS_MULTIPROC_DIR is not set
+    temp.mkdir()
+    env: dict[str, str | None] = {"TONGDAI_CHANNELS": "api", "TONGDAI_STATE_DIR": str(tmp_path / "state"),
+                                  "PROMETHEUS_MULTIPROC_DIR": None, "TMPDIR": str(temp)}
+    with gunicorn(env, tmp_path, workers=1) as base:
+        assert ask(base) == 200
+        assert [p.name[:16] for p in temp.iterdir()] == ["tongdai-metrics-"]
+    assert list(temp.iterdir()) == []
