@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import mmap
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -23,7 +25,7 @@ from lookups.text import abbreviations
 
 # Bump when what is written changes (a part added, renamed or computed differently): folders of another
 # format are refused by ``load`` with IndexFilesError, which tells the caller to build them again.
-FORMAT = 2  # 2: phrase_words and phrase_words_start added, row_penalty in place of set_length
+FORMAT = 3  # 2: phrase_words and phrase_words_start added, row_penalty in place of set_length; 3: layout
 META = "index.json"
 Parts = dict[str, np.ndarray]
 
@@ -125,7 +127,8 @@ def save(parts: Mapping[str, np.ndarray], meta: Mapping[str, Any], folder: Path)
             np.save(handle, np.ascontiguousarray(array), allow_pickle=False)
             handle.flush()
             os.fsync(handle.fileno())
-    info = {"format": FORMAT, "abbreviations": words_fingerprint(), "parts": sorted(parts), **meta}
+    info = {"format": FORMAT, "abbreviations": words_fingerprint(), "parts": sorted(parts), **meta,
+            "layout": {name: _layout(folder / f"{name}.npy", array) for name, array in parts.items()}}
     with (folder / META).open("w", encoding="utf-8") as handle:
         json.dump(info, handle, indent=1, sort_keys=True)
         handle.flush()
@@ -146,10 +149,27 @@ def load(folder: Path) -> tuple[Parts, dict[str, Any]]:
     if meta.get("abbreviations") != words_fingerprint():
         raise IndexFilesError(f"{folder}: built with another abbreviations table: build it again")
     parts: Parts = {}
+    layout = meta.get("layout")
     for name in meta.get("parts", []):
         try:
-            mapped = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-        except (OSError, ValueError) as exc:
-            raise IndexFilesError(f"{folder}: part {name}: {exc}") from exc
-        parts[name] = mapped.view(np.ndarray)  # the same pages; a plain array slices faster than np.memmap
+            dtype, shape, offset = layout[name]  # type: ignore[index]
+            parts[name] = _mapped(folder / f"{name}.npy", np.dtype(dtype), tuple(shape), int(offset))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexFilesError(f"{folder}: part {name}: {exc!r}") from exc
     return parts, meta
+
+
+def _layout(path: Path, array: np.ndarray) -> tuple[str, list[int], int]:
+    """A saved part's dtype, shape and where its data starts in the file (after the ``.npy`` header)."""
+    return array.dtype.str, list(array.shape), path.stat().st_size - array.nbytes
+
+
+def _mapped(path: Path, dtype: np.dtype[Any], shape: tuple[int, ...], offset: int) -> np.ndarray:
+    """A part mapped read-only as a plain array (it slices faster than ``np.memmap``), its layout read from
+    ``index.json``: ``np.load`` parses each header and resolves each path again, which was most of the CPU of
+    opening a version, taken from the requests a worker answers meanwhile."""
+    with path.open("rb") as handle:
+        view = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    if view[:6] != b"\x93NUMPY" or len(view) != offset + dtype.itemsize * math.prod(shape):
+        raise ValueError(f"{path.name} is not the .npy file index.json describes")
+    return np.frombuffer(view, dtype=dtype, count=math.prod(shape), offset=offset).reshape(shape)

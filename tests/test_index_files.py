@@ -120,6 +120,9 @@ def _rewrite_meta(folder: Path, **changes: object) -> None:
         (lambda f: _rewrite_meta(f, abbreviations="0" * 16), "another abbreviations table"),
         (lambda f: (f / "post_rows.npy").unlink(), "part post_rows"),
         (lambda f: (f / "idf.npy").write_bytes(b"garbage"), "part idf"),
+        (lambda f: (f / "idf.npy").write_bytes((f / "idf.npy").read_bytes()[:-1]), "part idf"),  # cut short
+        (lambda f: (f / "idf.npy").write_bytes(b"x" * (f / "idf.npy").stat().st_size), "part idf"),  # not .npy
+        (lambda f: _rewrite_meta(f, layout={}), "part "),
         (lambda f: _rewrite_meta(f, records=5), "5"),
         (lambda f: _rewrite_meta(f, parts=["idf"]), "incomplete index"),
     ],
