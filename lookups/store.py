@@ -4,9 +4,10 @@ Each dataset lives in a ``Snapshot``: one version's record store and indexes, op
 the files built once for that version (``lookups.built``), so a worker's start and a version switch only open
 files, and every worker of a machine shares one copy of the data. An import or rollback builds the new
 version's files and then moves the dataset's pointer file (``lookups.importing.versions``). At most every
-``TONGDAI_RELOAD_SECONDS`` (default 2; 0 turns checking off) an access reads the pointers; a moved one starts a
-background thread that opens the new snapshot (building its files first only if no process has) and then
-replaces the old one with a single reference assignment. The old snapshot's maps close when the last request
+``TONGDAI_RELOAD_SECONDS`` (default 2; 0 turns checking off) an access reads the pointers; a moved one is opened
+by that access when its built files exist (maps only), else in a background thread (which builds its files
+first if no process has, or reads a small dataset from its source), and then replaces the old one with a single
+reference assignment. The old snapshot's maps close when the last request
 that pinned it is done (reference counting: nothing else holds a snapshot).
 
 A handler reads a dataset and its index in separate attribute accesses; ``with catalog.pinned():`` around
@@ -187,16 +188,27 @@ class Catalog:
             for name, snap in list(self._snapshots.items()):
                 pointer = versions.read_pointer(self.data_dir, name)
                 if pointer != snap.version and self._failed.get(name) != pointer:
-                    self._start_switch(name)
+                    self._start_switch(name, here=self._opens_at_once(name, pointer))
         finally:
             self._check_lock.release()
 
-    def _start_switch(self, name: str) -> None:
+    def _opens_at_once(self, name: str, version: str) -> bool:
+        """Whether opening ``version`` only maps files that exist (about a millisecond of CPU at any size): then
+        the request that noticed it opens it, between its own work. A thread opening it beside the requests would
+        share the interpreter with them, and the releases and takes of the GIL around each file's system calls
+        made the lookups that overlapped it wait a millisecond or two each; a build, or a small dataset read
+        from its source, still happens in a thread."""
+        return self.kind(name).open is not None and self.places.folder(name, version).is_dir()
+
+    def _start_switch(self, name: str, here: bool = False) -> None:
         with self._switching_lock:
             if name in self._switching:
                 return
             self._switching.add(name)
-        threading.Thread(target=self._switch, args=(name,), name=f"reload-{name}", daemon=True).start()
+        if here:
+            self._switch(name)
+        else:
+            threading.Thread(target=self._switch, args=(name,), name=f"reload-{name}", daemon=True).start()
 
     def _switch(self, name: str) -> None:
         pointer = versions.read_pointer(self.data_dir, name)

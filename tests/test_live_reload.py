@@ -17,10 +17,12 @@ from gunicorn_kit import gunicorn
 
 from app.cli import main
 from lookups.built import records
+from lookups import store
 from lookups.store import Catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = ROOT / "tests" / "fixtures" / "imports" / "food_portal.json"
+GTFS = ROOT / "tests" / "fixtures" / "imports" / "bus_feed.zip"
 NEW = "attp gio bien man thai"  # only in the portal file
 SWITCH_TIMEOUT = 20.0  # the default TONGDAI_RELOAD_SECONDS is 2; a switch should show well within this
 
@@ -64,6 +66,28 @@ def test_background_reload_and_a_broken_version_keeps_the_old_one(data_dir: Path
     (data_dir / "versions" / "food_safety" / "CURRENT").write_text("broken\n")
     assert catalog.refresh(wait=True) == ["food_safety"]
     assert len(catalog.food_index) == 3  # still the last good version
+
+
+def test_a_built_version_is_opened_by_the_access_that_notices_it_a_source_read_in_a_thread(
+        data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[str] = []
+    thread = threading.Thread
+
+    def recorded(*args: Any, **kwargs: Any) -> threading.Thread:
+        threads.append(kwargs.get("name", ""))
+        return thread(*args, **kwargs)
+
+    monkeypatch.setattr(store.threading, "Thread", recorded)
+    catalog = Catalog(data_dir, reload_every=0.01)
+    assert len(catalog.food_index) == 3000 and len(catalog.bus.stops) > 0
+    assert tongdai(data_dir, "data", "import", "food_safety", str(PORTAL), "--force", "--as-of", "2026-12-01") == 0
+    time.sleep(0.02)
+    assert len(catalog.food_index) == 3000  # this access noticed, and answers from the version it started with
+    assert len(catalog.food_index) == 3 and threads == []  # opened there: maps only, no thread beside requests
+    assert tongdai(data_dir, "data", "import", "bus", str(GTFS), "--force", "--allow-partial") == 0
+    time.sleep(0.02)
+    catalog.bus  # noqa: B018  # the access that notices: buses are read from their source, in a thread
+    assert threads == ["reload-bus"]
 
 
 def mapped(path: Path) -> bool:
