@@ -16,8 +16,8 @@ import requests
 from gunicorn_kit import gunicorn
 
 from app.cli import main
-from lookups.built import records
 from lookups import store
+from lookups.built import records
 from lookups.store import Catalog
 
 ROOT = Path(__file__).resolve().parents[1]
