@@ -7,8 +7,8 @@ version's files and then moves the dataset's pointer file (``lookups.importing.v
 ``TONGDAI_RELOAD_SECONDS`` (default 2; 0 turns checking off) an access reads the pointers; a moved one is opened
 by that access when its built files exist (maps only), else in a background thread (which builds its files
 first if no process has, or reads a small dataset from its source), and then replaces the old one with a single
-reference assignment. The old snapshot's maps close when the last request
-that pinned it is done (reference counting: nothing else holds a snapshot).
+reference assignment. The old snapshot's maps close when the last request that pinned it is done (reference
+counting: nothing else holds a snapshot).
 
 A handler reads a dataset and its index in separate attribute accesses; ``with catalog.pinned():`` around
 one request makes every access in it see the same snapshot even if a swap lands in between.
@@ -198,7 +198,10 @@ class Catalog:
         share the interpreter with them, and the releases and takes of the GIL around each file's system calls
         made the lookups that overlapped it wait a millisecond or two each; a build, or a small dataset read
         from its source, still happens in a thread."""
-        return self.kind(name).open is not None and self.places.folder(name, version).is_dir()
+        try:
+            return self.kind(name).open is not None and self.places.folder(name, version).is_dir()
+        except Exception:  # noqa: BLE001  # a pointer to something unreadable: the thread's open says what, in the log
+            return False
 
     def _start_switch(self, name: str, here: bool = False) -> None:
         with self._switching_lock:
