@@ -7,8 +7,8 @@ version's files and then moves the dataset's pointer file (``lookups.importing.v
 ``TONGDAI_RELOAD_SECONDS`` (default 2; 0 turns checking off) an access reads the pointers; a moved one is opened
 by that access when its built files exist (maps only), else in a background thread (which builds its files
 first if no process has, or reads a small dataset from its source), and then replaces the old one with a single
-reference assignment. The old snapshot's maps close when the last request that pinned it is done (reference
-counting: nothing else holds a snapshot).
+reference assignment. The old snapshot's maps close once the last request that pinned it is done, in a thread
+of their own (``snapshot.retire``; reference counting: nothing else holds a snapshot).
 
 A handler reads a dataset and its index in separate attribute accesses; ``with catalog.pinned():`` around
 one request makes every access in it see the same snapshot even if a swap lands in between.
@@ -31,7 +31,7 @@ from lookups.datasets.declared import Declaration, declarations
 from lookups.datasets.kinds import Kind, kind
 from lookups.importing import versions
 from lookups.index import Index
-from lookups.snapshot import RELOAD_SECONDS, Snapshot
+from lookups.snapshot import RELOAD_SECONDS, Snapshot, retire
 
 log = logging.getLogger(__name__)
 
@@ -217,7 +217,11 @@ class Catalog:
         pointer = versions.read_pointer(self.data_dir, name)
         try:
             snap = self._open(name, pointer)
+            old = self._snapshots.get(name)
             self._snapshots[name] = snap  # the swap: one reference; requests pinning the old one keep it
+            if old is not None:
+                retire(old)
+                del old
             self._failed.pop(name, None)
             log.info("dataset %s now answers from version %s (as of %s)", name, pointer, snap.data.meta.as_of)
         except Exception:

@@ -74,7 +74,8 @@ def test_a_built_version_is_opened_by_the_access_that_notices_it_a_source_read_i
     thread = threading.Thread
 
     def recorded(*args: Any, **kwargs: Any) -> threading.Thread:
-        threads.append(kwargs.get("name", ""))
+        if kwargs.get("name", "").startswith("reload-"):  # not the threads that let replaced versions go
+            threads.append(kwargs["name"])
         return thread(*args, **kwargs)
 
     monkeypatch.setattr(store.threading, "Thread", recorded)
@@ -99,6 +100,8 @@ def test_the_replaced_version_is_closed_once_no_request_holds_it(data_dir: Path,
     monkeypatch.setattr(records, "IN_MEMORY", 0)  # the sample's records mapped, as a big registry's are
     catalog = Catalog(data_dir, reload_every=0)
     old = weakref.ref(catalog.food_index)
+    closed_in: list[str] = []  # the thread that let it go: not a request's, which would wait for the unmapping
+    weakref.finalize(catalog.food_index, lambda: closed_in.append(threading.current_thread().name))
     old_store = catalog.places.folder("food_safety", "base") / "records.jsonl"
     assert mapped(old_store)
     pinned, done = threading.Event(), threading.Event()
@@ -120,7 +123,12 @@ def test_the_replaced_version_is_closed_once_no_request_holds_it(data_dir: Path,
     done.set()
     thread.join(10)
     assert answers == ["ambiguous"]  # the old version answered whole (three Phở Hòa in the sample pack)
-    assert old() is None and not mapped(old_store)  # closed with its last request (no cycles, no other holder)
+    deadline = time.monotonic() + 5  # let go by a thread of its own once its last request is done
+    while old() is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert old() is None and not mapped(old_store)  # closed (no cycles, no other holder)
+    assert closed_in == ["retire-base"]
+    assert [t.name for t in threading.enumerate() if t.name.startswith("retire-")] == []
     assert len(catalog.food_index) == 3
 
 
