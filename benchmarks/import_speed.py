@@ -204,8 +204,23 @@ def child_switch(synth: str, csv_path: str, switches: str, rate: str) -> None:
     runs = [{"seconds": end - start, **figures([t for s, t in times if start <= s < end])} for start, end in windows]
     after = figures([t for s, t in times if any(end <= s < end + AFTER for _, end in windows)])
     control = figures([t for s, t in times if any(start <= s < end for start, end in controls)])
-    print(json.dumps({"before": figures([t for s, t in times if s < controls[0][0]]), "control": control,
-                      "runs": runs, "after": after, "rss_peak": rss_mb()}))
+    quiet = [(s, t) for s, t in times if s < controls[0][0]]
+    print(json.dumps({"before": figures([t for _, t in quiet]), "control": control, "runs": runs, "after": after,
+                      "quiet_windows": window_worsts(quiet, max(end - start for start, end in windows)),
+                      "rss_peak": rss_mb()}))
+
+
+def window_worsts(times: list[tuple[float, float]], length: float) -> list[float]:
+    """The worst lookup (ms) of each window of ``length`` seconds, one after another, over ``times``: what the
+    worst of a switch's window is when nothing switches (a few lookups of a window's hundreds are slow by chance)."""
+    if not times:
+        return []
+    first = times[0][0]
+    worst: dict[int, float] = {}
+    for started, took in times:
+        n = int((started - first) / length)
+        worst[n] = max(worst.get(n, 0.0), 1000 * took)
+    return sorted(worst.values())[:-1] if len(worst) > 1 else list(worst.values())  # the last window is cut short
 
 
 def print_switches(label: str, s: dict[str, Any], rows: int) -> None:
@@ -215,6 +230,11 @@ def print_switches(label: str, s: dict[str, Any], rows: int) -> None:
     if control:  # the baseline's script may be older than this one
         print(f"  while `tongdai data history` runs beside (no switch): {control['lookups']} lookups, p50 "
               f"{control['p50_ms']:.1f} ms, p99 {control['p99_ms']:.1f} ms, worst {control['max_ms']:.1f} ms")
+    worsts = s.get("quiet_windows")
+    if worsts:
+        print(f"  no switch, the worst lookup of each window as long as the longest switch ({len(worsts)} windows): "
+              f"median {worsts[len(worsts) // 2]:.1f} ms, 90th percentile {worsts[int(0.9 * len(worsts))]:.1f} ms, "
+              f"most {worsts[-1]:.1f} ms")
     for n, r in enumerate(s["runs"], 1):
         beside = f", x{r['max_ms'] / control['max_ms']:.1f} of a command that switches nothing" if control else ""
         print(f"  switch {n} ({rows} records, by `tongdai data rollback`, swapped in {r['seconds']:.1f} s): "
