@@ -20,7 +20,7 @@ import numpy as np
 
 from lookups.datasets.base import Entry
 from lookups.decide import Candidate, Decision, decide
-from lookups.index_build import build
+from lookups.index_build import build, ranges
 from lookups.index_files import IndexFilesError, Keys, load, save
 from lookups.index_query import Query, Word
 from lookups.index_score import LOC_BONUS, Records, hit_sums
@@ -144,13 +144,9 @@ class Index:
 
     def _rows_at(self, rows: np.ndarray, pid: int) -> list[int]:
         """Those of ``rows`` that have location phrase ``pid``."""
-        starts, ends = self._loc_start[rows], self._loc_start[rows + 1]
-        counts = ends - starts
-        if not counts.sum():
-            return []
-        firsts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        at = np.repeat(starts - firsts, counts) + np.arange(int(counts.sum()))
-        hits: list[int] = np.repeat(rows, counts)[self._loc_flat[at] == pid].tolist()
+        starts = self._loc_start[rows]
+        counts = self._loc_start[rows + 1] - starts
+        hits: list[int] = np.repeat(rows, counts)[self._loc_flat[ranges(starts, counts)] == pid].tolist()
         return hits
 
     def idf(self, word: str) -> float:
